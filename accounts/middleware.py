@@ -1,0 +1,62 @@
+"""Session lifetime and two-factor enforcement."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+SESSION_STARTED_KEY = "_crimedash_started"
+SESSION_SEEN_KEY = "_crimedash_seen"
+
+
+def session_expired(session, now: float) -> bool:
+    started = session.get(SESSION_STARTED_KEY, now)
+    seen = session.get(SESSION_SEEN_KEY, now)
+    return now - seen > settings.SESSION_IDLE_TIMEOUT or now - started > settings.SESSION_ABSOLUTE_TIMEOUT
+
+
+class SessionExpiryMiddleware:
+    """Logs out after SESSION_IDLE_TIMEOUT seconds idle or SESSION_ABSOLUTE_TIMEOUT seconds after login."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            if session_expired(request.session, now):
+                logout(request)
+                messages.info(request, "Your session expired. Please sign in again.")
+                return redirect(f"{reverse('login')}?next={request.path}")
+            request.session.setdefault(SESSION_STARTED_KEY, now)
+            request.session[SESSION_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+def two_factor_required(user) -> bool:
+    if settings.TWO_FACTOR_REQUIRED_FOR_ALL:
+        return True
+    return settings.TWO_FACTOR_REQUIRED_FOR_ADMINS and (user.is_superuser or user.role == "admin")
+
+
+class TwoFactorRequiredMiddleware:
+    """Sends users who must use two-factor to enrol or verify before anything else opens."""
+
+    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/health/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(self.EXEMPT_PREFIXES)
+            and two_factor_required(user)
+            and not user.is_verified()
+        ):
+            return redirect(f"{reverse('accounts:two_factor')}?next={request.path}")
+        return self.get_response(request)

@@ -1,0 +1,43 @@
+"""What part of the force a user may see. Every selector starts from these."""
+
+from accounts.models import OrgUnit, User
+from accounts.roles import BCU, FORCE, OWN, ROLE_SCOPE, TEAM
+
+
+def scope_of(*, user: User) -> str:
+    if user.is_superuser:
+        return FORCE
+    return ROLE_SCOPE.get(user.role, OWN)
+
+
+def bcu_of(*, user: User) -> OrgUnit | None:
+    return user.unit.ancestor(OrgUnit.Kind.BCU) if user.unit_id else None
+
+
+def units_visible_to(*, user: User):
+    """Org units whose rows the user may see (force: all; BCU: its subtree; team: the team; own: the team)."""
+    scope = scope_of(user=user)
+    if scope == FORCE:
+        return OrgUnit.objects.all()
+    anchor = bcu_of(user=user) if scope == BCU else user.unit
+    if anchor is None:
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(path__startswith=anchor.path)
+
+
+def area_codes_visible_to(*, user: User) -> set[str] | None:
+    """Area codes (borough/district) whose incidents the user may see; None means the whole force."""
+    if scope_of(user=user) == FORCE:
+        return None
+    bcu = bcu_of(user=user)
+    return {bcu.area_code} if bcu and bcu.area_code else set()
+
+
+def restrict_to_areas(queryset, *, user: User, field: str = "borough_id"):
+    codes = area_codes_visible_to(user=user)
+    if codes is None:
+        return queryset
+    return queryset.filter(**{f"{field}__in": codes})
+
+
+__all__ = ["BCU", "FORCE", "OWN", "TEAM", "area_codes_visible_to", "restrict_to_areas", "scope_of", "units_visible_to"]

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts import views as account_views
+from crimedash.admin_modules import register_admin_modules
+
+register_admin_modules()
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("health/", account_views.health, name="health"),
+    path("accounts/login/", account_views.CrimedashLoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("actions/", include("investigations.urls")),
+    path("imports/", include("ingestion.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include("crimedash.api_urls")),
+    path("admin/", admin.site.urls),
+]

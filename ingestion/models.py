@@ -1,0 +1,208 @@
+from django.conf import settings
+from django.db import models
+
+
+class Access(models.Model):
+    """Carries the permissions of accounts.roles that belong to this app; it has no table."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("import_data", "Import data files"),
+            ("post_dispatch", "Post live dispatch (CAD) updates"),
+        ]
+
+
+class Area(models.Model):
+    """A place incidents fall in: force, borough/BCU, LSOA, police district, neighborhood, post, ZIP, H3 cell.
+
+    `code` is the official code where there is one (GSS codes such as E09000033, LSOA E01004736); otherwise it is
+    prefixed by source and kind (for example `bal-district:NORTHERN`) so codes never collide across kinds.
+    """
+
+    class Kind(models.TextChoices):
+        FORCE = "force", "Force"
+        BOROUGH = "borough", "Borough"
+        BCU = "bcu", "BCU"
+        LSOA = "lsoa", "LSOA"
+        DISTRICT = "district", "Police district"
+        NEIGHBORHOOD = "neighborhood", "Neighborhood"
+        POST = "post", "Police post"
+        ZIP = "zip", "ZIP code"
+        H3 = "h3", "H3 cell"
+
+    code = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        to_field="code",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="children",
+    )
+    population = models.PositiveIntegerField(null=True, blank=True, help_text="Latest known residents.")
+    boundary = models.JSONField(null=True, blank=True, help_text="GeoJSON geometry in WGS84.")
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+
+def _area_link(related_name: str, help_text: str):
+    # Links hold the Area code itself, so the bulk loader can COPY codes without a lookup.
+    return models.ForeignKey(
+        Area,
+        to_field="code",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name=related_name,
+        help_text=help_text,
+    )
+
+
+class ImportRun(models.Model):
+    """One import of one file or API request. rows_read = inserted + updated + duplicates + rejected."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    source = models.CharField(max_length=32, db_index=True)
+    target = models.CharField(max_length=500, help_text="File path or API request.")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RUNNING, db_index=True)
+    rows_read = models.PositiveBigIntegerField(default=0)
+    rows_inserted = models.PositiveBigIntegerField(default=0)
+    rows_updated = models.PositiveBigIntegerField(default=0)
+    rows_duplicate = models.PositiveBigIntegerField(default=0)
+    rows_rejected = models.PositiveBigIntegerField(default=0)
+    coordinates_dropped = models.PositiveBigIntegerField(default=0)
+    months_touched = models.JSONField(default=list, blank=True, help_text="YYYY-MM strings, for incremental refresh.")
+    areas_touched = models.JSONField(default=list, blank=True, help_text="Area codes, for incremental refresh.")
+    stats = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.target} ({self.status})"
+
+
+class RejectedRow(models.Model):
+    """An input row kept in quarantine with its line number and the reason it was not imported."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="rejected_rows")
+    line_number = models.PositiveBigIntegerField()
+    raw_text = models.TextField()
+    reason = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["run", "line_number"]
+
+
+class Incident(models.Model):
+    """One crime, ASB report, call for service or stop, from any source. (source, source_key) is unique."""
+
+    class Kind(models.TextChoices):
+        CRIME = "crime", "Crime"
+        ASB = "asb", "Anti-social behaviour"
+        CALL = "call", "Call for service"
+        STOP = "stop", "Stop and search"
+
+    class Precision(models.TextChoices):
+        MONTH = "month", "Month"
+        DAY = "day", "Day"
+        MINUTE = "minute", "Minute"
+
+    class Origin(models.TextChoices):
+        PUBLIC_REPORT = "public_report", "Public report"
+        POLICE_GENERATED = "police_generated", "Police generated"
+        UNKNOWN = "unknown", "Unknown"
+
+    source = models.CharField(max_length=32)
+    source_key = models.CharField(max_length=128)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    category = models.CharField(max_length=64, help_text="Normalised category (taxonomy slug).")
+    raw_category = models.CharField(max_length=255, blank=True)
+    occurred_at = models.DateTimeField()
+    time_precision = models.CharField(max_length=8, choices=Precision.choices)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    h3_cell = models.CharField(max_length=16, blank=True, help_text="H3 cell at resolution 9.")
+    location_text = models.CharField(max_length=255, blank=True)
+    force = _area_link("+", "Force area.")
+    borough = _area_link("+", "BCU-level area: London borough or police district.")
+    lsoa = _area_link("+", "LSOA (England and Wales).")
+    neighborhood = _area_link("+", "Neighborhood.")
+    post = _area_link("+", "Police post / beat.")
+    zip_code = _area_link("+", "ZIP code.")
+    priority = models.CharField(max_length=32, blank=True)
+    status = models.CharField(max_length=64, blank=True)
+    outcome = models.CharField(max_length=128, blank=True)
+    outcome_history = models.JSONField(default=list, blank=True, help_text="[{'date': 'YYYY-MM', 'category': ...}]")
+    context = models.TextField(blank=True)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.UNKNOWN)
+    import_run = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "source_key"], name="incident_source_key_unique")]
+        indexes = [
+            models.Index(fields=["occurred_at"], name="incident_occurred_idx"),
+            models.Index(fields=["borough", "occurred_at"], name="incident_borough_time_idx"),
+            models.Index(fields=["kind", "category", "occurred_at"], name="incident_kind_cat_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.source_key}"
+
+
+class Population(models.Model):
+    """Usual residents by area and year (Census 2021 by LSOA, mid-year estimates, ...)."""
+
+    area_code = models.CharField(max_length=64, db_index=True)
+    year = models.PositiveSmallIntegerField()
+    population = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["area_code", "year"], name="population_area_year_unique")]
+
+
+class Deprivation(models.Model):
+    """English Indices of Deprivation 2019 by LSOA (2011 codes), every domain: score, rank and decile."""
+
+    lsoa_code = models.CharField(max_length=16, unique=True)
+    lsoa_name = models.CharField(max_length=200, blank=True)
+    borough_code = models.CharField(max_length=16, blank=True)
+    borough_name = models.CharField(max_length=200, blank=True)
+    imd_score = models.FloatField(null=True)
+    imd_rank = models.PositiveIntegerField(null=True)
+    imd_decile = models.PositiveSmallIntegerField(null=True)
+    domains = models.JSONField(default=dict, help_text="{domain: {'score': x, 'rank': n, 'decile': d}}")
+
+
+class BoroughResources(models.Model):
+    """Budget and strength of a borough/BCU in a financial year."""
+
+    area_code = models.CharField(max_length=64)
+    year = models.PositiveSmallIntegerField()
+    budget_gbp = models.DecimalField(max_digits=14, decimal_places=2)
+    officers = models.PositiveIntegerField()
+    staff = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["area_code", "year"], name="resources_area_year_unique")]

@@ -60,3 +60,37 @@ class TwoFactorRequiredMiddleware:
         ):
             return redirect(f"{reverse('accounts:two_factor')}?next={request.path}")
         return self.get_response(request)
+
+
+AUDITED_PAGE_PREFIXES = ("/dashboards/", "/actions/", "/imports/")
+UNAUDITED_API_PREFIXES = ("/api/schema/", "/api/docs/")
+
+
+def audit_action_for(request, response) -> str | None:
+    """Which audit action a finished request is, if any: page views and API reads by signed-in users."""
+    if request.method != "GET" or not request.user.is_authenticated:
+        return None
+    path = request.path
+    if path.startswith(AUDITED_PAGE_PREFIXES):
+        return "view"
+    if path.startswith("/api/") and not path.startswith(UNAUDITED_API_PREFIXES):
+        return "api_read"
+    return None
+
+
+class AuditMiddleware:
+    """One audit record per dashboard view (with its filters) and per API read: who, what, where from, outcome."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        action = audit_action_for(request, response)
+        if action:
+            from accounts.audit import audit_event
+
+            outcome = "success" if response.status_code < 400 else "denied"
+            params = {key: request.GET.getlist(key) for key in request.GET}
+            audit_event(action=action, request=request, target=request.path, params=params, outcome=outcome)
+        return response

@@ -5,6 +5,7 @@ class Access(models.Model):
     """Carries the permissions of accounts.roles that belong to this app; it has no table."""
 
     class Meta:
+        app_label = "analytics"
         managed = False
         default_permissions = ()
         permissions = [
@@ -12,3 +13,6 @@ class Access(models.Model):
             ("accept_deployment", "Accept a deployment plan"),
             ("run_backtest", "Run forecast backtests"),
         ]
+
+
+__all__ = ["Access"]

@@ -1,0 +1,195 @@
+"""Precomputed counts that every dashboard and API endpoint reads instead of the raw Incident table.
+
+Every row carries `borough_code` (the borough/district its incidents fall in, '' when unknown), so scoping a
+commander to a BCU is one indexed filter at every level, and a refresh can replace one month x borough slice.
+"""
+
+from django.db import models
+
+
+class Level(models.TextChoices):
+    """Area levels a rollup is kept at; each is one Incident area link (or the H3 cell)."""
+
+    FORCE = "force", "Force"
+    BOROUGH = "borough", "Borough / BCU / district"
+    LSOA = "lsoa", "LSOA"
+    NEIGHBORHOOD = "neighborhood", "Neighborhood"
+    POST = "post", "Police post"
+    ZIP = "zip", "ZIP code"
+    H3 = "h3", "H3 cell (res 9)"
+
+
+class MonthlyCount(models.Model):
+    """Incidents per area x month x category x kind x origin x source."""
+
+    level = models.CharField(max_length=16, choices=Level.choices)
+    area_code = models.CharField(max_length=64)
+    borough_code = models.CharField(max_length=64, blank=True)
+    month = models.DateField(help_text="First day of the month (local time).")
+    category = models.CharField(max_length=64)
+    kind = models.CharField(max_length=8)
+    origin = models.CharField(max_length=16)
+    source = models.CharField(max_length=32)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        app_label = "analytics"
+        indexes = [
+            models.Index(fields=["month", "borough_code"], name="mc_month_borough_idx"),
+            models.Index(fields=["level", "month"], name="mc_level_month_idx"),
+            models.Index(fields=["level", "area_code", "month"], name="mc_level_area_month_idx"),
+            models.Index(fields=["level", "borough_code", "month"], name="mc_level_borough_month_idx"),
+        ]
+
+
+class HourWeekdayCount(models.Model):
+    """Minute-precision incidents per area x month x ISO weekday (1 = Monday) x hour x category x kind."""
+
+    level = models.CharField(max_length=16, choices=Level.choices)
+    area_code = models.CharField(max_length=64)
+    borough_code = models.CharField(max_length=64, blank=True)
+    month = models.DateField()
+    weekday = models.PositiveSmallIntegerField()
+    hour = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=64)
+    kind = models.CharField(max_length=8)
+    source = models.CharField(max_length=32)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        app_label = "analytics"
+        indexes = [
+            models.Index(fields=["month", "borough_code"], name="hw_month_borough_idx"),
+            models.Index(fields=["level", "month"], name="hw_level_month_idx"),
+            models.Index(fields=["level", "area_code", "month"], name="hw_level_area_month_idx"),
+        ]
+
+
+class DailyCount(models.Model):
+    """Day- or minute-precision incidents per area x day x category x kind x priority (demand, holiday effects)."""
+
+    level = models.CharField(max_length=16, choices=Level.choices)
+    area_code = models.CharField(max_length=64)
+    borough_code = models.CharField(max_length=64, blank=True)
+    month = models.DateField()
+    day = models.DateField()
+    category = models.CharField(max_length=64)
+    kind = models.CharField(max_length=8)
+    source = models.CharField(max_length=32)
+    priority = models.CharField(max_length=32, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        app_label = "analytics"
+        indexes = [
+            models.Index(fields=["month", "borough_code"], name="dc_month_borough_idx"),
+            models.Index(fields=["level", "day"], name="dc_level_day_idx"),
+            models.Index(fields=["level", "area_code", "day"], name="dc_level_area_day_idx"),
+        ]
+
+
+class OutcomeCount(models.Model):
+    """Incidents per borough-or-force x month x category x last outcome ('' = none recorded)."""
+
+    level = models.CharField(max_length=16, choices=Level.choices)
+    area_code = models.CharField(max_length=64)
+    borough_code = models.CharField(max_length=64, blank=True)
+    month = models.DateField()
+    category = models.CharField(max_length=64)
+    kind = models.CharField(max_length=8)
+    outcome = models.CharField(max_length=128, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        app_label = "analytics"
+        indexes = [
+            models.Index(fields=["month", "borough_code"], name="oc_month_borough_idx"),
+            models.Index(fields=["level", "area_code", "month"], name="oc_level_area_month_idx"),
+        ]
+
+
+class RefreshRun(models.Model):
+    """One analytics refresh: what it covered and how long it took."""
+
+    run_id = models.BigIntegerField(null=True, blank=True, help_text="ImportRun that triggered it.")
+    full = models.BooleanField(default=False)
+    months = models.JSONField(default=list, blank=True)
+    boroughs = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    seconds = models.FloatField(null=True, blank=True)
+    rows = models.JSONField(default=dict, blank=True, help_text="Rows written per rollup table.")
+
+    class Meta:
+        app_label = "analytics"
+        ordering = ["-started_at"]
+
+
+class SeasonalDecomposition(models.Model):
+    """STL decomposition of a monthly series (area x category; category '' = all)."""
+
+    area_code = models.CharField(max_length=64)
+    borough_code = models.CharField(max_length=64, blank=True)
+    category = models.CharField(max_length=64, blank=True)
+    months = models.JSONField(default=list)
+    observed = models.JSONField(default=list)
+    trend = models.JSONField(default=list)
+    seasonal = models.JSONField(default=list)
+    resid = models.JSONField(default=list)
+    seasonal_strength = models.FloatField(null=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "analytics"
+        constraints = [models.UniqueConstraint(fields=["area_code", "category"], name="stl_area_category_unique")]
+
+
+class CalendarEffect(models.Model):
+    """Mean daily count on weekend / bank-holiday days against other days, for day- or minute-precision data."""
+
+    class Effect(models.TextChoices):
+        WEEKEND = "weekend", "Weekend"
+        HOLIDAY = "bank_holiday", "Bank holiday"
+
+    area_code = models.CharField(max_length=64)
+    borough_code = models.CharField(max_length=64, blank=True)
+    category = models.CharField(max_length=64, blank=True)
+    effect = models.CharField(max_length=16, choices=Effect.choices)
+    days_on = models.PositiveIntegerField()
+    days_off = models.PositiveIntegerField()
+    mean_on = models.FloatField()
+    mean_off = models.FloatField()
+    ratio = models.FloatField(null=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "analytics"
+        constraints = [
+            models.UniqueConstraint(fields=["area_code", "category", "effect"], name="effect_area_cat_unique")
+        ]
+
+
+class ContextSeries(models.Model):
+    """Optional context shown against demand: weather, events, school terms (loaded by import_context)."""
+
+    name = models.CharField(max_length=64)
+    date = models.DateField()
+    value = models.FloatField()
+    label = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        app_label = "analytics"
+        constraints = [models.UniqueConstraint(fields=["name", "date"], name="context_name_date_unique")]
+        indexes = [models.Index(fields=["date"], name="context_date_idx")]
+
+
+__all__ = [
+    "Level",
+    "MonthlyCount",
+    "HourWeekdayCount",
+    "DailyCount",
+    "OutcomeCount",
+    "RefreshRun",
+    "SeasonalDecomposition",
+    "CalendarEffect",
+    "ContextSeries",
+]

@@ -11,7 +11,7 @@ DAY = 24 * HOUR
 
 
 def _entry(task: str, schedule, interval_seconds: int, **kwargs) -> dict:
-    return {"task": task, "schedule": schedule, "options": {"expires": int(interval_seconds * 1.2)}, **kwargs}
+    return {"task": task, "schedule": schedule, "options": {"expire_seconds": int(interval_seconds * 1.2)}, **kwargs}
 
 
 BEAT_SCHEDULE = {

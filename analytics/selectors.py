@@ -1,0 +1,564 @@
+"""Reads for the dashboards and the API: rollups and stored results only, never the Incident table.
+
+Every selector is keyword-only, scoped to the user (a commander sees their BCU's rows), passes counts through the
+privacy guard (small counts hidden from roles without analyst access), and returns plain dicts/lists ready for
+Plotly. Results are cached under the analytics generation, so a refresh makes them stale at once.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from functools import wraps
+
+from django.db.models import Max, Min, Q, Sum
+
+from accounts.scoping import area_codes_visible_to
+from analytics.cache import cached
+from analytics.correlation import is_unstable, rate_per_1000
+from analytics.filters import AnalyticsFilters
+from analytics.metrics import CHARGED, RESOLVED, outcome_class
+from analytics.models import (
+    Alert,
+    CalendarEffect,
+    ContextSeries,
+    CorrelationResult,
+    DailyCount,
+    HourWeekdayCount,
+    Level,
+    MonthlyCount,
+    OutcomeCount,
+    SeasonalDecomposition,
+    StrategicMetric,
+)
+from analytics.privacy import sees_small_counts, small_count_guard, suppress_rows
+from analytics.temporal import month_range
+from analytics.trends import alerts_visible_to
+from ingestion.models import Area, Incident
+
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+NO_FILTERS = AnalyticsFilters()
+
+
+# --- shared pieces -------------------------------------------------------------------------------------------
+
+
+def _per_user_cache(function):
+    """Cache a selector's result per (generation, scope, analyst access, arguments)."""
+
+    @wraps(function)
+    def wrapper(*, user, **kwargs):
+        codes = area_codes_visible_to(user=user)
+        arguments = {
+            name: value.key() if isinstance(value, AnalyticsFilters) else value for name, value in kwargs.items()
+        }
+        parts = [sorted(codes) if codes is not None else None, sees_small_counts(user=user), arguments]
+        return cached(function.__name__, parts, lambda: function(user=user, **kwargs))
+
+    return wrapper
+
+
+def visible_rollups(model, *, user, filters: AnalyticsFilters = NO_FILTERS, level: str | None = None):
+    """A rollup queryset restricted to the user's boroughs and the filters (dates match whole months)."""
+    codes = area_codes_visible_to(user=user)
+    rows = model.objects.all() if codes is None else model.objects.filter(borough_code__in=codes)
+    if level:
+        rows = rows.filter(level=level)
+    return rows.filter(_filter_q(model, filters))
+
+
+def _filter_q(model, filters: AnalyticsFilters) -> Q:
+    where = Q()
+    if filters.date_from:
+        where &= Q(month__gte=filters.date_from.replace(day=1))
+    if filters.date_to:
+        where &= Q(month__lte=filters.date_to)
+    if filters.areas:
+        where &= Q(area_code__in=filters.areas) | Q(borough_code__in=filters.areas)
+    for field, values in (("category", filters.categories), ("kind", filters.kinds)):
+        if values:
+            where &= Q(**{f"{field}__in": values})
+    if filters.sources and model is not OutcomeCount:
+        where &= Q(source__in=filters.sources)
+    if filters.reported_only and model is MonthlyCount:
+        where &= Q(origin=Incident.Origin.PUBLIC_REPORT)
+    return where
+
+
+def add_months(month: dt.date, count: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _window(rows, filters: AnalyticsFilters) -> tuple[dt.date, dt.date] | None:
+    """(first, last) month: the filters' range, or the latest 12 months of data."""
+    last = filters.date_to.replace(day=1) if filters.date_to else rows.aggregate(last=Max("month"))["last"]
+    if last is None:
+        return None
+    first = filters.date_from.replace(day=1) if filters.date_from else add_months(last, -11)
+    return first, last
+
+
+def _totals(rows, *keys) -> dict:
+    """Sum of count per key tuple (or per single key)."""
+    result = rows.values_list(*keys).annotate(total=Sum("count")).order_by()
+    return {tuple(row[:-1]) if len(keys) > 1 else row[0]: row[-1] for row in result}
+
+
+def _change_pct(current: int | None, previous: int | None) -> float | None:
+    if current is None or not previous:
+        return None
+    return round(100 * (current - previous) / previous, 1)
+
+
+def _area_names(codes) -> dict[str, str]:
+    return dict(Area.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def _populations(codes) -> dict[str, int]:
+    return dict(Area.objects.filter(code__in=set(codes), population__isnull=False).values_list("code", "population"))
+
+
+def _isoformat(months) -> list[str]:
+    return [month.isoformat() for month in months]
+
+
+def _dense(totals: dict, months: list, guard) -> list:
+    return [guard(totals.get(month, 0)) for month in months]
+
+
+# --- counts over time ----------------------------------------------------------------------------------------
+
+
+@_per_user_cache
+def monthly_series(*, user, filters: AnalyticsFilters) -> dict:
+    """Monthly totals, one trace per category, and year-on-year change per month."""
+    rows = visible_rollups(MonthlyCount, user=user, filters=filters, level=Level.FORCE)
+    by_month_category = _totals(rows, "month", "category")
+    totals = defaultdict(int)
+    for (month, _category), count in by_month_category.items():
+        totals[month] += count
+    if not totals:
+        return {"x": [], "y": [], "by_category": [], "yoy": []}
+    months = month_range(min(totals), max(totals))
+    guard = small_count_guard(user=user)
+    categories = sorted({category for _month, category in by_month_category})
+    return {
+        "x": _isoformat(months),
+        "y": _dense(totals, months, guard),
+        "by_category": [
+            {
+                "name": category,
+                "x": _isoformat(months),
+                "y": [guard(by_month_category.get((m, category), 0)) for m in months],
+            }
+            for category in categories
+        ],
+        "yoy": [_yoy(month, totals, guard) for month in months],
+    }
+
+
+def _yoy(month: dt.date, totals: dict, guard) -> dict:
+    count, previous = guard(totals.get(month, 0)), guard(totals.get(add_months(month, -12)))
+    return {
+        "month": month.isoformat(),
+        "count": count,
+        "previous": previous,
+        "change_pct": _change_pct(count, previous),
+    }
+
+
+@_per_user_cache
+def kpi_summary(*, user, filters: AnalyticsFilters) -> dict:
+    """Headline KPIs for the window (default: latest 12 months) against the year before, with monthly sparklines:
+    recorded crime, rate per 1,000 residents, change on last year, resolution (outcome) rate."""
+    crime = filters if filters.kinds else AnalyticsFilters(**{**filters.key(), "kinds": (Incident.Kind.CRIME,)})
+    rows = visible_rollups(MonthlyCount, user=user, filters=_undated(crime), level=Level.FORCE)
+    window = _window(rows, filters)
+    if window is None:
+        return {"period": None, "kpis": []}
+    months = month_range(*window)
+    monthly = _totals(rows.filter(month__gte=add_months(months[0], -12), month__lte=months[-1]), "month")
+    current, previous = (sum(monthly.get(add_months(m, shift), 0) for m in months) for shift in (0, -12))
+    population = _scope_population(user=user, filters=filters)
+    resolved = _resolution(user=user, filters=_undated(crime), months=months)
+    guard = small_count_guard(user=user)
+    kpis = [
+        _kpi("recorded", "Recorded crime", guard(current), guard(previous), [guard(monthly.get(m, 0)) for m in months]),
+        _kpi(
+            "rate_per_1000",
+            "Crimes per 1,000 residents",
+            rate_per_1000(guard(current), population),
+            rate_per_1000(guard(previous), population),
+            [rate_per_1000(guard(monthly.get(m, 0)), population) for m in months],
+        ),  # fmt: skip
+        _kpi(
+            "change_on_last_year",
+            "Change on last year (%)",
+            _change_pct(guard(current), guard(previous)),
+            None,
+            [_change_pct(guard(monthly.get(m, 0)), guard(monthly.get(add_months(m, -12)))) for m in months],
+        ),  # fmt: skip
+        _kpi("resolution_rate", "Resolution rate", resolved["rate"], None, resolved["series"]),
+    ]
+    return {
+        "period": {"from": months[0].isoformat(), "to": months[-1].isoformat()},
+        "months": _isoformat(months),
+        "kpis": kpis,
+    }
+
+
+def _undated(filters: AnalyticsFilters) -> AnalyticsFilters:
+    return AnalyticsFilters(**{**filters.key(), "date_from": None, "date_to": None})
+
+
+def _kpi(key: str, label: str, value, previous, series: list) -> dict:
+    change = _change_pct(value, previous) if key != "change_on_last_year" else None
+    return {"key": key, "label": label, "value": value, "previous": previous, "change_pct": change, "series": series}
+
+
+def _scope_population(*, user, filters: AnalyticsFilters) -> int | None:
+    """Residents of what the user sees: the chosen or visible boroughs, else the whole force."""
+    codes = area_codes_visible_to(user=user)
+    wanted = set(filters.areas) & set(codes) if codes is not None and filters.areas else set(filters.areas) or codes
+    if wanted:
+        return sum(_populations(wanted).values()) or None
+    forces = Area.objects.filter(kind=Area.Kind.FORCE, population__isnull=False)
+    return forces.aggregate(total=Sum("population"))["total"]
+
+
+def _resolution(*, user, filters: AnalyticsFilters, months: list) -> dict:
+    rows = visible_rollups(OutcomeCount, user=user, filters=filters, level=Level.FORCE)
+    by_month = defaultdict(lambda: [0, 0])
+    for (month, outcome), count in _totals(
+        rows.filter(month__range=(months[0], months[-1])), "month", "outcome"
+    ).items():
+        by_month[month][0] += count
+        by_month[month][1] += count if outcome_class(outcome) in (CHARGED, RESOLVED) else 0
+    total, resolved = (sum(values[i] for values in by_month.values()) for i in (0, 1))
+    share = lambda part, whole: round(part / whole, 4) if whole else None  # noqa: E731
+    return {"rate": share(resolved, total), "series": [share(by_month[m][1], by_month[m][0]) for m in months]}
+
+
+@_per_user_cache
+def area_comparison(*, user, filters: AnalyticsFilters, limit: int | None = None) -> list[dict]:
+    """Areas at filters.level ranked by count in the window, with the year before, residents and rate per 1,000
+    (None below the minimum population; 'unstable' when based on few events)."""
+    rows = visible_rollups(MonthlyCount, user=user, filters=_undated(filters), level=filters.level)
+    window = _window(rows, filters)
+    if window is None:
+        return []
+    current = _totals(rows.filter(month__range=window), "area_code")
+    previous = _totals(rows.filter(month__range=[add_months(month, -12) for month in window]), "area_code")
+    names, populations = _area_names(current), _populations(current)
+    ranked = sorted(current.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    result = [
+        {
+            "area_code": code,
+            "name": names.get(code, code),
+            "count": count,
+            "previous": previous.get(code, 0),
+            "change_pct": _change_pct(count, previous.get(code, 0)),
+            "population": populations.get(code),
+            "rate_per_1000": rate_per_1000(count, populations.get(code)),
+            "unstable": is_unstable(count),
+        }
+        for code, count in ranked
+    ]
+    return suppress_rows(result, user=user, derived=("change_pct", "rate_per_1000", "previous"))
+
+
+@_per_user_cache
+def category_trends(*, user, filters: AnalyticsFilters) -> list[dict]:
+    """Each category's count in the window against the year before, with its monthly series."""
+    rows = visible_rollups(MonthlyCount, user=user, filters=_undated(filters), level=Level.FORCE)
+    window = _window(rows, filters)
+    if window is None:
+        return []
+    months = month_range(*window)
+    monthly = _totals(rows.filter(month__range=(add_months(window[0], -12), window[1])), "category", "month")
+    guard = small_count_guard(user=user)
+    result = []
+    for category in sorted({category for category, _month in monthly}):
+        count = sum(monthly.get((category, m), 0) for m in months)
+        previous = sum(monthly.get((category, add_months(m, -12)), 0) for m in months)
+        series = {"x": _isoformat(months), "y": [guard(monthly.get((category, m), 0)) for m in months]}
+        result.append({"category": category, "count": count, "previous": previous,
+                       "change_pct": _change_pct(count, previous), "series": series})  # fmt: skip
+    result.sort(key=lambda row: -row["count"])
+    return suppress_rows(result, user=user, derived=("change_pct", "previous"))
+
+
+@_per_user_cache
+def hour_weekday_matrix(*, user, filters: AnalyticsFilters) -> dict:
+    """A 7 x 24 heatmap (Monday first) of minute-precision incidents; monthly-precision data cannot take part."""
+    rows = visible_rollups(HourWeekdayCount, user=user, filters=filters, level=Level.FORCE)
+    cells = _totals(rows, "weekday", "hour")
+    guard = small_count_guard(user=user)
+    z = [[guard(cells.get((weekday, hour), 0)) for hour in range(24)] for weekday in range(1, 8)]
+    return {"x": list(range(24)), "y": WEEKDAYS, "z": z, "total": sum(cells.values())}
+
+
+@_per_user_cache
+def calendar_effects(*, user, area_code: str | None = None) -> list[dict]:
+    """Weekend and bank-holiday effects (mean daily count on vs off) for the force and visible boroughs."""
+    codes = area_codes_visible_to(user=user)
+    rows = CalendarEffect.objects.all() if codes is None else CalendarEffect.objects.filter(borough_code__in=codes)
+    if area_code:
+        rows = rows.filter(area_code=area_code)
+    fields = ("area_code", "category", "effect", "days_on", "days_off", "mean_on", "mean_off", "ratio")
+    return list(rows.order_by("area_code", "effect").values(*fields))
+
+
+@_per_user_cache
+def seasonal_decomposition(*, user, area_code: str, category: str = "") -> dict | None:
+    """The stored STL decomposition (observed, trend, seasonal, residual by month); None if absent or not visible."""
+    codes = area_codes_visible_to(user=user)
+    rows = SeasonalDecomposition.objects.filter(area_code=area_code, category=category)
+    found = (rows if codes is None else rows.filter(borough_code__in=codes)).first()
+    if found is None:
+        return None
+    guard = small_count_guard(user=user)
+    return {
+        "area_code": found.area_code,
+        "category": found.category,
+        "x": found.months,
+        "observed": [guard(value) for value in found.observed],
+        "trend": found.trend,
+        "seasonal": found.seasonal,
+        "resid": found.resid,
+        "seasonal_strength": found.seasonal_strength,
+    }
+
+
+def alert_list(*, user, state: str | None = "open") -> list[dict]:
+    """Emerging-trend alerts in the user's area (state None: every state), newest first. Not cached: a commander's
+    acknowledgement must show at once."""
+    alerts = alerts_visible_to(user=user).select_related("acted_by")
+    if state:
+        alerts = alerts.filter(state=state)
+    names = _area_names(alerts.values_list("area_code", flat=True))
+    rows = [_alert_row(alert, names) for alert in alerts.order_by("-period_start", "p_value")[:500]]
+    return suppress_rows(rows, user=user, count_field="observed")
+
+
+def _alert_row(alert: Alert, names: dict) -> dict:
+    return {
+        "id": alert.pk,
+        "area_code": alert.area_code,
+        "area_name": names.get(alert.area_code, alert.area_code or "Unknown force"),
+        "level": alert.level,
+        "category": alert.category,
+        "period": alert.period,
+        "period_start": alert.period_start.isoformat(),
+        "observed": alert.observed,
+        "expected": alert.expected,
+        "lower": alert.lower,
+        "upper": alert.upper,
+        "p_value": alert.p_value,
+        "direction": alert.direction,
+        "state": alert.state,
+        "acted_by": str(alert.acted_by) if alert.acted_by else "",
+        "acted_at": alert.acted_at.isoformat() if alert.acted_at else None,
+        "note": alert.note,
+    }
+
+
+# --- correlations and strategic metrics ----------------------------------------------------------------------
+
+
+@_per_user_cache
+def deprivation_correlation(*, user) -> dict:
+    """Spearman's rho (95 % CI) of LSOA crime rate against each IMD 2019 domain, and the scatter points the user may
+    see (a commander: their borough's LSOAs). meta counts LSOA codes that matched across the 2011/2021 change."""
+    codes = area_codes_visible_to(user=user)
+    results = CorrelationResult.objects.filter(kind=CorrelationResult.Kind.DEPRIVATION).order_by("key")
+    domains, points, meta = [], {}, {}
+    for result in results:
+        domains.append({"domain": result.key, "n": result.n, "rho": result.rho, "ci_low": result.ci_low,
+                        "ci_high": result.ci_high, "p_value": result.p_value})  # fmt: skip
+        visible = [p for p in result.data.get("points", []) if codes is None or p["borough_code"] in codes]
+        points[result.key] = suppress_rows(visible, user=user, derived=("y",))
+        meta = result.meta
+    return {"domains": domains, "points": points, "meta": meta}
+
+
+@_per_user_cache
+def category_correlation(*, user) -> dict:
+    """Spearman correlation matrix of category counts across LSOAs (neighborhoods for Baltimore), force-wide."""
+    result = CorrelationResult.objects.filter(kind=CorrelationResult.Kind.CATEGORY, key="matrix").first()
+    if result is None:
+        return {"categories": [], "matrix": [], "n_areas": 0, "level": None}
+    return {**result.data, "level": result.meta.get("level")}
+
+
+@_per_user_cache
+def strategic_metrics(*, user) -> list[dict]:
+    """Per visible borough: its latest year's metrics and each metric's trend by year."""
+    codes = area_codes_visible_to(user=user)
+    rows = StrategicMetric.objects.all() if codes is None else StrategicMetric.objects.filter(area_code__in=codes)
+    by_area = defaultdict(list)
+    for row in rows.order_by("area_code", "year").values():
+        row["budget_gbp"] = float(row["budget_gbp"]) if row["budget_gbp"] is not None else None
+        by_area[row["area_code"]].append(row)
+    names = _area_names(by_area)
+    return [_metric_summary(code, names.get(code, code), years, user) for code, years in sorted(by_area.items())]
+
+
+METRIC_FIELDS = ("recorded", "outcome_rate", "resolution_rate", "charge_rate", "crimes_per_officer",
+                 "officers_per_1000", "budget_per_crime", "rate_per_1000")  # fmt: skip
+
+
+def _metric_summary(code: str, name: str, years: list[dict], user) -> dict:
+    guard = small_count_guard(user=user)
+    latest = {field: years[-1][field] for field in ("year", "officers", "population", "budget_gbp", *METRIC_FIELDS)}
+    latest["recorded"] = guard(latest["recorded"])
+    trend = {field: [row[field] for row in years] for field in METRIC_FIELDS}
+    trend["recorded"] = [guard(value) for value in trend["recorded"]]
+    return {"area_code": code, "name": name, "latest": latest, "years": [row["year"] for row in years], "trend": trend}
+
+
+# --- calls for service -----------------------------------------------------------------------------------------
+
+
+@_per_user_cache
+def calls_summary(*, user, filters: AnalyticsFilters, top: int = 10) -> dict:
+    """Calls for service: the busiest areas over time (filters.level: district, neighborhood, zip), overdose calls by
+    year, month and weekday with their top areas, the year-on-year shift between categories, and the priority mix."""
+    calls = AnalyticsFilters(**{**filters.key(), "kinds": (Incident.Kind.CALL,)})
+    level = filters.level if filters.level != Level.FORCE else Level.BOROUGH
+    rows = visible_rollups(MonthlyCount, user=user, filters=calls, level=level)
+    guard = small_count_guard(user=user)
+    return {
+        "by_area": _top_area_series(rows, top, guard),
+        "overdose": _overdose(user=user, filters=calls, level=level, top=top, guard=guard),
+        "category_shift": _category_shift(
+            visible_rollups(MonthlyCount, user=user, filters=calls, level=Level.FORCE), guard
+        ),
+        "priority_mix": _priority_mix(visible_rollups(DailyCount, user=user, filters=calls, level=Level.FORCE), guard),
+    }
+
+
+def _top_area_series(rows, top: int, guard) -> list[dict]:
+    totals = _totals(rows, "area_code")
+    leaders = [code for code, _count in sorted(totals.items(), key=lambda item: -item[1])[:top]]
+    monthly = _totals(rows.filter(area_code__in=leaders), "area_code", "month")
+    if not monthly:
+        return []
+    months = month_range(min(m for _c, m in monthly), max(m for _c, m in monthly))
+    names = _area_names(leaders)
+    return [
+        {
+            "area_code": code,
+            "name": names.get(code, code),
+            "x": _isoformat(months),
+            "y": [guard(monthly.get((code, m), 0)) for m in months],
+        }  # fmt: skip
+        for code in leaders
+    ]
+
+
+def _overdose(*, user, filters: AnalyticsFilters, level: str, top: int, guard) -> dict:
+    monthly = visible_rollups(MonthlyCount, user=user, filters=filters, level=Level.FORCE).filter(
+        category__icontains="overdose"
+    )
+    by_month = _totals(monthly, "month")
+    by_year = defaultdict(int)
+    for month, count in by_month.items():
+        by_year[month.year] += count
+    weekday = _totals(visible_rollups(HourWeekdayCount, user=user, filters=filters, level=Level.FORCE)
+                      .filter(category__icontains="overdose"), "weekday")  # fmt: skip
+    areas = _totals(
+        visible_rollups(MonthlyCount, user=user, filters=filters, level=level).filter(category__icontains="overdose"),
+        "area_code",
+    )
+    leaders = sorted(areas.items(), key=lambda item: -item[1])[:top]
+    names = _area_names(code for code, _count in leaders)
+    months = sorted(by_month)
+    return {
+        "by_year": {"x": sorted(by_year), "y": [guard(by_year[year]) for year in sorted(by_year)]},
+        "by_month": {"x": _isoformat(months), "y": [guard(by_month[m]) for m in months]},
+        "by_weekday": {"x": WEEKDAYS, "y": [guard(weekday.get(day, 0)) for day in range(1, 8)]},
+        "top_areas": [
+            {"area_code": code, "name": names.get(code, code), "count": guard(count)} for code, count in leaders
+        ],
+    }
+
+
+def _category_shift(rows, guard) -> list[dict]:
+    """Each category's share of calls in the latest year with data against the year before."""
+    years = rows.aggregate(first=Min("month"), last=Max("month"))
+    if years["last"] is None:
+        return []
+    latest = years["last"].year
+    counts = defaultdict(lambda: [0, 0])
+    for (category, month), count in _totals(rows.filter(month__year__gte=latest - 1), "category", "month").items():
+        counts[category][month.year - latest + 1] += count
+    totals = [sum(pair[i] for pair in counts.values()) for i in (0, 1)]
+    share = lambda part, whole: round(part / whole, 4) if whole else None  # noqa: E731
+    result = [
+        {
+            "category": category,
+            "year": latest,
+            "count": guard(now),
+            "previous": guard(before),
+            "share": share(now, totals[1]),
+            "previous_share": share(before, totals[0]),
+            "share_change": round(share(now, totals[1]) - share(before, totals[0]), 4)
+            if totals[0] and totals[1]
+            else None,
+        }  # fmt: skip
+        for category, (before, now) in counts.items()
+    ]
+    return sorted(result, key=lambda row: -(row["share_change"] or 0))
+
+
+def _priority_mix(rows, guard) -> list[dict]:
+    by_priority = _totals(rows, "priority")
+    total = sum(by_priority.values())
+    return [
+        {"priority": priority or "Unknown", "count": guard(count), "share": round(count / total, 4)}
+        for priority, count in sorted(by_priority.items(), key=lambda item: -item[1])
+    ]
+
+
+# --- context and filter options -------------------------------------------------------------------------------
+
+
+@_per_user_cache
+def context_series(*, user, filters: AnalyticsFilters, names: tuple[str, ...] = ()) -> dict:
+    """Daily demand (day/minute-precision incidents) with the contextual series (weather, events, school terms)."""
+    rows = visible_rollups(DailyCount, user=user, filters=filters, level=Level.FORCE)
+    if filters.date_from:
+        rows = rows.filter(day__gte=filters.date_from)
+    demand = _totals(rows, "day")
+    days = sorted(demand)
+    context = ContextSeries.objects.filter(name__in=names) if names else ContextSeries.objects.all()
+    if days:
+        context = context.filter(date__range=(days[0], days[-1]))
+    series = defaultdict(lambda: {"x": [], "y": []})
+    for name, date, value in context.order_by("name", "date").values_list("name", "date", "value"):
+        series[name]["x"].append(date.isoformat())
+        series[name]["y"].append(value)
+    guard = small_count_guard(user=user)
+    return {
+        "demand": {"x": [day.isoformat() for day in days], "y": [guard(demand[day]) for day in days]},
+        "context": [{"name": name, **values} for name, values in series.items()],
+    }
+
+
+@_per_user_cache
+def filter_options(*, user) -> dict:
+    """What the filter bar can offer this user: month range, categories, sources, kinds and visible boroughs."""
+    rows = visible_rollups(MonthlyCount, user=user, level=Level.FORCE)
+    span = rows.aggregate(first=Min("month"), last=Max("month"))
+    distinct = lambda field: sorted(set(rows.values_list(field, flat=True).distinct()))  # noqa: E731
+    boroughs = visible_rollups(MonthlyCount, user=user, level=Level.BOROUGH).values_list("area_code", flat=True)
+    codes = sorted(set(boroughs.distinct()))
+    names = _area_names(codes)
+    return {
+        "months": [span["first"].isoformat(), span["last"].isoformat()] if span["first"] else [],
+        "categories": distinct("category"),
+        "sources": distinct("source"),
+        "kinds": distinct("kind"),
+        "areas": [{"code": code, "name": names.get(code, code)} for code in codes],
+        "levels": [{"code": level.value, "name": level.label} for level in Level],
+    }

@@ -1,0 +1,18 @@
+"""Celery tasks of the analytics app (names are fixed by crimedash/schedule.py). Each stays a thin wrapper."""
+
+from celery import shared_task
+
+from analytics.refresh import analytics_refresh
+from analytics.trends import trends_detect
+
+
+@shared_task(name="analytics.tasks.refresh_analytics")
+def refresh_analytics(run_id: int | None = None, full: bool = False) -> dict:
+    """After an import (run_id) or on the hour: refresh the rollups and results, then look for emerging trends."""
+    refresh = analytics_refresh(run_id=run_id, full=full)
+    return {"refresh_id": refresh.pk, "seconds": refresh.seconds, "alerts": trends_detect()}
+
+
+@shared_task(name="analytics.tasks.detect_trends")
+def detect_trends() -> dict:
+    return trends_detect()

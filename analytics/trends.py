@@ -1,0 +1,202 @@
+"""Emerging-trend monitoring: each area x category's latest month (and week, for timed data) against what its own
+history predicted, with negative-binomial limits (Poisson when the history is not over-dispersed).
+
+Expected = (mean of the last 12 months + linear trend carried forward) x the month's seasonal factor from earlier
+years. An alert is raised when the two-sided p-value falls below ANALYTICS_ALERT_P_PER_MILLE / 1000.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from scipy import stats
+
+from accounts.audit import audit_event
+from accounts.permissions import check_permission
+from accounts.scoping import area_codes_visible_to
+from analytics import conf
+from analytics.models import Alert, DailyCount, Level, MonthlyCount
+from analytics.temporal import dense_series
+
+TREND_LEVELS = (Level.FORCE, Level.BOROUGH)
+WEEKS_OF_HISTORY = 12
+
+
+@dataclass(frozen=True)
+class Test:
+    observed: int
+    expected: float
+    lower: float
+    upper: float
+    p_value: float
+
+    @property
+    def direction(self) -> str:
+        return Alert.Direction.UP if self.observed > self.expected else Alert.Direction.DOWN
+
+    def significant(self) -> bool:
+        volume = self.observed if self.direction == Alert.Direction.UP else self.expected
+        return self.p_value < conf.ALERT_P_PER_MILLE / 1000 and volume >= conf.ALERT_MIN_EXPECTED
+
+
+def count_test(observed: int, expected: float, dispersion: float) -> Test:
+    """Two-sided test of one count against its expectation; dispersion = variance / mean of the history."""
+    expected = max(expected, 0.1)
+    dist = _distribution(expected, dispersion)
+    alpha = conf.ALERT_P_PER_MILLE / 1000
+    p_value = min(1.0, 2 * min(dist.sf(observed - 1), dist.cdf(observed)))
+    return Test(
+        observed=int(observed),
+        expected=round(float(expected), 3),
+        lower=float(dist.ppf(alpha / 2)),
+        upper=float(dist.isf(alpha / 2)),
+        p_value=float(p_value),
+    )
+
+
+def _distribution(mean: float, dispersion: float):
+    if dispersion <= 1.05:
+        return stats.poisson(mean)
+    size = mean / (dispersion - 1)
+    return stats.nbinom(size, size / (size + mean))
+
+
+def monthly_expectation(history: np.ndarray, month_of_year: int, first_month_of_year: int) -> tuple[float, float]:
+    """(expected count, dispersion) for the month after `history` (history[0] is month `first_month_of_year`)."""
+    recent = history[-12:]
+    slope = np.polyfit(np.arange(len(recent)), recent, 1)[0] if recent.any() else 0.0
+    level = max(recent.mean() + slope * (len(recent) + 1) / 2, 0.0)
+    expected = level * _seasonal_factor(history, month_of_year, first_month_of_year)
+    fitted = recent.mean() + slope * (np.arange(len(recent)) - (len(recent) - 1) / 2)
+    dispersion = float(np.var(recent - fitted) / recent.mean()) if recent.mean() > 0 else 1.0
+    return float(expected), dispersion
+
+
+def _seasonal_factor(history: np.ndarray, month_of_year: int, first_month_of_year: int) -> float:
+    """The calendar month's mean over the full earlier years, against the mean of those years; 1 with < 2 years."""
+    if len(history) < 24 or history.mean() == 0:
+        return 1.0
+    months_of_year = (np.arange(len(history)) + first_month_of_year - 1) % 12 + 1
+    same = history[months_of_year == month_of_year]
+    return float(np.clip(same.mean() / history.mean(), 0.5, 2.0)) if len(same) else 1.0
+
+
+# --- detection ----------------------------------------------------------------------------------------------
+
+
+def trends_detect(*, today: dt.date | None = None) -> dict[str, int]:
+    """Test every force/borough x category series; returns how many alerts are open/raised."""
+    raised = 0
+    for level in TREND_LEVELS:
+        for area_code, borough_code in _areas(level):
+            raised += _detect_monthly(level, area_code, borough_code)
+            raised += _detect_weekly(level, area_code, borough_code, today=today)
+    return {"raised": raised, "open": Alert.objects.filter(state=Alert.State.OPEN).count()}
+
+
+def _areas(level: str) -> list[tuple[str, str]]:
+    rows = MonthlyCount.objects.filter(level=level).values_list("area_code", "borough_code").distinct()
+    if level == Level.FORCE:
+        return sorted({(code, "") for code, _borough in rows})
+    return sorted(set(rows))
+
+
+def _detect_monthly(level: str, area_code: str, borough_code: str) -> int:
+    rows = MonthlyCount.objects.filter(level=level, area_code=area_code)
+    raised = 0
+    for category in rows.values_list("category", flat=True).distinct():
+        series = rows.filter(category=category)
+        latest = _latest_complete_month(series, level, area_code, category)
+        totals = dict(series.filter(month__lte=latest).values_list("month").annotate(n=Sum("count")).order_by())
+        totals.setdefault(latest, 0)
+        months, values = dense_series(totals)
+        if len(values) - 1 < conf.ALERT_MIN_HISTORY_MONTHS:
+            continue
+        expected, dispersion = monthly_expectation(values[:-1], latest.month, months[0].month)
+        test = count_test(int(values[-1]), expected, dispersion)
+        raised += _record(test, level, area_code, borough_code, category, Alert.Period.MONTH, latest)
+    return raised
+
+
+def _latest_complete_month(rows, level: str, area_code: str, category: str) -> dt.date:
+    """The series' latest month, or the one before when its timed data show that month is still running."""
+    latest = rows.aggregate(latest=Max("month"))["latest"]
+    days = DailyCount.objects.filter(level=level, area_code=area_code, category=category, month=latest)
+    last_day = days.aggregate(last=Max("day"))["last"]
+    if last_day and last_day.month == (last_day + dt.timedelta(days=1)).month:
+        return (latest - dt.timedelta(days=1)).replace(day=1)
+    return latest
+
+
+def _detect_weekly(level: str, area_code: str, borough_code: str, *, today: dt.date | None) -> int:
+    rows = DailyCount.objects.filter(level=level, area_code=area_code)
+    last_day = rows.aggregate(last=Max("day"))["last"]
+    if last_day is None:
+        return 0
+    week_end = last_day - dt.timedelta(days=(last_day.weekday() + 1) % 7)  # the latest Sunday with data
+    start = week_end - dt.timedelta(days=7 * (WEEKS_OF_HISTORY + 1) - 1)
+    raised = 0
+    for category in rows.values_list("category", flat=True).distinct():
+        daily = dict(
+            rows.filter(category=category, day__range=(start, week_end)).values_list("day").annotate(n=Sum("count"))
+        )
+        weeks = np.array(
+            [
+                sum(daily.get(start + dt.timedelta(days=7 * w + d), 0) for d in range(7))
+                for w in range(WEEKS_OF_HISTORY + 1)
+            ]
+        )
+        history = weeks[:-1]
+        if min(daily, default=week_end) > start + dt.timedelta(days=6) or history.mean() == 0:
+            continue
+        dispersion = float(np.var(history) / history.mean())
+        test = count_test(int(weeks[-1]), float(history.mean()), dispersion)
+        raised += _record(
+            test, level, area_code, borough_code, category, Alert.Period.WEEK, week_end - dt.timedelta(days=6)
+        )
+    return raised
+
+
+def _record(test: Test, level, area_code, borough_code, category, period, period_start) -> int:
+    key = {"area_code": area_code, "category": category, "period": period, "period_start": period_start}
+    if not test.significant():
+        Alert.objects.filter(state=Alert.State.OPEN, **key).delete()
+        return 0
+    values = {
+        "level": level,
+        "borough_code": borough_code,
+        "observed": test.observed,
+        "expected": test.expected,
+        "lower": test.lower,
+        "upper": test.upper,
+        "p_value": test.p_value,
+        "direction": test.direction,
+    }
+    _alert, created = Alert.objects.update_or_create(defaults=values, **key)
+    return int(created)
+
+
+# --- acknowledgement ---------------------------------------------------------------------------------------
+
+
+def alerts_visible_to(*, user):
+    codes = area_codes_visible_to(user=user)
+    alerts = Alert.objects.all()
+    return alerts if codes is None else alerts.filter(borough_code__in=codes)
+
+
+@transaction.atomic
+def alert_set_state(*, user, alert_id: int, state: str, note: str = "", request=None) -> Alert:
+    """A commander acknowledges or dismisses an alert in their own BCU (404 outside it); audited."""
+    check_permission(user, "analytics.acknowledge_alert")
+    if state not in (Alert.State.ACKNOWLEDGED, Alert.State.DISMISSED):
+        raise ValueError(f"An alert can be acknowledged or dismissed, not set to {state!r}.")
+    alert = get_object_or_404(alerts_visible_to(user=user).select_for_update(), pk=alert_id)
+    alert.state, alert.note, alert.acted_by, alert.acted_at = state, note, user, timezone.now()
+    alert.save(update_fields=["state", "note", "acted_by", "acted_at"])
+    audit_event(action="update", request=request, user=user, target=f"alert:{alert.pk}", params={"state": state})
+    return alert

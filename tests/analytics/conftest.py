@@ -1,0 +1,14 @@
+import pytest
+
+from analytics.cache import generation
+from tests.analytics.factories import london_areas
+
+
+@pytest.fixture
+def areas(db):
+    london_areas()
+
+
+@pytest.fixture
+def fresh_generation(db):
+    return generation()

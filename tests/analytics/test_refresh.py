@@ -1,0 +1,97 @@
+"""The incremental refresh after an import gives exactly what a full rebuild gives."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from analytics.cache import generation
+from analytics.models import DailyCount, HourWeekdayCount, MonthlyCount, OutcomeCount, RefreshRun
+from analytics.refresh import analytics_refresh, slice_for_run
+from analytics.tasks import refresh_analytics
+from ingestion.models import ImportRun, Incident
+from tests.analytics.factories import CAMDEN, LSOA_C1, WESTMINSTER, incidents, local
+
+pytestmark = pytest.mark.django_db
+MODELS = (MonthlyCount, HourWeekdayCount, DailyCount, OutcomeCount)
+
+
+def _snapshot() -> dict:
+    return {
+        model.__name__: sorted(
+            tuple(row) for row in model.objects.values_list(*[f.name for f in model._meta.fields if f.name != "id"])
+        )
+        for model in MODELS
+    }
+
+
+def _import(**fields) -> ImportRun:
+    """An import run that added two months of Camden incidents and updated one Westminster incident."""
+    run = ImportRun.objects.create(source="police_uk", target="test", months_touched=["2024-02", "2024-03"])
+    incidents(4, occurred_at=local(2024, 2, 10, 9), time_precision="minute", borough_id=CAMDEN, lsoa_id=LSOA_C1,
+              import_run=run, **fields)  # fmt: skip
+    incidents(3, occurred_at=local(2024, 3, 1), borough_id=CAMDEN, lsoa_id=LSOA_C1, import_run=run, outcome="Court")
+    Incident.objects.filter(borough_id=WESTMINSTER, occurred_at=local(2024, 3, 1)).update(
+        category="robbery", import_run=run
+    )
+    run.areas_touched = [CAMDEN, LSOA_C1, WESTMINSTER, "met"]
+    run.save()
+    return run
+
+
+def _history():
+    for month in (1, 2, 3):
+        incidents(5, occurred_at=local(2024, month, 1))
+        incidents(2, occurred_at=local(2024, month, 5, 18), time_precision="minute", borough_id=CAMDEN,
+                  lsoa_id=LSOA_C1)  # fmt: skip
+
+
+def test_incremental_refresh_equals_full_refresh_after_an_import():
+    _history()
+    analytics_refresh(full=True)
+    run = _import()
+    analytics_refresh(run_id=run.pk)
+    incremental = _snapshot()
+    analytics_refresh(full=True)
+    assert incremental == _snapshot()
+    assert sum(MonthlyCount.objects.filter(level="force").values_list("count", flat=True)) == 15 + 6 + 7
+
+
+def test_incremental_refresh_touches_only_the_runs_months_and_boroughs():
+    _history()
+    run = _import()
+    where = slice_for_run(run=run)
+    assert where.months == ("2024-02", "2024-03")
+    assert set(where.boroughs) == {CAMDEN, WESTMINSTER}
+    refresh = analytics_refresh(run_id=run.pk)
+    assert refresh.full is False and refresh.months == ["2024-02", "2024-03"]
+    assert not MonthlyCount.objects.filter(month="2024-01-01").exists()  # January was never rebuilt
+
+
+def test_a_record_late_on_the_last_utc_day_refreshes_the_next_local_month_too():
+    run = ImportRun.objects.create(source="cad", target="test", months_touched=["2024-05"], areas_touched=[CAMDEN])
+    # 23:30 UTC on 31 May is 00:30 on 1 June in London: the loader said May, the rollup says June.
+    incidents(1, occurred_at=local(2024, 6, 1, 0, 30), time_precision="minute", borough_id=CAMDEN, import_run=run)
+    assert slice_for_run(run=run).months == ("2024-05", "2024-06")
+
+
+def test_refresh_bumps_the_cache_generation(fresh_generation):
+    analytics_refresh(full=True)
+    assert generation() == fresh_generation + 1
+
+
+def test_refresh_command_prints_a_json_summary():
+    _history()
+    out = StringIO()
+    call_command("refresh_analytics", "--full", "--json", stdout=out)
+    summary = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert summary["full"] is True
+    assert summary["rows"]["MonthlyCount"] > 0
+
+
+def test_refresh_task_runs_incrementally_for_a_run():
+    _history()
+    run = _import()
+    result = refresh_analytics.delay(run_id=run.pk).get()
+    assert RefreshRun.objects.get(pk=result["refresh_id"]).months == ["2024-02", "2024-03"]

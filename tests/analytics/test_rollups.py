@@ -1,0 +1,78 @@
+"""Rollup counts equal counts made by hand, at every level, in local time."""
+
+import datetime as dt
+
+import pytest
+
+from analytics.models import DailyCount, HourWeekdayCount, Level, MonthlyCount, OutcomeCount
+from analytics.rollups import Slice, rollups_rebuild
+from tests.analytics.factories import CAMDEN, LSOA_C1, LSOA_W2, WESTMINSTER, incidents, local
+
+pytestmark = pytest.mark.django_db
+
+
+def _count(model=MonthlyCount, **where) -> int:
+    return sum(model.objects.filter(**where).values_list("count", flat=True))
+
+
+def test_monthly_counts_match_hand_counts_at_each_level():
+    incidents(3, occurred_at=local(2024, 1, 1))
+    incidents(2, occurred_at=local(2024, 1, 1), lsoa_id=LSOA_W2, category="robbery")
+    incidents(4, occurred_at=local(2024, 2, 1), borough_id=CAMDEN, lsoa_id=LSOA_C1, h3_cell="")
+    rollups_rebuild(where=Slice())
+    january = dt.date(2024, 1, 1)
+    assert _count(level=Level.FORCE, month=january) == 5
+    assert _count(level=Level.BOROUGH, area_code=WESTMINSTER, month=january) == 5
+    assert _count(level=Level.LSOA, area_code=LSOA_W2, category="robbery") == 2
+    assert _count(level=Level.BOROUGH, area_code=CAMDEN, month=dt.date(2024, 2, 1)) == 4
+    assert _count(level=Level.H3) == 5  # Camden's incidents have no cell
+
+
+def test_force_level_counts_incidents_without_a_force_or_borough():
+    incidents(2, force_id=None, borough_id=None)
+    rollups_rebuild(where=Slice())
+    assert _count(level=Level.FORCE, area_code="", borough_code="") == 2
+    assert _count(level=Level.BOROUGH) == 0
+
+
+def test_month_is_taken_in_local_time():
+    # 00:30 on 1 June in London is 23:30 on 31 May in UTC: it belongs to June.
+    incidents(1, occurred_at=local(2024, 6, 1, 0, 30), time_precision="minute")
+    rollups_rebuild(where=Slice())
+    assert MonthlyCount.objects.get(level=Level.FORCE).month == dt.date(2024, 6, 1)
+    assert DailyCount.objects.get(level=Level.FORCE).day == dt.date(2024, 6, 1)
+
+
+def test_hour_weekday_counts_only_minute_precision_incidents():
+    incidents(2, occurred_at=local(2024, 6, 3, 23, 30), time_precision="minute")  # a Monday
+    incidents(5, occurred_at=local(2024, 6, 1))  # monthly precision: no hour
+    rollups_rebuild(where=Slice())
+    cell = HourWeekdayCount.objects.get(level=Level.FORCE)
+    assert (cell.weekday, cell.hour, cell.count) == (1, 23, 2)
+
+
+def test_outcome_counts_by_last_outcome():
+    incidents(3, outcome="Offender given a caution")
+    incidents(1, outcome="")
+    rollups_rebuild(where=Slice())
+    rows = OutcomeCount.objects.filter(level=Level.BOROUGH)
+    assert {row.outcome: row.count for row in rows} == {"Offender given a caution": 3, "": 1}
+
+
+def test_origin_is_kept_so_rankings_can_use_reported_incidents_only():
+    incidents(3, origin="public_report")
+    incidents(2, origin="police_generated", category="drugs")
+    rollups_rebuild(where=Slice())
+    assert _count(level=Level.BOROUGH, origin="public_report") == 3
+    assert _count(level=Level.BOROUGH, origin="police_generated") == 2
+
+
+def test_rebuilding_a_slice_leaves_other_slices_alone():
+    incidents(3, occurred_at=local(2024, 1, 1))
+    incidents(4, occurred_at=local(2024, 1, 1), borough_id=CAMDEN, lsoa_id=LSOA_C1)
+    rollups_rebuild(where=Slice())
+    incidents(2, occurred_at=local(2024, 1, 1), borough_id=CAMDEN, lsoa_id=LSOA_C1)
+    rollups_rebuild(where=Slice(months=("2024-01",), boroughs=(CAMDEN,)))
+    assert _count(level=Level.BOROUGH, area_code=CAMDEN) == 6
+    assert _count(level=Level.BOROUGH, area_code=WESTMINSTER) == 3
+    assert _count(level=Level.FORCE) == 9

@@ -1,6 +1,10 @@
 """Writing the audit trail. Every service that reads or changes something sensitive calls `audit_event`."""
 
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+
 from accounts.models import AuditEvent
+
+ADMIN_FLAGS = {ADDITION: "add", CHANGE: "change", DELETION: "delete"}
 
 
 def client_ip(request) -> str | None:
@@ -28,3 +32,24 @@ def audit_event(
         ip_address=client_ip(request),
         outcome=outcome,
     )
+
+
+def latest_admin_log_id() -> int:
+    return LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def admin_changes_audit(*, request, after_id: int) -> None:
+    """One audit record per admin LogEntry this request's user wrote after `after_id`."""
+    entries = LogEntry.objects.filter(pk__gt=after_id, user_id=request.user.pk).select_related("content_type")
+    for entry in entries.order_by("pk"):
+        content_type = entry.content_type
+        audit_event(
+            action=AuditEvent.Action.ADMIN_CHANGE,
+            request=request,
+            target=f"{content_type.app_label}.{content_type.model}:{entry.object_id}",
+            params={
+                "change": ADMIN_FLAGS.get(entry.action_flag, ""),
+                "object": entry.object_repr,
+                "message": entry.get_change_message(),
+            },
+        )

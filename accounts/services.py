@@ -1,8 +1,10 @@
 import base64
 import io
+from datetime import timedelta
 
 import qrcode
 import qrcode.image.svg
+from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -41,3 +43,10 @@ def totp_qr_svg(*, device: TOTPDevice) -> str:
     buffer = io.BytesIO()
     image.save(buffer)
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def audit_purge(*, days: int) -> int:
+    """Delete audit records older than `days` days (the retention period); returns how many were deleted."""
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _ = AuditEvent.objects.filter(at__lt=cutoff).delete()
+    return deleted

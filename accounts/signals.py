@@ -1,10 +1,16 @@
-"""Keep each user's group membership equal to their role."""
+"""Keep each user's group membership equal to their role, and write the sign-in part of the audit trail."""
 
+import time
+
+from axes.signals import user_locked_out
 from django.contrib.auth.models import Group
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from accounts.models import User
+from accounts.audit import audit_event
+from accounts.middleware import session_clock_start
+from accounts.models import AuditEvent, User
 from accounts.roles import ADMIN
 
 
@@ -18,3 +24,49 @@ def sync_role_group(sender, instance: User, **kwargs):
         # The admin role opens everything, the Django admin included.
         User.objects.filter(pk=instance.pk).update(is_staff=True, is_superuser=True)
         instance.is_staff = instance.is_superuser = True
+
+
+@receiver(user_logged_in)
+def start_session_clock(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        session_clock_start(request.session, time.time())
+
+
+@receiver(user_logged_in)
+def audit_login(sender, request, user, **kwargs):
+    audit_event(action=AuditEvent.Action.LOGIN, request=request, user=user, target=request.path if request else "")
+
+
+@receiver(user_logged_out)
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit_event(action=AuditEvent.Action.LOGOUT, request=request, user=user)
+
+
+def _refused_while_locked(request) -> bool:
+    # Set by accounts.lockout.WindowedLockoutHandler before axes counts the attempt.
+    return getattr(request, "lockout_already_held", False)
+
+
+@receiver(user_login_failed)
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    refused = request is not None and _refused_while_locked(request)
+    audit_event(
+        action=AuditEvent.Action.LOGIN_FAILED,
+        request=request,
+        username=str(credentials.get("username", ""))[:150],
+        target=request.path if request else "",
+        outcome=AuditEvent.Outcome.DENIED if refused else AuditEvent.Outcome.FAILED,
+    )
+
+
+@receiver(user_locked_out)
+def audit_lockout(sender, request, username, **kwargs):
+    if not _refused_while_locked(request):
+        audit_event(
+            action=AuditEvent.Action.LOCKOUT,
+            request=request,
+            username=str(username or "")[:150],
+            target=f"user:{username}",
+            outcome=AuditEvent.Outcome.DENIED,
+        )

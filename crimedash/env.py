@@ -60,13 +60,20 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return raw
 
 
+def _without_password(url: str) -> str:
+    parsed = urlparse(url)
+    if not parsed.password:
+        return url
+    return parsed._replace(netloc=parsed.netloc.replace(f":{parsed.password}@", ":***@", 1)).geturl()
+
+
 def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict:
     """Django DATABASES entry for a postgres:// or sqlite:/// URL."""
     parsed = urlparse(url)
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
         options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
         if not parsed.path.strip("/"):
-            raise _invalid(name, url, "a database name, as in postgres://user@host:5432/crimedash")
+            raise _invalid(name, _without_password(url), "a database name, as in postgres://user@host:5432/crimedash")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),
@@ -80,11 +87,11 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict:
         }
     if parsed.scheme == "sqlite":
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parsed.path) or ":memory:"}
-    raise _invalid(name, url, "a postgres://user:password@host:port/name or sqlite:///path URL")
+    raise _invalid(name, _without_password(url), "a postgres://user:password@host:port/name or sqlite:///path URL")
 
 
 def redis_url(name: str = "REDIS_URL") -> str:
     raw = os.environ.get(name, "")
     if raw and urlparse(raw).scheme not in {"redis", "rediss"}:
-        raise _invalid(name, raw, "a redis://host:port/db URL")
+        raise _invalid(name, _without_password(raw), "a redis://host:port/db URL")
     return raw

@@ -1,26 +1,170 @@
+"""Dashboard pages. Each page reads its filters from the URL, asks dashboards.pages for its panels (built from stored
+analytics results) and renders them; a request with `X-Dashboard-Partial` gets only the page body, which the
+browser swaps in when a filter changes."""
+
+from functools import lru_cache
+from pathlib import Path
+
+import plotly
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
-from accounts.permissions import RoleRequiredMixin
+from accounts.audit import audit_event
+from accounts.permissions import RoleRequiredMixin, check_permission, role_required
+from analytics.models import Alert
+from analytics.trends import alert_set_state
+from dashboards import briefing, exports, pages
+from dashboards.filters import filters_as_params, filters_from_query, filters_to_query
+from dashboards.selectors import incident_get, incident_page
+from ingestion.models import Incident
+
+PARTIAL_HEADER = "HTTP_X_DASHBOARD_PARTIAL"
+PLOTLY_VERSION = plotly.__version__
+ALERT_STATES = {"acknowledge": Alert.State.ACKNOWLEDGED, "dismiss": Alert.State.DISMISSED}
+# Tiles only when MAP_TILES_URL is set: otherwise the map draws its layers on a plain background, with no internet.
+MAP_CONFIG = {
+    "tiles": [[name, url, options] for name, url, options in settings.LEAFLET_CONFIG.get("TILES", [])],
+    "center": settings.LEAFLET_CONFIG.get("DEFAULT_CENTER"),
+    "zoom": settings.LEAFLET_CONFIG.get("DEFAULT_ZOOM"),
+}
 
 
-class PlaceholderPage(RoleRequiredMixin, TemplateView):
-    template_name = "placeholder.html"
+class DashboardPage(RoleRequiredMixin, TemplateView):
+    template_name = "dashboards/page.html"
+    page = ""
     page_title = ""
 
+    def get_template_names(self):
+        if self.request.META.get(PARTIAL_HEADER):
+            return [f"dashboards/{self.page}_body.html"]
+        return [self.template_name]
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(page_title=self.page_title, **kwargs)
+        filters = filters_from_query(self.request.GET)
+        context = pages.page_context(page=self.page, user=self.request.user, filters=filters, request=self.request)
+        context.update(page=self.page, page_title=self.page_title, filters=filters)
+        context["query"] = filters_to_query(filters)
+        context["body_template"] = f"dashboards/{self.page}_body.html"
+        context["kind_choices"] = Incident.Kind.choices
+        context["map_config"] = MAP_CONFIG
+        return super().get_context_data(**context, **kwargs)
 
 
-class StrategicView(PlaceholderPage):
+class StrategicView(DashboardPage):
     required_permission = "dashboards.view_strategic"
+    page = "strategic"
     page_title = "Strategic dashboard"
 
 
-class TacticalView(PlaceholderPage):
+class TacticalView(DashboardPage):
     required_permission = "dashboards.view_tactical"
+    page = "tactical"
     page_title = "Tactical dashboard"
 
 
-class AnalyticalView(PlaceholderPage):
+class AnalyticalView(DashboardPage):
     required_permission = "dashboards.view_analytical"
+    page = "analytical"
     page_title = "Analytical dashboard"
+
+
+class IncidentListView(DashboardPage):
+    required_permission = "dashboards.view_incidents"
+    page = "incidents"
+    page_title = "Incidents"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        result = incident_page(
+            user=self.request.user, filters=context["filters"], cursor=self.request.GET.get("after", "")
+        )
+        context.update(incidents=result["rows"], next_cursor=result["next_cursor"])
+        return context
+
+
+class IncidentDetailView(RoleRequiredMixin, TemplateView):
+    required_permission = "dashboards.view_incidents"
+    template_name = "dashboards/incident_detail.html"
+
+    def get_context_data(self, **kwargs):
+        incident = incident_get(user=self.request.user, pk=kwargs["pk"])
+        if incident is None:
+            raise Http404("No such incident in your area.")
+        return super().get_context_data(incident=incident, **kwargs)
+
+
+@lru_cache(maxsize=1)
+def _plotly_bundle() -> bytes:
+    return (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
+
+
+@login_required
+@require_GET
+def plotly_js(request):
+    """plotly.js from the installed plotly package (no CDN); its URL carries the version, so it caches for a
+    year. Signed-in users only: every page that uses it is."""
+    response = HttpResponse(_plotly_bundle(), content_type="text/javascript; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
+    return response
+
+
+class BriefingView(DashboardPage):
+    """The executive briefing as a printable page: the strategic numbers in plain language."""
+
+    required_permission = "dashboards.download_briefing"
+    template_name = "dashboards/briefing.html"
+    page = "strategic"
+    page_title = "Executive briefing"
+
+    def get_template_names(self):
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["briefing"] = briefing.briefing_content(user=self.request.user, filters=context["filters"])
+        return context
+
+
+@role_required("dashboards.download_briefing")
+@require_GET
+def briefing_pdf(request):
+    filters = filters_from_query(request.GET)
+    content = briefing.briefing_content(user=request.user, filters=filters)
+    audit_event(action="export", request=request, target="briefing.pdf", params=filters_as_params(filters))
+    response = HttpResponse(briefing.briefing_pdf(content=content), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{content["filename"]}"'
+    return response
+
+
+@role_required("dashboards.export_data")
+@require_GET
+def export(request, page: str, fmt: str):
+    """What the page shows, as CSV (every chart's data table) or GeoJSON (its map layers). Audited."""
+    if page not in exports.EXPORTABLE_PAGES or fmt not in exports.FORMATS:
+        raise Http404("Nothing to export here.")
+    check_permission(request.user, f"dashboards.view_{page}")
+    filters = filters_from_query(request.GET)
+    context = pages.page_context(page=page, user=request.user, filters=filters, request=request)
+    audit_event(action="export", request=request, target=f"{page}.{fmt}", params=filters_as_params(filters))
+    body, content_type = exports.render_export(context=context, fmt=fmt)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="crimedash-{page}.{fmt}"'
+    return response
+
+
+@role_required("analytics.acknowledge_alert")
+@require_POST
+def alert_action(request, pk: int):
+    """Acknowledge or dismiss an alert through analytics' service, then back to the tactical page."""
+    action = request.POST.get("action")
+    if action not in ALERT_STATES:
+        return HttpResponseBadRequest("action must be acknowledge or dismiss")
+    alert_set_state(user=request.user, alert_id=pk, state=ALERT_STATES[action], request=request)
+    messages.success(request, f"Alert {action}d.")
+    return redirect(request.POST.get("next") or "dashboards:tactical")

@@ -1,0 +1,41 @@
+"""Exports of what a dashboard shows: every chart's data table as CSV, every map layer as GeoJSON."""
+
+import csv
+import io
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+EXPORTABLE_PAGES = ("strategic", "tactical", "analytical")
+FORMATS = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json"}
+
+
+def page_charts(context: dict) -> list[dict]:
+    return [chart for chart in context.get("charts", []) + context.get("calls", []) if not chart["empty"]]
+
+
+def charts_csv(charts: list[dict]) -> str:
+    """One block per chart: its title, its column headings, its rows, then a blank line."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for chart in charts:
+        writer.writerow([chart["title"]])
+        writer.writerow([column or "label" for column in chart["table"]["columns"]])
+        writer.writerows(chart["table"]["rows"])
+        writer.writerow([])
+    return buffer.getvalue()
+
+
+def layers_geojson(layers: list[dict]) -> str:
+    features = [
+        {**feature, "properties": {**feature["properties"], "layer": layer["id"]}}
+        for layer in layers
+        for feature in layer["geojson"]["features"]
+    ]
+    return json.dumps({"type": "FeatureCollection", "features": features}, cls=DjangoJSONEncoder)
+
+
+def render_export(*, context: dict, fmt: str) -> tuple[str, str]:
+    if fmt == "csv":
+        return charts_csv(page_charts(context)), FORMATS[fmt]
+    return layers_geojson(context.get("map_layers", [])), FORMATS[fmt]

@@ -1,0 +1,128 @@
+"""GeoJSON map layers for Leaflet. Each layer is {"id", "name", "kind", "geojson"}; the browser styles polygons
+from each feature's `color` and turns point layers into clustered markers."""
+
+import json
+from functools import lru_cache
+
+import h3
+from shapely.geometry import mapping, shape
+
+from accounts.scoping import area_codes_visible_to
+from dashboards import selectors
+from dashboards.filters import DashboardFilters, filters_to_query
+from ingestion.models import Area
+
+# Viridis in eight steps: ordered light-to-dark so more crime reads darker, and safe for colour-blind readers.
+VIRIDIS = ["#fde725", "#a0da39", "#4ac16d", "#1fa187", "#277f8e", "#365c8d", "#46327e", "#440154"]
+SIMPLIFY_DEGREES = 0.0004  # about 30 m: keeps borough outlines recognisable at a tenth of the size
+HEX_LIMIT = 400
+
+
+def _color(value: float, top: float) -> str:
+    if not top or value <= 0:
+        return VIRIDIS[0]
+    return VIRIDIS[min(len(VIRIDIS) - 1, int(value / top * (len(VIRIDIS) - 1) + 0.5))]
+
+
+def _feature(geometry: dict, **properties) -> dict:
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
+
+
+def _collection(features: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": features}
+
+
+@lru_cache(maxsize=256)
+def _simplified(code: str, boundary_json: str) -> dict:
+    return mapping(shape(json.loads(boundary_json)).simplify(SIMPLIFY_DEGREES, preserve_topology=True))
+
+
+def _drill(**params) -> str:
+    return filters_to_query(DashboardFilters(), **params)
+
+
+def _hexagon(cell: str) -> dict:
+    ring = [[lng, lat] for lat, lng in h3.cell_to_boundary(cell)]
+    return {"type": "Polygon", "coordinates": [ring + ring[:1]]}
+
+
+def _area_values(*, user, filters: DashboardFilters, level: str) -> dict[str, int]:
+    rows = selectors.rollup_totals(user=user, filters=filters, by=("area_code",), level=level)
+    return {row["area_code"]: row["total"] for row in rows}
+
+
+def borough_layer(*, user, filters: DashboardFilters) -> dict | None:
+    """Boroughs/districts with imported boundaries, coloured by incidents in the period."""
+    areas = Area.objects.filter(kind__in=selectors.TOP_AREA_KINDS, boundary__isnull=False).exclude(kind="force")
+    visible = area_codes_visible_to(user=user)
+    if visible is not None:
+        areas = areas.filter(code__in=visible)
+    values = _area_values(user=user, filters=filters, level="borough")
+    areas = [area for area in areas.only("code", "name", "boundary") if area.code in values]
+    if not areas:
+        return None
+    top = max(values.values())
+    features = [
+        _feature(
+            _simplified(area.code, json.dumps(area.boundary, sort_keys=True)),
+            code=area.code,
+            name=area.name,
+            value=values[area.code],
+            color=_color(values[area.code], top),
+            drill=_drill(area=area.code),
+        )
+        for area in areas
+    ]
+    return {"id": "boroughs", "name": "Incidents by borough", "kind": "polygons", "geojson": _collection(features)}
+
+
+def hexagon_layer(*, user, filters: DashboardFilters, layer_id="hexagons", name="Incidents by H3 cell") -> dict | None:
+    values = _area_values(user=user, filters=filters, level="h3")
+    cells = sorted(values, key=values.get, reverse=True)[:HEX_LIMIT]
+    cells = [cell for cell in cells if h3.is_valid_cell(cell)]
+    if not cells:
+        return None
+    top = values[cells[0]]
+    features = [
+        _feature(
+            _hexagon(cell),
+            code=cell,
+            name=cell,
+            value=values[cell],
+            color=_color(values[cell], top),
+            drill=_drill(area=cell),
+        )
+        for cell in cells
+    ]
+    return {"id": layer_id, "name": name, "kind": "polygons", "geojson": _collection(features)}
+
+
+def choropleth_layers(*, user, filters: DashboardFilters) -> list[dict]:
+    """Borough boundaries when imported, H3 hexagons otherwise."""
+    layer = borough_layer(user=user, filters=filters) or hexagon_layer(user=user, filters=filters)
+    return [layer] if layer else []
+
+
+def incident_layer(*, user, filters: DashboardFilters) -> dict | None:
+    points = selectors.incident_points(user=user, filters=filters)
+    if not points:
+        return None
+    features = [
+        _feature(
+            {"type": "Point", "coordinates": [p["longitude"], p["latitude"]]},
+            id=p["id"],
+            name=p["category"],
+            when=p["occurred_at"].isoformat(),
+            status=p["status"],
+        )
+        for p in points
+    ]
+    return {"id": "incidents", "name": "Latest incidents", "kind": "points", "geojson": _collection(features)}
+
+
+def tactical_layers(*, user, filters: DashboardFilters) -> list[dict]:
+    layers = [
+        incident_layer(user=user, filters=filters),
+        hexagon_layer(user=user, filters=filters, layer_id="hotspots", name="Hotspot hexagons"),
+    ]
+    return [layer for layer in layers if layer]

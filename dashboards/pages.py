@@ -1,0 +1,439 @@
+"""What each dashboard shows: panels assembled from stored analytics results into charts, tiles, tables and map
+layers. A page's context is cached per scope, filters and data generation, so a refresh shows at once."""
+
+from collections import defaultdict
+from datetime import date
+
+from django.core.cache import cache
+from django.urls import NoReverseMatch, reverse
+
+from accounts.scoping import area_codes_visible_to
+from analytics.cache import generation
+from dashboards import maps, selectors
+from dashboards.figures import (
+    bar_chart,
+    heatmap_chart,
+    line_chart,
+    scatter_chart,
+    sparkline,
+    stacked_lines_chart,
+)
+from dashboards.filters import DashboardFilters, filters_to_query, filters_with
+
+CACHE_SECONDS = 300
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+TOP_CATEGORIES = 6
+
+
+def page_context(*, page: str, user, filters: DashboardFilters, request) -> dict:
+    key = _cache_key(page=page, user=user, filters=filters)
+    context = cache.get(key)
+    if context is None:
+        context = BUILDERS[page](user=user, filters=with_default_period(filters))
+        context.update(_filter_form(user=user))
+        cache.set(key, context, CACHE_SECONDS)
+    return {**context, **_live_context(page=page, user=user, filters=filters)}
+
+
+def _cache_key(*, page: str, user, filters: DashboardFilters) -> str:
+    visible = area_codes_visible_to(user=user)
+    scope = "force" if visible is None else ",".join(sorted(visible)) or "none"
+    return f"dash:{page}:{scope}:{generation()}:{filters_to_query(filters)}"
+
+
+def with_default_period(filters: DashboardFilters) -> DashboardFilters:
+    """With no dates chosen, show the three years up to the latest month with data."""
+    if filters.date_from or filters.date_to:
+        return filters
+    last = selectors.latest_month()
+    if last is None:
+        return filters
+    months = last.year * 12 + last.month - 36
+    return filters_with(filters, date_from=date(months // 12, months % 12 + 1, 1))
+
+
+def _filter_form(*, user) -> dict:
+    return {"area_options": selectors.area_options(user=user), **selectors.filter_choices(user=user)}
+
+
+def _live_context(*, page: str, user, filters: DashboardFilters) -> dict:
+    """Parts that must never be cached: the live feed and open alerts."""
+    if page != "tactical":
+        return {}
+    return {
+        "latest": selectors.incidents_latest(user=user, filters=filters),
+        "feed_url": _dispatch_feed_url(),
+        "alerts": selectors.open_alerts(user=user),
+    }
+
+
+def _dispatch_feed_url() -> str:
+    # The ingestion app serves the live feed; until its endpoint exists the page shows no polling.
+    try:
+        return reverse("dispatch-recent")
+    except NoReverseMatch:
+        return ""
+
+
+# --- charts from rollups ---------------------------------------------------------------------------------------
+
+
+def _month_label(value) -> str:
+    return value.strftime("%Y-%m")
+
+
+def _drill(**params) -> str:
+    return filters_to_query(DashboardFilters(), **params)
+
+
+def _month_drill(month: date, **params) -> str:
+    from calendar import monthrange
+
+    end = month.replace(day=monthrange(month.year, month.month)[1])
+    return _drill(**params, date_from=month.isoformat(), date_to=end.isoformat())
+
+
+def area_comparison_chart(*, user, filters: DashboardFilters, chart_id="areas", title="Incidents by borough / BCU"):
+    rows = selectors.rollup_totals(user=user, filters=filters, by=("area_code",))
+    rows.sort(key=lambda row: row["total"], reverse=True)
+    names = selectors.area_names(row["area_code"] for row in rows)
+    return bar_chart(
+        chart_id,
+        title,
+        labels=[names.get(row["area_code"], row["area_code"] or "Unknown") for row in rows],
+        values=[row["total"] for row in rows],
+        drill=[_drill(area=row["area_code"]) for row in rows],
+    )
+
+
+def category_trend_chart(*, user, filters: DashboardFilters, chart_id="trends", title="Monthly trend by category"):
+    rows = selectors.rollup_totals(user=user, filters=filters, by=("month", "category"))
+    totals = defaultdict(int)
+    for row in rows:
+        totals[row["category"]] += row["total"]
+    top = sorted(totals, key=totals.get, reverse=True)[:TOP_CATEGORIES]
+    months = sorted({row["month"] for row in rows})
+    grid = {category: dict.fromkeys(months, 0) for category in top}
+    for row in rows:
+        if row["category"] in grid:
+            grid[row["category"]][row["month"]] = row["total"]
+    series = {category: [grid[category][month] for month in months] for category in top}
+    drill = {category: [_month_drill(month, category=category) for month in months] for category in top}
+    return line_chart(chart_id, title, x=[_month_label(m) for m in months], series=series, drill=drill)
+
+
+def hour_weekday_chart(*, user, filters: DashboardFilters):
+    from analytics.models import HourWeekdayCount
+
+    rows = selectors.rollup_totals(user=user, filters=filters, by=("weekday", "hour"), model=HourWeekdayCount)
+    matrix = [[0] * 24 for _ in WEEKDAYS]
+    for row in rows:
+        matrix[row["weekday"] - 1][row["hour"]] = row["total"]
+    chart = heatmap_chart(
+        "hour-weekday", "Incidents by hour and weekday", x=[f"{h:02d}" for h in range(24)], y=WEEKDAYS, z=matrix
+    )
+    chart["empty"] = not rows
+    return chart
+
+
+# --- strategic ---------------------------------------------------------------------------------------------------
+
+
+def _sum(rows, attribute: str):
+    values = [getattr(row, attribute) for row in rows if getattr(row, attribute) is not None]
+    return sum(values) if values else None
+
+
+def _ratio(numerator, denominator, scale: float = 1.0):
+    return round(float(numerator) / float(denominator) * scale, 2) if numerator is not None and denominator else None
+
+
+def _year_kpis(rows) -> dict:
+    recorded = _sum(rows, "recorded")
+    return {
+        "recorded": recorded,
+        "rate": _ratio(recorded, _sum(rows, "population"), 1000),
+        "outcome_rate": _ratio(_sum(rows, "with_outcome"), recorded, 100),
+        "per_officer": _ratio(recorded, _sum(rows, "officers")),
+        "budget_per_crime": _ratio(_sum(rows, "budget_gbp"), recorded),
+    }
+
+
+KPI_TILES = [
+    ("recorded", "Recorded crime", "{:,.0f}"),
+    ("rate", "Rate per 1,000 residents", "{:,.1f}"),
+    ("change", "Change on last year", "{:+.1f}%"),
+    ("outcome_rate", "Outcome rate", "{:.1f}%"),
+    ("per_officer", "Crimes per officer", "{:,.1f}"),
+    ("budget_per_crime", "Budget per crime", "£{:,.0f}"),
+]
+
+
+def kpi_tiles(metric_rows) -> list[dict]:
+    by_year = defaultdict(list)
+    for row in metric_rows:
+        by_year[row.year].append(row)
+    years = sorted(by_year)
+    per_year = [_year_kpis(by_year[year]) for year in years]
+    for index, kpis in enumerate(per_year):
+        previous = per_year[index - 1]["recorded"] if index else None
+        kpis["change"] = _ratio(kpis["recorded"] - previous, previous, 100) if previous else None
+    tiles = []
+    for key, label, pattern in KPI_TILES:
+        series = [kpis[key] for kpis in per_year]
+        value = series[-1] if series else None
+        tiles.append(
+            {
+                "key": key,
+                "spark_id": f"spark-{key}",
+                "label": label,
+                "value": pattern.format(value) if value is not None else "–",
+                "period": str(years[-1]) if years else "",
+                "series": [{"year": year, "value": v} for year, v in zip(years, series, strict=False)],
+                "sparkline": sparkline([str(y) for y in years], [v if v is not None else 0 for v in series]),
+            }
+        )
+    return tiles
+
+
+def efficiency_table(metric_rows) -> list[dict]:
+    latest = {}
+    for row in metric_rows:
+        latest[row.area_code] = row
+    names = selectors.area_names(latest)
+    return [
+        {"code": code, "name": names.get(code, code), "row": row}
+        for code, row in sorted(latest.items(), key=lambda item: names.get(item[0], item[0]))
+    ]
+
+
+def strategic(*, user, filters: DashboardFilters) -> dict:
+    metrics = selectors.strategic_metric_rows(user=user, filters=filters)
+    charts = [
+        area_comparison_chart(user=user, filters=filters),
+        category_trend_chart(user=user, filters=filters, title="Three-year trend by category"),
+    ]
+    return {
+        "kpis": kpi_tiles(metrics),
+        "charts": charts,
+        "efficiency": efficiency_table(metrics),
+        "map_layers": maps.choropleth_layers(user=user, filters=filters),
+        "has_data": any(not chart["empty"] for chart in charts) or bool(metrics),
+    }
+
+
+# --- tactical ----------------------------------------------------------------------------------------------------
+
+
+def tactical(*, user, filters: DashboardFilters) -> dict:
+    charts = [hour_weekday_chart(user=user, filters=filters)]
+    calls = calls_panels(user=user, filters=filters)
+    return {
+        "charts": charts,
+        "calls": calls,
+        "map_layers": maps.tactical_layers(user=user, filters=filters),
+        "has_data": any(not chart["empty"] for chart in charts + calls),
+    }
+
+
+# --- calls for service -------------------------------------------------------------------------------------------
+
+CALL_LEVELS = [("neighborhood", "neighborhood"), ("zip", "ZIP code"), ("borough", "district")]
+OVERDOSE = "overdose"
+
+
+def calls_panels(*, user, filters: DashboardFilters) -> list[dict]:
+    calls = filters_with(filters, kinds=("call",))
+    charts = [category_trend_chart(user=user, filters=calls, chart_id="calls-type", title="Calls by type per month")]
+    for level, label in CALL_LEVELS:
+        charts.append(_calls_by_level(user=user, filters=calls, level=level, label=label))
+    charts.extend(overdose_charts(user=user, filters=filters_with(calls, categories=(OVERDOSE,))))
+    charts.append(year_shift_chart(user=user, filters=calls))
+    charts.append(priority_chart(user=user, filters=calls))
+    return charts
+
+
+def _calls_by_level(*, user, filters: DashboardFilters, level: str, label: str, limit: int = 15) -> dict:
+    rows = selectors.rollup_totals(user=user, filters=filters, by=("area_code",), level=level)
+    rows = sorted(rows, key=lambda row: row["total"], reverse=True)[:limit]
+    names = selectors.area_names(row["area_code"] for row in rows)
+    return bar_chart(
+        f"calls-{level}",
+        f"Calls by {label} (top {limit})",
+        labels=[names.get(row["area_code"], row["area_code"]) for row in rows],
+        values=[row["total"] for row in rows],
+        value_label="Calls",
+        drill=[_drill(area=row["area_code"], kind="call") for row in rows],
+        horizontal=True,
+    )
+
+
+def overdose_charts(*, user, filters: DashboardFilters) -> list[dict]:
+    monthly = selectors.rollup_totals(user=user, filters=filters, by=("month",))
+    by_year = defaultdict(int)
+    for row in monthly:
+        by_year[row["month"].year] += row["total"]
+    daily = selectors.daily_totals(user=user, filters=filters, by=("day",))
+    weekday = [0] * 7
+    for row in daily:
+        weekday[row["day"].weekday()] += row["total"]
+    drill = _drill(category=OVERDOSE, kind="call")
+    return [
+        line_chart(
+            "overdose-month",
+            "Overdose calls per month",
+            x=[_month_label(row["month"]) for row in monthly],
+            series={"Overdose calls": [row["total"] for row in monthly]},
+            drill={"Overdose calls": [_month_drill(row["month"], category=OVERDOSE, kind="call") for row in monthly]},
+        ),
+        bar_chart(
+            "overdose-year",
+            "Overdose calls per year",
+            labels=[str(y) for y in by_year],
+            values=list(by_year.values()),
+            value_label="Calls",
+            drill=[drill] * len(by_year),
+        ),
+        _with_empty(
+            bar_chart(
+                "overdose-weekday",
+                "Overdose calls by weekday",
+                labels=WEEKDAYS,
+                values=weekday,
+                value_label="Calls",
+                drill=[drill] * 7,
+            ),
+            not daily,
+        ),
+        _calls_by_level(user=user, filters=filters, level="neighborhood", label="neighborhood: overdoses", limit=10),
+    ]
+
+
+def _with_empty(chart: dict, empty: bool) -> dict:
+    chart["empty"] = empty
+    return chart
+
+
+def year_shift_chart(*, user, filters: DashboardFilters) -> dict:
+    """Each category's share of calls in the latest year against the year before, in percentage points."""
+    rows = selectors.rollup_totals(user=user, filters=filters_with(filters, date_from=None), by=("month", "category"))
+    years = sorted({row["month"].year for row in rows})[-2:]
+    shares = {}
+    for year in years:
+        counts = defaultdict(int)
+        for row in rows:
+            if row["month"].year == year:
+                counts[row["category"]] += row["total"]
+        total = sum(counts.values()) or 1
+        shares[year] = {category: 100 * count / total for category, count in counts.items()}
+    if len(years) < 2:
+        return bar_chart("calls-shift", "Shift between call types, year on year", labels=[], values=[])
+    before, after = shares[years[0]], shares[years[1]]
+    change = {c: round(after.get(c, 0) - before.get(c, 0), 2) for c in set(before) | set(after)}
+    ordered = sorted(change, key=change.get)
+    return bar_chart(
+        "calls-shift",
+        f"Shift in share of calls, {years[0]} to {years[1]} (percentage points)",
+        labels=ordered,
+        values=[change[c] for c in ordered],
+        value_label="Change in share (pp)",
+        drill=[_drill(category=c, kind="call") for c in ordered],
+        horizontal=True,
+    )
+
+
+def priority_chart(*, user, filters: DashboardFilters) -> dict:
+    rows = selectors.daily_totals(user=user, filters=filters, by=("priority",))
+    rows.sort(key=lambda row: row["total"], reverse=True)
+    return bar_chart(
+        "calls-priority",
+        "Priority mix of calls",
+        labels=[row["priority"] or "Not given" for row in rows],
+        values=[row["total"] for row in rows],
+        value_label="Calls",
+    )
+
+
+# --- analytical --------------------------------------------------------------------------------------------------
+
+
+def deprivation_panel() -> dict:
+    results = [r for r in selectors.correlation_results(kind="deprivation") if r.data]
+    if not results:
+        return {
+            "chart": scatter_chart(
+                "deprivation",
+                "Deprivation and crime rate",
+                x=[],
+                y=[],
+                labels=[],
+                x_title="IMD score",
+                y_title="Crimes per 1,000",
+            ),
+            "results": [],
+        }
+    main = next((r for r in results if r.key in ("imd", "imd_score", "overall")), results[0])
+    points = main.data.get("points") or []
+    chart = scatter_chart(
+        "deprivation",
+        f"Deprivation ({main.key}) against crime rate by LSOA",
+        x=[p.get("x") for p in points],
+        y=[p.get("y") for p in points],
+        labels=[p.get("code", "") for p in points],
+        x_title=main.data.get("x_label", main.key),
+        y_title=main.data.get("y_label", "Crimes per 1,000 residents"),
+        fit=tuple(main.data["fit"]) if main.data.get("fit") else None,
+        drill=[_drill(area=p.get("code", "")) for p in points],
+    )
+    return {"chart": chart, "results": results, "main": main}
+
+
+def category_matrix_chart() -> dict:
+    result = next(iter(selectors.correlation_results(kind="category")), None)
+    data = result.data if result else {}
+    labels = data.get("categories") or data.get("labels") or []
+    matrix = data.get("matrix") or []
+    return heatmap_chart(
+        "category-matrix",
+        "Category correlation across areas (Spearman)",
+        x=labels,
+        y=labels,
+        z=matrix,
+        diverging=True,
+        zmid=0,
+    )
+
+
+def decomposition_chart(*, user, filters: DashboardFilters) -> dict:
+    result = selectors.decomposition_for(user=user, filters=filters)
+    if result is None:
+        return stacked_lines_chart("decomposition", "Seasonal decomposition", x=[], panels={})
+    panels = {"Observed": result.observed, "Trend": result.trend, "Seasonal": result.seasonal, "Residual": result.resid}
+    names = selectors.area_names([result.area_code])
+    title = f"Seasonal decomposition (STL): {names.get(result.area_code, result.area_code)}"
+    return stacked_lines_chart("decomposition", title, x=result.months, panels=panels)
+
+
+def analytical(*, user, filters: DashboardFilters) -> dict:
+    deprivation = deprivation_panel()
+    charts = [
+        deprivation["chart"],
+        category_matrix_chart(),
+        decomposition_chart(user=user, filters=filters),
+        area_comparison_chart(user=user, filters=filters),
+    ]
+    calls = calls_panels(user=user, filters=filters)
+    return {
+        "charts": charts,
+        "correlations": deprivation["results"],
+        "calls": calls,
+        "map_layers": maps.choropleth_layers(user=user, filters=filters),
+        "has_data": any(not chart["empty"] for chart in charts + calls),
+    }
+
+
+def incidents(*, user, filters: DashboardFilters) -> dict:
+    return {"has_data": True}
+
+
+BUILDERS = {"strategic": strategic, "tactical": tactical, "analytical": analytical, "incidents": incidents}

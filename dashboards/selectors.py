@@ -1,0 +1,203 @@
+"""Reads for the dashboards. Charts read the analytics results; only the incident list, a single incident and the
+latest-incidents feed read Incident rows, always scoped, filtered and limited on an index."""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from accounts.scoping import area_codes_visible_to, restrict_to_areas
+from analytics.models import (
+    Alert,
+    CorrelationResult,
+    DailyCount,
+    MonthlyCount,
+    SeasonalDecomposition,
+    StrategicMetric,
+)
+from dashboards.filters import AREA_FIELD, DashboardFilters
+from ingestion.models import Area, Incident
+
+PAGE_SIZE = 50
+TOP_AREA_KINDS = (Area.Kind.FORCE, Area.Kind.BOROUGH, Area.Kind.BCU, Area.Kind.DISTRICT)
+
+
+def incidents_visible_to(*, user) -> QuerySet:
+    return restrict_to_areas(Incident.objects.all(), user=user)
+
+
+def _area_condition(codes: tuple[str, ...]) -> Q:
+    kinds = dict(Area.objects.filter(code__in=codes).values_list("code", "kind"))
+    condition = Q()
+    for code in codes:
+        # An unknown code is most likely an H3 cell from a hotspot map (cells are not all stored as Areas).
+        column = AREA_FIELD.get(kinds.get(code, Area.Kind.H3), "borough_id")
+        condition |= Q(**{column: code})
+    return condition
+
+
+def _day_start(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def incidents_filtered(queryset: QuerySet, *, filters: DashboardFilters) -> QuerySet:
+    if filters.date_from:
+        queryset = queryset.filter(occurred_at__gte=_day_start(filters.date_from))
+    if filters.date_to:
+        queryset = queryset.filter(occurred_at__lt=_day_start(filters.date_to + timedelta(days=1)))
+    if filters.areas:
+        queryset = queryset.filter(_area_condition(filters.areas))
+    for column, values in (("category", filters.categories), ("source", filters.sources), ("kind", filters.kinds)):
+        if values:
+            queryset = queryset.filter(**{f"{column}__in": values})
+    return queryset
+
+
+def _cursor_parse(cursor: str) -> tuple[datetime, int] | None:
+    try:
+        stamp, pk = cursor.rsplit("_", 1)
+        return datetime.fromisoformat(stamp), int(pk)
+    except ValueError:
+        return None
+
+
+def incident_page(*, user, filters: DashboardFilters, cursor: str = "", size: int = PAGE_SIZE) -> dict:
+    """One page of incidents, newest first, by keyset on (occurred_at, id): deep pages cost what the first does."""
+    queryset = incidents_filtered(incidents_visible_to(user=user), filters=filters)
+    position = _cursor_parse(cursor) if cursor else None
+    if position:
+        stamp, pk = position
+        queryset = queryset.filter(Q(occurred_at__lt=stamp) | Q(occurred_at=stamp, id__lt=pk))
+    rows = list(queryset.order_by("-occurred_at", "-id")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = f"{rows[-1].occurred_at.isoformat()}_{rows[-1].pk}" if more else ""
+    return {"rows": rows, "next_cursor": next_cursor}
+
+
+def incident_get(*, user, pk: int) -> Incident | None:
+    return incidents_visible_to(user=user).filter(pk=pk).first()
+
+
+def incidents_latest(*, user, filters: DashboardFilters, limit: int = 20) -> list[Incident]:
+    return incident_page(user=user, filters=filters, size=limit)["rows"]
+
+
+def incident_points(*, user, filters: DashboardFilters, limit: int = 1500) -> list[dict]:
+    """The newest incidents with coordinates, for the tactical map's clustered markers."""
+    queryset = incidents_filtered(incidents_visible_to(user=user), filters=filters).filter(latitude__isnull=False)
+    fields = ("id", "latitude", "longitude", "category", "occurred_at", "status")
+    return list(queryset.order_by("-occurred_at", "-id").values(*fields)[:limit])
+
+
+def area_options(*, user) -> list[dict]:
+    """Areas a user may filter by, as an indented tree: force > borough/BCU/district."""
+    visible = area_codes_visible_to(user=user)
+    areas = Area.objects.filter(kind__in=TOP_AREA_KINDS).only("code", "name", "kind", "parent_id")
+    if visible is not None:
+        areas = areas.filter(code__in=visible)
+    areas = list(areas.order_by("name"))
+    by_parent: dict[str | None, list[Area]] = {}
+    codes = {area.code for area in areas}
+    for area in areas:
+        by_parent.setdefault(area.parent_id if area.parent_id in codes else None, []).append(area)
+    return _tree(by_parent, None, 0)
+
+
+def _tree(by_parent: dict, parent: str | None, depth: int) -> list[dict]:
+    options = []
+    for area in by_parent.get(parent, []):
+        options.append({"code": area.code, "name": area.name, "kind": area.get_kind_display(), "depth": depth})
+        options.extend(_tree(by_parent, area.code, depth + 1))
+    return options
+
+
+def area_names(codes) -> dict[str, str]:
+    return dict(Area.objects.filter(code__in=list(codes)).values_list("code", "name"))
+
+
+# --- stored analytics results --------------------------------------------------------------------------------
+# Small readers of analytics' stored models (rollups, metrics, alerts, decompositions, correlations). They filter
+# and sum precomputed rows, which are orders of magnitude fewer than incidents; none touches Incident.
+
+
+def latest_month(*, model=None):
+    model = model or MonthlyCount
+    return model.objects.filter(level="borough").order_by("-month").values_list("month", flat=True).first()
+
+
+def _scoped_rollup(model, *, user, filters: DashboardFilters, level: str, date_field: str = "month"):
+    queryset = model.objects.filter(level=level)
+    visible = area_codes_visible_to(user=user)
+    if visible is not None:
+        queryset = queryset.filter(borough_code__in=visible)
+    areas = [code for code in filters.areas if code not in _force_codes()]
+    if areas:
+        queryset = queryset.filter(Q(borough_code__in=areas) | Q(area_code__in=areas))
+    if filters.date_from:
+        queryset = queryset.filter(**{f"{date_field}__gte": filters.date_from.replace(day=1)})
+    if filters.date_to:
+        queryset = queryset.filter(**{f"{date_field}__lte": filters.date_to})
+    for column, values in (("category", filters.categories), ("kind", filters.kinds)):
+        if values:
+            queryset = queryset.filter(**{f"{column}__in": values})
+    if filters.sources and hasattr(model, "source"):
+        queryset = queryset.filter(source__in=filters.sources)
+    return queryset
+
+
+def _force_codes() -> set[str]:
+    return set(Area.objects.filter(kind=Area.Kind.FORCE).values_list("code", flat=True))
+
+
+def rollup_totals(*, user, filters: DashboardFilters, by: tuple[str, ...], level: str = "borough", model=None):
+    """Summed counts grouped by the given rollup columns, e.g. by=("month", "category")."""
+    queryset = _scoped_rollup(model or MonthlyCount, user=user, filters=filters, level=level)
+    return list(queryset.values(*by).annotate(total=Sum("count")).order_by(*by))
+
+
+def daily_totals(*, user, filters: DashboardFilters, by: tuple[str, ...], level: str = "borough"):
+    queryset = _scoped_rollup(DailyCount, user=user, filters=filters, level=level, date_field="day")
+    return list(queryset.values(*by).annotate(total=Sum("count")).order_by(*by))
+
+
+def filter_choices(*, user) -> dict:
+    """Categories and sources present in the rollups, for the filter form."""
+    queryset = _scoped_rollup(MonthlyCount, user=user, filters=DashboardFilters(), level="borough")
+    return {
+        "categories": sorted(set(queryset.values_list("category", flat=True).distinct())),
+        "sources": sorted(set(queryset.values_list("source", flat=True).distinct())),
+    }
+
+
+def strategic_metric_rows(*, user, filters: DashboardFilters) -> list:
+    queryset = StrategicMetric.objects.all()
+    visible = area_codes_visible_to(user=user)
+    if visible is not None:
+        queryset = queryset.filter(area_code__in=visible)
+    if filters.date_from:
+        queryset = queryset.filter(year__gte=filters.date_from.year - 2)
+    if filters.date_to:
+        queryset = queryset.filter(year__lte=filters.date_to.year)
+    return list(queryset.order_by("area_code", "year"))
+
+
+def open_alerts(*, user, limit: int = 20) -> list:
+    queryset = Alert.objects.filter(state=Alert.State.OPEN)
+    visible = area_codes_visible_to(user=user)
+    if visible is not None:
+        queryset = queryset.filter(borough_code__in=visible)
+    return list(queryset.order_by("p_value", "-period_start")[:limit])
+
+
+def decomposition_for(*, user, filters: DashboardFilters):
+    visible = area_codes_visible_to(user=user)
+    wanted = [code for code in filters.areas if visible is None or code in visible] or sorted(visible or [])
+    queryset = SeasonalDecomposition.objects.filter(category=(filters.categories or ("",))[0])
+    if wanted:
+        return queryset.filter(area_code__in=wanted).first()
+    return queryset.filter(area_code__in=_force_codes()).first() or queryset.filter(borough_code="").first()
+
+
+def correlation_results(*, kind: str) -> list:
+    return list(CorrelationResult.objects.filter(kind=kind).order_by("key"))

@@ -1,0 +1,35 @@
+import pytest
+from django.apps import apps
+
+from analytics.refresh import analytics_refresh
+from tests.dashboards.factories import areas_create, incidents_create
+
+
+def _wipe() -> None:
+    for app_label in ("analytics", "ingestion"):
+        for model in apps.get_app_config(app_label).get_models():
+            if model._meta.managed:
+                model.objects.all().delete()
+
+
+@pytest.fixture(scope="module")
+def _module_data(django_db_setup, django_db_blocker):
+    """Built once per module (the analytics refresh takes seconds) and removed after it."""
+    with django_db_blocker.unblock():
+        areas_create()
+        incidents_create()
+        analytics_refresh(full=True)
+    yield
+    with django_db_blocker.unblock():
+        _wipe()
+
+
+@pytest.fixture
+def dashboard_data(_module_data, db):
+    """Two boroughs, two years of crimes and calls, and every analytics result refreshed from them."""
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # role_users hashes six passwords per test; the default hasher makes that seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

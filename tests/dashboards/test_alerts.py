@@ -1,0 +1,62 @@
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditEvent
+from analytics.models import Alert
+
+
+def _alert(borough: str) -> Alert:
+    return Alert.objects.create(
+        area_code=borough,
+        level="borough",
+        borough_code=borough,
+        category="burglary",
+        period="month",
+        period_start="2024-01-01",
+        observed=30,
+        expected=10,
+        lower=4,
+        upper=16,
+        p_value=0.001,
+        direction="up",
+    )
+
+
+def test_commander_acknowledges_an_alert_in_their_bcu(client_for, db):
+    alert = _alert("E09000033")
+    response = client_for("commander").post(
+        reverse("dashboards:alert_action", args=[alert.pk]), {"action": "acknowledge"}
+    )
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert alert.state == Alert.State.ACKNOWLEDGED
+    assert AuditEvent.objects.filter(target=f"alert:{alert.pk}").exists()
+
+
+def test_open_alerts_show_on_the_tactical_page_until_dismissed(client_for, db):
+    alert = _alert("E09000033")
+    client = client_for("commander")
+    assert alert in client.get(reverse("dashboards:tactical")).context["alerts"]
+    client.post(reverse("dashboards:alert_action", args=[alert.pk]), {"action": "dismiss"})
+    assert alert not in client.get(reverse("dashboards:tactical")).context["alerts"]
+
+
+def test_commander_cannot_touch_another_bcus_alert(client_for, db):
+    alert = _alert("E09000007")
+    response = client_for("commander").post(reverse("dashboards:alert_action", args=[alert.pk]), {"action": "dismiss"})
+    assert response.status_code == 404
+    alert.refresh_from_db()
+    assert alert.state == Alert.State.OPEN
+
+
+@pytest.mark.parametrize("role", ["analyst", "executive", "officer"])
+def test_roles_without_the_permission_cannot_acknowledge(client_for, role, db):
+    alert = _alert("E09000033")
+    response = client_for(role).post(reverse("dashboards:alert_action", args=[alert.pk]), {"action": "acknowledge"})
+    assert response.status_code == 403
+
+
+def test_an_unknown_action_is_a_bad_request(client_for, db):
+    alert = _alert("E09000033")
+    response = client_for("commander").post(reverse("dashboards:alert_action", args=[alert.pk]), {"action": "delete"})
+    assert response.status_code == 400

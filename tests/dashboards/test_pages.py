@@ -1,0 +1,92 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditEvent
+
+PAGES = ["dashboards:strategic", "dashboards:tactical", "dashboards:analytical"]
+
+
+def _figures(response) -> dict:
+    """Every Plotly figure embedded in the page, by chart id."""
+    charts = response.context["charts"] + response.context.get("calls", [])
+    return {chart["id"]: chart["figure"] for chart in charts if not chart["empty"]}
+
+
+@pytest.mark.parametrize(("role", "url_name"), [("admin", p) for p in PAGES] + [("analyst", "dashboards:analytical")])
+def test_dashboard_pages_render_charts_with_data(client_for, dashboard_data, role, url_name):
+    response = client_for(role).get(reverse(url_name))
+    assert response.status_code == 200
+    figures = _figures(response)
+    assert figures, "no chart has data"
+    for figure in figures.values():
+        assert any(trace.get("x") or trace.get("z") for trace in figure["data"])
+    assert b"js-plotly-plot" not in response.content  # charts are drawn in the browser from embedded JSON
+    assert b'class="chart js-chart"' in response.content
+
+
+def test_strategic_kpis_and_efficiency_come_from_stored_metrics(client_for, dashboard_data):
+    response = client_for("executive").get(reverse("dashboards:strategic"))
+    tiles = {tile["key"]: tile for tile in response.context["kpis"]}
+    assert tiles["recorded"]["value"] == "288"  # 12 crimes x 12 months x 2 boroughs in 2024
+    assert tiles["change"]["value"] == "+0.0%"
+    assert tiles["per_officer"]["value"] == "0.2"
+    assert [item["name"] for item in response.context["efficiency"]] == ["Camden", "Westminster"]
+
+
+def test_commander_sees_only_westminster(client_for, dashboard_data):
+    response = client_for("commander").get(reverse("dashboards:strategic"))
+    areas = response.context["charts"][0]
+    assert areas["figure"]["data"][0]["x"] == ["Westminster"]
+    layer = response.context["map_layers"][0]
+    assert [f["properties"]["code"] for f in layer["geojson"]["features"]] == ["E09000033"]
+    assert [option["code"] for option in response.context["area_options"]] == ["E09000033"]
+    tactical = client_for("commander").get(reverse("dashboards:tactical"))
+    assert {incident.borough_id for incident in tactical.context["latest"]} == {"E09000033"}
+
+
+def test_filters_in_the_url_narrow_the_charts(client_for, dashboard_data):
+    client = client_for("analyst")
+    everything = client.get(reverse("dashboards:strategic"))
+    burglary = client.get(reverse("dashboards:strategic"), {"category": "burglary", "date_from": "2024-01"})
+    assert burglary.context["filters"].categories == ("burglary",)
+    all_total = sum(everything.context["charts"][0]["figure"]["data"][0]["y"])
+    burglary_total = sum(burglary.context["charts"][0]["figure"]["data"][0]["y"])
+    assert 0 < burglary_total < all_total
+    assert list(burglary.context["charts"][1]["figure"]["data"][0]["x"])[0] == "2024-01"
+
+
+def test_partial_request_returns_only_the_page_body(client_for, dashboard_data):
+    response = client_for("analyst").get(reverse("dashboards:tactical"), HTTP_X_DASHBOARD_PARTIAL="1")
+    assert b"<html" not in response.content
+    assert b"live-feed" in response.content
+
+
+def test_bars_drill_down_to_the_filtered_incident_list(client_for, dashboard_data):
+    response = client_for("analyst").get(reverse("dashboards:strategic"))
+    drill = response.context["charts"][0]["figure"]["data"][0]["customdata"]
+    assert "area=E09000033" in drill
+    listing = client_for("analyst").get(reverse("dashboards:incidents") + "?" + drill[drill.index("area=E09000033")])
+    assert {incident.borough_id for incident in listing.context["incidents"]} == {"E09000033"}
+
+
+def test_every_chart_has_a_data_table_alternative(client_for, dashboard_data):
+    content = client_for("admin").get(reverse("dashboards:tactical")).content.decode()
+    visuals = content.count('class="chart js-chart"') + content.count('class="map js-map"')
+    assert visuals == content.count('<details class="data-table"><summary>Data table')
+
+
+def test_map_layers_are_embedded_as_geojson(client_for, dashboard_data):
+    response = client_for("analyst").get(reverse("dashboards:tactical"))
+    layers = {layer["id"]: layer for layer in response.context["map_layers"]}
+    assert set(layers) == {"incidents", "hotspots"}
+    assert layers["incidents"]["geojson"]["features"][0]["geometry"]["type"] == "Point"
+    embedded = response.content.decode().split('id="map-layers" type="application/json">')[1].split("</script>")[0]
+    assert json.loads(embedded)[0]["geojson"]["type"] == "FeatureCollection"
+
+
+def test_page_views_are_audited_with_their_filters(client_for, dashboard_data):
+    client_for("executive").get(reverse("dashboards:strategic"), {"category": "robbery"})
+    event = AuditEvent.objects.filter(action="view", target="/dashboards/strategic/").latest("id")
+    assert event.params == {"category": ["robbery"]}

@@ -1,0 +1,533 @@
+"""The one loader every source feeds: records in, Incidents/Areas/RejectedRows out, an ImportRun accounting for all.
+
+Sources yield `IncidentRecord`, `AreaRecord` and `RowError` objects in one stream; `incident_import` consumes it in
+constant memory. On PostgreSQL the records are COPYed into a temporary staging table and merged into Incident with
+ONE `INSERT ... ON CONFLICT DO UPDATE ... WHERE <something changed> RETURNING (xmax = 0)`, which counts inserted and
+updated rows exactly; everything else in the file is a duplicate. SQLite gets a slower row-by-row path with the same
+results. The whole import is one transaction, so a process killed half-way leaves nothing behind but its RUNNING
+ImportRun, which the next import marks failed (its process is gone); re-running the file then completes it.
+
+Rows read = inserted + updated + duplicates + rejected. Repeated keys inside one file are duplicates; their outcome
+histories are merged into the one Incident.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import h3
+from django.db import connection, transaction
+from django.utils import timezone
+
+from crimedash.env import env_str
+from ingestion.models import Area, ImportRun, Incident, RejectedRow
+
+H3_RESOLUTION = 9
+PROGRESS_EVERY = 10_000
+REJECTED_BATCH = 1_000
+FAILED_RUN_SAMPLE = 100  # rejected rows kept for diagnosis when a run fails and keeps nothing
+
+
+def _default_error_rate() -> float:
+    raw = env_str("INGEST_MAX_ERROR_RATE", "0.05")
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"INGEST_MAX_ERROR_RATE={raw!r} is invalid: expected a fraction such as 0.05") from None
+
+
+@dataclass(slots=True)
+class IncidentRecord:
+    """One Incident as a source parsed it; field names are Incident's column names."""
+
+    source: str
+    source_key: str
+    kind: str
+    category: str
+    occurred_at: datetime
+    time_precision: str
+    raw_category: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    h3_cell: str = ""
+    location_text: str = ""
+    force_id: str | None = None
+    borough_id: str | None = None
+    lsoa_id: str | None = None
+    neighborhood_id: str | None = None
+    post_id: str | None = None
+    zip_code_id: str | None = None
+    priority: str = ""
+    status: str = ""
+    outcome: str = ""
+    outcome_history: list = field(default_factory=list)  # [{"date": "YYYY-MM[-DD]", "category": ...}]
+    context: str = ""
+    origin: str = "unknown"
+    line_number: int = 0
+    coordinates_dropped: bool = False  # the source found coordinates outside its bounding box and cleared them
+
+
+@dataclass(slots=True)
+class AreaRecord:
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None = None
+
+
+@dataclass(slots=True)
+class RowError:
+    line_number: int
+    raw_text: str
+    reason: str
+    counts_as_error: bool = True  # False for rows that are valid but cannot apply yet (outcome of an unknown crime)
+
+
+class ImportTooManyErrors(Exception):
+    pass
+
+
+# Incident columns in COPY order, with the max length of text columns (values are cut to fit).
+COLUMNS = (
+    ("source", 32),
+    ("source_key", 128),
+    ("kind", 8),
+    ("category", 64),
+    ("raw_category", 255),
+    ("occurred_at", None),
+    ("time_precision", 8),
+    ("latitude", None),
+    ("longitude", None),
+    ("h3_cell", 16),
+    ("location_text", 255),
+    ("force_id", 64),
+    ("borough_id", 64),
+    ("lsoa_id", 64),
+    ("neighborhood_id", 64),
+    ("post_id", 64),
+    ("zip_code_id", 64),
+    ("priority", 32),
+    ("status", 64),
+    ("outcome", 128),
+    ("outcome_history", None),
+    ("context", None),
+    ("origin", 16),
+)
+COLUMN_NAMES = [name for name, _ in COLUMNS]
+AREA_COLUMNS = ("force_id", "borough_id", "lsoa_id", "neighborhood_id", "post_id", "zip_code_id")
+# Columns whose change makes a re-imported row an update (outcome follows outcome_history, compared separately).
+COMPARED = [n for n in COLUMN_NAMES if n not in ("source", "source_key", "outcome", "outcome_history")]
+
+
+def history_merge(existing: list, incoming: list) -> list:
+    """Union of two outcome histories, first occurrence kept, ordered by date (SQL twin: ingestion_history_merge)."""
+    first: dict[str, tuple[int, dict]] = {}
+    for position, entry in enumerate([*existing, *incoming]):
+        first.setdefault(json.dumps(entry, sort_keys=True), (position, entry))
+    ordered = sorted(first.values(), key=lambda item: (str(item[1].get("date", "")), item[0]))
+    return [entry for _, entry in ordered]
+
+
+def outcome_from(history: list, fallback: str) -> str:
+    return str(history[-1].get("category", "")) if history else fallback
+
+
+def record_problem(record: IncidentRecord, now: datetime) -> str | None:
+    """Why the loader refuses a record, or None."""
+    if not record.source_key:
+        return "missing id"
+    if len(record.source_key) > 128:
+        return "id longer than 128 characters"
+    if record.occurred_at is None or timezone.is_naive(record.occurred_at):
+        return "missing or naive date"
+    if record.occurred_at > now + timedelta(days=1):
+        return f"date in the future: {record.occurred_at.isoformat()}"
+    if record.occurred_at.year < 1900:
+        return f"impossible date: {record.occurred_at.isoformat()}"
+    return None
+
+
+def _prepared(record: IncidentRecord) -> IncidentRecord:
+    if not record.h3_cell and record.latitude is not None and record.longitude is not None:
+        record.h3_cell = h3.latlng_to_cell(record.latitude, record.longitude, H3_RESOLUTION)
+    if record.outcome_history:
+        # stored in merged order, so the SQL merge of an unchanged re-import finds nothing new
+        record.outcome_history = history_merge([], record.outcome_history)
+        record.outcome = outcome_from(record.outcome_history, record.outcome)
+    return record
+
+
+def _row_values(record: IncidentRecord) -> list:
+    values = []
+    for name, limit in COLUMNS:
+        value = getattr(record, name)
+        if limit and value and len(value) > limit:
+            value = value[:limit]
+        values.append(value)
+    values[COLUMN_NAMES.index("outcome_history")] = json.dumps(record.outcome_history)
+    return values
+
+
+# --- bookkeeping shared by both paths ---------------------------------------------------------------
+
+
+class _Tally:
+    """What a stream held: counts, months and areas touched, categories that fell to "other"."""
+
+    def __init__(self):
+        self.read = 0
+        self.rejected = 0
+        self.errors = 0
+        self.coordinates_dropped = 0
+        self.months: set[str] = set()
+        self.areas: set[str] = set()
+        self.other = Counter()
+        self.area_records: dict[str, AreaRecord] = {}
+        self.rejected_sample: list[RowError] = []
+
+    def record(self, record: IncidentRecord) -> None:
+        self.read += 1
+        self.months.add(f"{record.occurred_at.year:04d}-{record.occurred_at.month:02d}")
+        for name in AREA_COLUMNS:
+            code = getattr(record, name)
+            if code:
+                self.areas.add(code)
+        if record.coordinates_dropped:
+            self.coordinates_dropped += 1
+        if record.category == "other":
+            self.other[record.raw_category] += 1
+
+    def error(self, error: RowError) -> None:
+        self.read += 1
+        self.rejected += 1
+        self.errors += error.counts_as_error
+        if len(self.rejected_sample) < FAILED_RUN_SAMPLE:
+            self.rejected_sample.append(error)
+
+
+class _RejectedWriter:
+    """Spools rejected rows to a temporary file: the database connection is busy with COPY while rows stream."""
+
+    def __init__(self, run: ImportRun):
+        self.run = run
+        self.spool = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (closed by save)
+
+    def add(self, error: RowError) -> None:
+        self.spool.write(json.dumps([error.line_number, error.raw_text, error.reason[:500]]) + "\n")
+
+    def save(self) -> None:
+        self.spool.seek(0)
+        batch = []
+        for line in self.spool:
+            line_number, raw_text, reason = json.loads(line)
+            batch.append(RejectedRow(run=self.run, line_number=line_number, raw_text=raw_text, reason=reason))
+            if len(batch) >= REJECTED_BATCH:
+                RejectedRow.objects.bulk_create(batch)
+                batch = []
+        RejectedRow.objects.bulk_create(batch)
+        self.spool.close()
+
+
+def _stream(rows: Iterable, tally: _Tally, rejected: _RejectedWriter, progress: Callable[[int], None] | None):
+    """Yield the valid IncidentRecords of `rows`; route errors and areas to their places."""
+    now = timezone.now()
+    since_progress = 0
+    for row in rows:
+        if isinstance(row, IncidentRecord):
+            problem = record_problem(row, now)
+            if problem:
+                row = RowError(row.line_number, row.source_key, problem)
+            else:
+                tally.record(row)
+                yield _prepared(row)
+        if isinstance(row, RowError):
+            tally.error(row)
+            rejected.add(row)
+        elif isinstance(row, AreaRecord):
+            tally.area_records[row.code] = row
+            continue
+        since_progress += 1
+        if progress and since_progress >= PROGRESS_EVERY:
+            progress(since_progress)
+            since_progress = 0
+    if progress and since_progress:
+        progress(since_progress)
+
+
+def areas_upsert(records: Iterable[AreaRecord]) -> None:
+    """Create or rename Areas; a parent is set only when the record names one."""
+    records = list(records)
+    for with_parent in (True, False):
+        batch = [
+            Area(code=r.code, name=r.name[:200], kind=r.kind, parent_id=r.parent_code)
+            for r in records
+            if bool(r.parent_code) == with_parent
+        ]
+        fields = ["name", "kind", "parent"] if with_parent else ["name", "kind"]
+        Area.objects.bulk_create(batch, update_conflicts=True, unique_fields=["code"], update_fields=fields)
+
+
+# --- PostgreSQL path ------------------------------------------------------------------------------------
+
+_STAGING_DDL = """
+CREATE TEMP TABLE {table} (
+    source text, source_key text, kind text, category text, raw_category text, occurred_at timestamptz,
+    time_precision text, latitude float8, longitude float8, h3_cell text, location_text text, force_id text,
+    borough_id text, lsoa_id text, neighborhood_id text, post_id text, zip_code_id text, priority text, status text,
+    outcome text, outcome_history jsonb, context text, origin text, line bigserial
+) ON COMMIT DROP
+"""
+
+# Repeated keys in one file: keep the last row's fields and the union of every row's outcome history.
+_DEDUP_SQL = """
+CREATE TEMP TABLE {dedup} ON COMMIT DROP AS
+SELECT DISTINCT ON (s.source, s.source_key) {cols_but_history}, h.outcome_history
+FROM {table} s
+JOIN (
+    SELECT source, source_key,
+           ingestion_history_merge(coalesce(jsonb_agg(e ORDER BY line, o) FILTER (WHERE e IS NOT NULL), '[]'), '[]')
+               AS outcome_history
+    FROM {table} LEFT JOIN LATERAL jsonb_array_elements(outcome_history) WITH ORDINALITY AS t(e, o) ON true
+    GROUP BY source, source_key
+) h USING (source, source_key)
+ORDER BY s.source, s.source_key, s.line DESC
+"""
+
+_UPSERT_SQL = """
+WITH up AS (
+    INSERT INTO ingestion_incident AS i ({cols}, import_run_id, updated_at)
+    SELECT {cols}, %(run)s, now() FROM {table}
+    ON CONFLICT (source, source_key) DO UPDATE SET
+        {sets},
+        outcome_history = ingestion_history_merge(i.outcome_history, EXCLUDED.outcome_history),
+        outcome = CASE
+            WHEN jsonb_array_length(ingestion_history_merge(i.outcome_history, EXCLUDED.outcome_history)) > 0
+            THEN ingestion_history_merge(i.outcome_history, EXCLUDED.outcome_history) -> -1 ->> 'category'
+            ELSE EXCLUDED.outcome END,
+        import_run_id = EXCLUDED.import_run_id,
+        updated_at = now()
+    WHERE ({old}) IS DISTINCT FROM ({new})
+       OR NOT (i.outcome_history @> EXCLUDED.outcome_history)
+       OR (EXCLUDED.outcome_history = '[]'::jsonb AND i.outcome IS DISTINCT FROM EXCLUDED.outcome)
+    RETURNING (xmax = 0) AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up
+"""
+
+
+def _upsert_sql(table: str) -> str:
+    cols = ", ".join(COLUMN_NAMES)
+    return _UPSERT_SQL.format(
+        cols=cols,
+        table=table,
+        sets=", ".join(f"{c} = EXCLUDED.{c}" for c in COMPARED),
+        old=", ".join(f"i.{c}" for c in COMPARED),
+        new=", ".join(f"EXCLUDED.{c}" for c in COMPARED),
+    )
+
+
+def _postgres_load(run: ImportRun, records: Iterable[IncidentRecord]) -> tuple[int, int, int]:
+    """COPY records into staging, upsert once; returns (staged, inserted, updated)."""
+    table = f"ingest_stage_{run.pk}"
+    with connection.cursor() as cursor:
+        cursor.execute(_STAGING_DDL.format(table=table))
+        with cursor.copy(f"COPY {table} ({', '.join(COLUMN_NAMES)}) FROM STDIN") as copy:
+            for record in records:
+                copy.write_row(_row_values(record))
+        cursor.execute(f"SELECT count(*) FROM {table}")
+        staged = cursor.fetchone()[0]
+        inserted, updated = _postgres_upsert(cursor, table, run)
+        cursor.execute(f"DROP TABLE IF EXISTS {table}, {table}_dedup")
+    return staged, inserted, updated
+
+
+def _postgres_upsert(cursor, table: str, run: ImportRun) -> tuple[int, int]:
+    # Most files hold each key once: try the direct upsert; ON CONFLICT refuses to touch a row twice, and only
+    # then is the (costly) de-duplication worth doing.
+    try:
+        with transaction.atomic():
+            cursor.execute(_upsert_sql(table), {"run": run.pk})
+            return cursor.fetchone()
+    except Exception as exc:
+        if "cannot affect row a second time" not in str(exc):
+            raise
+    dedup = f"{table}_dedup"
+    but_history = ", ".join(f"s.{c}" for c in COLUMN_NAMES if c != "outcome_history")
+    cursor.execute(_DEDUP_SQL.format(dedup=dedup, table=table, cols_but_history=but_history))
+    cursor.execute(_upsert_sql(dedup), {"run": run.pk})
+    return cursor.fetchone()
+
+
+# --- SQLite (and any other database) path ------------------------------------------------------------
+
+
+def _generic_load(run: ImportRun, records: Iterable[IncidentRecord]) -> tuple[int, int, int]:
+    staged = inserted = updated = 0
+    seen: set[tuple[str, str]] = set()
+    chunk: list[IncidentRecord] = []
+    for record in records:
+        staged += 1
+        chunk.append(record)
+        if len(chunk) >= 500:
+            counts = _generic_chunk(run, chunk, seen)
+            inserted, updated, chunk = inserted + counts[0], updated + counts[1], []
+    counts = _generic_chunk(run, chunk, seen)
+    return staged, inserted + counts[0], updated + counts[1]
+
+
+def _generic_chunk(run: ImportRun, chunk: list[IncidentRecord], seen: set) -> tuple[int, int]:
+    existing = {
+        (obj.source, obj.source_key): obj
+        for obj in Incident.objects.filter(
+            source__in={r.source for r in chunk}, source_key__in={r.source_key for r in chunk}
+        )
+    }
+    new: dict[tuple[str, str], Incident] = {}
+    dirty: dict[tuple[str, str], Incident] = {}
+    inserted = updated = 0
+    for record in chunk:
+        key = (record.source, record.source_key)
+        target = new.get(key) or existing.get(key)
+        repeat = key in seen  # a repeat inside this file is a duplicate, whatever it merged
+        seen.add(key)
+        if target is None:
+            new[key] = Incident(**{n: getattr(record, n) for n in COLUMN_NAMES}, import_run=run)
+            inserted += 1
+        elif _generic_merge(target, record, run):
+            updated += not repeat
+            if key not in new:
+                dirty[key] = target
+    Incident.objects.bulk_create(new.values())
+    for obj in dirty.values():
+        obj.save()
+    return inserted, updated
+
+
+def _generic_merge(target: Incident, record: IncidentRecord, run: ImportRun) -> bool:
+    """Fold `record` into `target` as the SQL upsert would; True when anything changed."""
+    history = history_merge(target.outcome_history or [], record.outcome_history)
+    changed = (
+        any(getattr(target, n) != getattr(record, n) for n in COMPARED)
+        or len(history) != len(target.outcome_history or [])
+        or (not record.outcome_history and target.outcome != record.outcome)
+    )
+    if changed:
+        for name in COMPARED:
+            setattr(target, name, getattr(record, name))
+        target.outcome_history = history
+        target.outcome = outcome_from(history, record.outcome)
+        target.import_run = run
+    return changed
+
+
+# --- the import itself ------------------------------------------------------------------------------------
+
+
+def _process_alive(stats: dict) -> bool:
+    if stats.get("host") != socket.gethostname() or not stats.get("pid"):
+        return True  # cannot tell from here: assume it is still working
+    try:
+        os.kill(int(stats["pid"]), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stale_runs_fail() -> int:
+    """Mark failed the RUNNING runs whose process died (killed mid-import: its transaction left nothing)."""
+    stale = [run for run in ImportRun.objects.filter(status=ImportRun.Status.RUNNING) if not _process_alive(run.stats)]
+    for run in stale:
+        run.status = ImportRun.Status.FAILED
+        run.error = "The importing process stopped before finishing; nothing of this run was kept. Re-run the import."
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+    return len(stale)
+
+
+def incident_import(
+    *,
+    source: str,
+    target: str,
+    rows: Iterable[IncidentRecord | RowError | AreaRecord],
+    user=None,
+    max_error_rate: float | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportRun:
+    """Load one stream of records as one ImportRun, all or nothing. Returns the run (FAILED above the error rate)."""
+    stale_runs_fail()
+    run = ImportRun.objects.create(
+        source=source, target=target[:500], created_by=user, stats={"pid": os.getpid(), "host": socket.gethostname()}
+    )
+    rate = _default_error_rate() if max_error_rate is None else max_error_rate
+    tally = _Tally()
+    try:
+        with transaction.atomic():
+            rejected = _RejectedWriter(run)
+            load = _postgres_load if connection.vendor == "postgresql" else _generic_load
+            staged, inserted, updated = load(run, _stream(rows, tally, rejected, progress))
+            rejected.save()
+            if tally.read and tally.errors / tally.read > rate:
+                raise ImportTooManyErrors(
+                    f"{tally.errors} of {tally.read} rows rejected ({tally.errors / tally.read:.1%}), "
+                    f"above the allowed {rate:.1%}: nothing was imported"
+                )
+            areas_upsert(tally.area_records.values())
+            _run_finish(run, tally, staged=staged, inserted=inserted, updated=updated)
+            transaction.on_commit(lambda: analytics_refresh_enqueue(run_id=run.pk))
+    except ImportTooManyErrors as exc:
+        _run_fail(run, tally, str(exc))
+    except BaseException as exc:
+        _run_fail(run, tally, f"{type(exc).__name__}: {exc}")
+        raise
+    return run
+
+
+def _run_finish(run: ImportRun, tally: _Tally, *, staged: int, inserted: int, updated: int) -> None:
+    run.status = ImportRun.Status.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.rows_read = tally.read
+    run.rows_inserted = inserted
+    run.rows_updated = updated
+    run.rows_duplicate = staged - inserted - updated
+    run.rows_rejected = tally.rejected
+    run.coordinates_dropped = tally.coordinates_dropped
+    run.months_touched = sorted(tally.months)
+    run.areas_touched = sorted(tally.areas)
+    run.stats = {
+        **run.stats,
+        "category_other": sum(tally.other.values()),
+        "other_descriptions": dict(tally.other.most_common(50)),
+    }
+    run.save()
+
+
+def _run_fail(run: ImportRun, tally: _Tally, message: str) -> None:
+    run.status = ImportRun.Status.FAILED
+    run.finished_at = timezone.now()
+    run.error = message
+    run.rows_read = tally.read
+    run.rows_rejected = tally.rejected
+    run.save()
+    writer = _RejectedWriter(run)
+    for error in tally.rejected_sample:
+        writer.add(error)
+    writer.save()
+
+
+def analytics_refresh_enqueue(*, run_id: int) -> bool:
+    """Queue the analytics refresh for a finished run, once the analytics app provides the task."""
+    try:
+        from analytics.tasks import refresh_analytics
+    except (ImportError, AttributeError):
+        return False
+    refresh_analytics.delay(run_id=run_id)
+    return True

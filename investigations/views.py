@@ -1,9 +1,184 @@
+"""Daily actions pages. Thin: selectors read, services write; the role decides which view /actions/ shows."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.models import OrgUnit
 from accounts.permissions import RoleRequiredMixin
+from investigations import selectors, services
+from investigations.charts import trend_svg
+from investigations.conf import rule_settings
+from investigations.flags import FLAG_LABELS, FLAG_ORDER
+from investigations.models import Action, CustodyEvent
+from investigations.services import COMPLETE_PERMISSION, DEFAULT_COMPLETE_PERMISSION
+
+PAGE_SIZE = 50
+TREND_DAYS = 120
+
+
+def completable_kinds(user) -> set[str]:
+    return {
+        kind for kind in Action.Kind.values if user.has_perm(COMPLETE_PERMISSION.get(kind, DEFAULT_COMPLETE_PERMISSION))
+    }
+
+
+def queue_context(request, *, team_view: bool) -> dict:
+    today = selectors.local_today()
+    base = selectors.open_actions_visible_to(user=request.user)
+    kind, flag = request.GET.get("kind", ""), request.GET.get("flag", "")
+    page = Paginator(selectors.action_page(base, today=today, kind=kind, flag=flag), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "today": today,
+        "team_view": team_view,
+        "counts": _labelled(selectors.flag_counts(base, today=today)),
+        "kinds": _kind_tabs(base, today=today, selected=kind),
+        "flags": [(f, FLAG_LABELS[f]) for f in FLAG_ORDER],
+        "selected_kind": kind,
+        "selected_flag": flag,
+        "page": page,
+        "actions": selectors.with_flags(page.object_list, today=today),
+        "can_complete": completable_kinds(request.user),
+        "authorities": CustodyEvent.Authority.choices,
+    }
+    if team_view:
+        reviews = selectors.action_page(base, today=today, kind=Action.Kind.REVIEW).filter(warn_from__lte=today)
+        context["reviews"] = selectors.with_flags(reviews[:PAGE_SIZE], today=today)
+        context["reviews_total"] = reviews.count()
+    return context
+
+
+def _labelled(counts: dict[str, int]) -> list[dict]:
+    return [{"flag": flag, "label": FLAG_LABELS[flag], "count": counts[flag]} for flag in FLAG_ORDER]
+
+
+def _kind_tabs(base, *, today, selected: str) -> list[dict]:
+    overdue = dict(base.filter(due_on__lt=today).values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    return [
+        {"kind": kind, "label": label, "overdue": overdue.get(kind, 0), "selected": kind == selected}
+        for kind, label in Action.Kind.choices
+    ]
+
+
+def rollup_context(request, unit: OrgUnit | None) -> dict:
+    user, today = request.user, selectors.local_today()
+    teams = selectors.rollup_by_team(user=user, today=today, unit=unit)
+    for team in teams:
+        team["cells"] = [team["kinds"].get(kind) for kind in Action.Kind.values]
+    capacity = rule_settings().officer_capacity
+    officers = selectors.rollup_by_officer(user=user, today=today, unit=unit)
+    for officer in officers:
+        officer["load"] = round(100 * officer["outstanding"] / capacity) if capacity else 0
+    trend = selectors.action_trend(user=user, days=TREND_DAYS, today=today, unit=unit)
+    return {
+        "today": today,
+        "unit": unit,
+        "drill_units": selectors.units_visible_to(user=user).filter(
+            kind__in=[OrgUnit.Kind.BCU, OrgUnit.Kind.DEPARTMENT]
+        ),
+        "teams": teams,
+        "kinds": Action.Kind.choices,
+        "totals": {
+            "outstanding": sum(t["outstanding"] for t in teams),
+            "overdue": sum(t["overdue"] for t in teams),
+        },
+        "officers": officers,
+        "capacity": capacity,
+        "trend_chart": trend_svg(trend, measure="overdue"),
+        "trend_outstanding": trend_svg(trend, measure="outstanding"),
+        "trend_rows": trend["rows"][-len(Action.Kind.values) * 30 :],
+    }
 
 
 class ActionsView(RoleRequiredMixin, TemplateView):
+    """/actions/: the BCU roll-up for commanders and admins, the team queue for supervisors, else my actions."""
+
     required_permission = "investigations.view_actions"
-    template_name = "placeholder.html"
-    extra_context = {"page_title": "Daily actions"}
+
+    def get(self, request, *args, **kwargs):
+        if request.user.has_perm("investigations.view_rollup"):
+            return render(request, "investigations/rollup.html", rollup_context(request, None))
+        team_view = request.user.has_perm("investigations.view_team_queue")
+        return render(request, "investigations/queue.html", queue_context(request, team_view=team_view))
+
+
+class RollupView(RoleRequiredMixin, TemplateView):
+    required_permission = "investigations.view_rollup"
+
+    def get(self, request, *args, **kwargs):
+        code = request.GET.get("unit", "")
+        unit = get_object_or_404(selectors.units_visible_to(user=request.user), code=code) if code else None
+        return render(request, "investigations/rollup.html", rollup_context(request, unit))
+
+
+class InvestigationView(RoleRequiredMixin, TemplateView):
+    required_permission = "investigations.view_actions"
+    template_name = "investigations/investigation.html"
+
+    def get_context_data(self, **kwargs):
+        user, today = self.request.user, selectors.local_today()
+        investigation = get_object_or_404(
+            selectors.investigations_visible_to(user=user).select_related("team", "officer"), pk=kwargs["pk"]
+        )
+        actions = investigation.actions.filter(state=Action.State.OPEN).order_by("due_on")
+        return {
+            **super().get_context_data(**kwargs),
+            "investigation": investigation,
+            "actions": selectors.with_flags(actions, today=today),
+            "history": investigation.actions.exclude(state=Action.State.OPEN).select_related("completed_by")[:50],
+            "can_complete": completable_kinds(user),
+            "authorities": CustodyEvent.Authority.choices,
+            "can_reassign": user.has_perm("investigations.reassign_investigation"),
+            "officers": selectors.team_officers(team=investigation.team),
+            "today": today,
+        }
+
+
+def _back(request, default: str):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(default)
+
+
+class ActionCompleteView(RoleRequiredMixin, View):
+    required_permission = "investigations.view_actions"
+
+    def post(self, request, pk: int):
+        action = get_object_or_404(selectors.open_actions_visible_to(user=request.user), pk=pk)
+        try:
+            services.action_complete(
+                action=action,
+                user=request.user,
+                note=request.POST.get("note", "").strip(),
+                authority=request.POST.get("authority", ""),
+                request=request,
+            )
+        except ValidationError as error:
+            messages.error(request, f"{action.investigation}: {' '.join(error.messages)}")
+        else:
+            messages.success(request, f"Done: {action.get_kind_display()} on {action.investigation}.")
+        return _back(request, "investigations:actions")
+
+
+class ReassignView(RoleRequiredMixin, View):
+    required_permission = "investigations.reassign_investigation"
+
+    def post(self, request, pk: int):
+        investigation = get_object_or_404(selectors.investigations_visible_to(user=request.user), pk=pk)
+        officer = selectors.team_officers(team=investigation.team).filter(pk=request.POST.get("officer")).first()
+        if officer is None:
+            raise Http404("No such officer in this team.")
+        services.investigation_reassign(
+            investigation=investigation, officer=officer, user=request.user, request=request
+        )
+        messages.success(request, f"{investigation} reassigned to {officer}.")
+        return _back(request, "investigations:actions")

@@ -1,0 +1,204 @@
+"""Reads. Every query starts from what the user may see (accounts.scoping)."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from accounts.models import OrgUnit, User
+from accounts.roles import FORCE, OWN
+from accounts.scoping import scope_of, units_visible_to
+from investigations.flags import DUE_SOON, DUE_TODAY, FLAG_ORDER, OVERDUE, UPCOMING, flag_for
+from investigations.models import (
+    Action,
+    ActionCountSnapshot,
+    CustodyEvent,
+    Investigation,
+    SupervisorReview,
+    Suspect,
+    Victim,
+    VictimContact,
+)
+from investigations.rules.facts import CaseFacts, EventFacts, SuspectFacts, VictimFacts
+
+ACTIVE_DAYS = 90  # closed or cancelled investigations still checked (victim updates, data integrity)
+
+
+def local_today() -> date:
+    return timezone.localdate()
+
+
+def _scoped(queryset: QuerySet, *, user: User, officer_field: str, team_field: str) -> QuerySet:
+    scope = scope_of(user=user)
+    if scope == OWN:
+        return queryset.filter(**{officer_field: user})
+    if scope == FORCE:
+        return queryset
+    return queryset.filter(**{f"{team_field}__in": units_visible_to(user=user)})
+
+
+def investigations_visible_to(*, user: User) -> QuerySet:
+    return _scoped(Investigation.objects.all(), user=user, officer_field="officer", team_field="team")
+
+
+def actions_visible_to(*, user: User) -> QuerySet:
+    return _scoped(Action.objects.all(), user=user, officer_field="officer", team_field="team")
+
+
+def open_actions_visible_to(*, user: User) -> QuerySet:
+    return actions_visible_to(user=user).filter(state=Action.State.OPEN)
+
+
+def flag_filter(flag: str, today: date) -> Q:
+    return {
+        OVERDUE: Q(due_on__lt=today),
+        DUE_TODAY: Q(due_on=today),
+        DUE_SOON: Q(due_on__gt=today, warn_from__lte=today),
+        UPCOMING: Q(warn_from__gt=today, due_on__gt=today),
+    }[flag]
+
+
+def flag_counts(queryset: QuerySet, *, today: date) -> dict[str, int]:
+    counts = queryset.aggregate(**{flag: Count("id", filter=flag_filter(flag, today)) for flag in FLAG_ORDER})
+    return {flag: counts[flag] or 0 for flag in FLAG_ORDER}
+
+
+def action_page(queryset: QuerySet, *, today: date, kind: str = "", flag: str = "") -> QuerySet:
+    """Open actions, most urgent first, optionally narrowed to one kind or one flag."""
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if flag in FLAG_ORDER:
+        queryset = queryset.filter(flag_filter(flag, today))
+    return queryset.select_related("investigation", "officer").order_by("due_on", "id")
+
+
+def with_flags(actions, *, today: date) -> list[Action]:
+    rows = list(actions)
+    for action in rows:
+        action.flag = flag_for(due_on=action.due_on, warning_days=action.warning_days, today=today)
+    return rows
+
+
+def team_officers(*, team: OrgUnit) -> QuerySet:
+    return User.objects.filter(unit=team).order_by("last_name", "username")
+
+
+def rollup_units(*, user: User) -> QuerySet:
+    """Teams the user may roll up (the visible subtree's teams)."""
+    return units_visible_to(user=user).filter(kind=OrgUnit.Kind.TEAM)
+
+
+def rollup_by_team(*, user: User, today: date, unit: OrgUnit | None = None) -> list[dict]:
+    """Outstanding and overdue open actions per team and kind, with team totals."""
+    queryset = open_actions_visible_to(user=user)
+    if unit is not None:
+        queryset = queryset.filter(team__path__startswith=unit.path)
+    rows = queryset.values("team_id", "kind").annotate(
+        outstanding=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today))
+    )
+    names = dict(rollup_units(user=user).values_list("id", "name"))
+    teams = defaultdict(lambda: {"kinds": {}, "outstanding": 0, "overdue": 0})
+    for row in rows:
+        team = teams[row["team_id"]]
+        team["kinds"][row["kind"]] = row
+        team["outstanding"] += row["outstanding"]
+        team["overdue"] += row["overdue"]
+    return sorted(
+        ({"team_id": team_id, "name": names.get(team_id, "?"), **data} for team_id, data in teams.items()),
+        key=lambda team: (-team["overdue"], team["name"]),
+    )
+
+
+def rollup_by_officer(*, user: User, today: date, unit: OrgUnit | None = None, limit: int = 40) -> list[dict]:
+    """Open actions per officer, heaviest load first (demand against capacity)."""
+    queryset = open_actions_visible_to(user=user).filter(officer__isnull=False)
+    if unit is not None:
+        queryset = queryset.filter(team__path__startswith=unit.path)
+    return list(
+        queryset.values("officer_id", "officer__first_name", "officer__last_name", "officer__username")
+        .annotate(outstanding=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
+        .order_by("-outstanding")[:limit]
+    )
+
+
+def action_trend(*, user: User, days: int, today: date, unit: OrgUnit | None = None) -> dict[str, list]:
+    """Daily outstanding and overdue counts per kind from the snapshots, for the teams in view."""
+    queryset = ActionCountSnapshot.objects.filter(
+        day__gt=today - timedelta(days=days), team__in=rollup_units(user=user)
+    )
+    if unit is not None:
+        queryset = queryset.filter(team__path__startswith=unit.path)
+    rows = queryset.values("day", "kind").annotate(outstanding=Sum("outstanding"), overdue=Sum("overdue"))
+    return {
+        "days": sorted({row["day"] for row in rows}),
+        "rows": list(rows.order_by("day", "kind")),
+    }
+
+
+# --- facts for the rules -------------------------------------------------------------------------------------
+
+FACT_FIELDS = [
+    "id",
+    "crime_reference",
+    "offence",
+    "offence_class",
+    "domestic_abuse",
+    "offence_date",
+    "reported_at",
+    "recorded_at",
+    "status",
+    "outcome",
+    "outcome_date",
+    "cancelled_date",
+    "cancellation_avi",
+    "allocated_date",
+]
+
+
+def active_investigations(*, today: date, investigation_ids=None, every: bool = False) -> QuerySet:
+    """Open investigations and those closed or cancelled recently (still owed victim updates and checks)."""
+    queryset = Investigation.objects.all()
+    if investigation_ids is not None:
+        queryset = queryset.filter(id__in=investigation_ids)
+    if every:
+        return queryset
+    since = today - timedelta(days=ACTIVE_DAYS)
+    return queryset.filter(
+        Q(status=Investigation.Status.OPEN) | Q(outcome_date__gte=since) | Q(cancelled_date__gte=since)
+    )
+
+
+def case_facts_list(investigations: QuerySet) -> tuple[list[CaseFacts], dict[int, tuple[int, int | None]]]:
+    """Facts for every investigation of the queryset in six set-based queries, and each one's (team, officer)."""
+    cases, owners = {}, {}
+    for row in investigations.values(*FACT_FIELDS, "team_id", "officer_id").iterator(chunk_size=5000):
+        owners[row["id"]] = (row.pop("team_id"), row.pop("officer_id"))
+        cases[row["id"]] = CaseFacts(**row)
+    _attach_people(cases, investigations)
+    for investigation_id, reviewed_on in SupervisorReview.objects.filter(investigation__in=investigations).values_list(
+        "investigation_id", "reviewed_on"
+    ):
+        cases[investigation_id].reviews.append(reviewed_on)
+    return list(cases.values()), owners
+
+
+def _attach_people(cases: dict[int, CaseFacts], investigations: QuerySet) -> None:
+    suspects, victims = {}, {}
+    for sid, iid, name, ref in Suspect.objects.filter(investigation__in=investigations).values_list(
+        "id", "investigation_id", "name", "reference"
+    ):
+        suspects[sid] = SuspectFacts(sid, name or ref)
+        cases[iid].suspects.append(suspects[sid])
+    events = CustodyEvent.objects.filter(investigation__in=investigations).order_by("occurred_on", "id")
+    for eid, sid, kind, on, rank in events.values_list("id", "suspect_id", "kind", "occurred_on", "authorising_rank"):
+        suspects[sid].events.append(EventFacts(eid, kind, on, rank))
+    for vid, iid, name, ref, enhanced, statement in Victim.objects.filter(investigation__in=investigations).values_list(
+        "id", "investigation_id", "name", "reference", "enhanced_rights", "statement_received_on"
+    ):
+        victims[vid] = VictimFacts(vid, name or ref, enhanced, statement)
+        cases[iid].victims.append(victims[vid])
+    for vid, on in VictimContact.objects.filter(investigation__in=investigations).values_list(
+        "victim_id", "contacted_on"
+    ):
+        victims[vid].contacts.append(on)

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from analytics.forecasting_refresh import forecasting_refresh
 from analytics.refresh import analytics_refresh
 from analytics.trends import trends_detect
 
@@ -16,3 +17,9 @@ def refresh_analytics(run_id: int | None = None, full: bool = False) -> dict:
 @shared_task(name="analytics.tasks.detect_trends")
 def detect_trends() -> dict:
     return trends_detect()
+
+
+@shared_task(name="analytics.tasks.run_backtests")
+def run_backtests() -> dict:
+    """Weekly: backtest hotspot methods and demand models, then store hotspots, forecasts, plans and bias reports."""
+    return forecasting_refresh()

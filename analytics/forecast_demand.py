@@ -1,0 +1,135 @@
+"""Demand forecasting services: per-area call series, rolling-origin backtests, and forecasts from the model that
+measured best, stored with that model's accuracy. Bulk reads of Incident happen here, inside tasks and commands."""
+
+import datetime as dt
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from analytics import demand_backtest, forecasting
+from analytics.models import DemandBacktest, DemandBacktestScore, DemandForecast
+from ingestion.models import Incident
+
+FORCE = "force"
+CHART_HISTORY = {"hour": 168 * 2, "day": 8 * 7, "week": 52}
+GRANULARITIES = ("hour", "day", "week")
+
+
+def demand_frame(*, kind: str = "call") -> pd.DataFrame:
+    """Minute-precision incidents of a kind (calls for service by default): occurred_at and borough code."""
+    rows = Incident.objects.filter(kind=kind, time_precision=Incident.Precision.MINUTE)
+    records = rows.values_list("occurred_at", "borough_id").iterator(chunk_size=50_000)
+    frame = pd.DataFrame.from_records(records, columns=["occurred_at", "borough_id"])
+    if not frame.empty:
+        frame["occurred_at"] = pd.DatetimeIndex(frame["occurred_at"]).tz_convert(timezone.get_current_timezone())
+    return frame
+
+
+def area_series(*, frame: pd.DataFrame, granularity: str) -> dict[str, pd.Series]:
+    """Complete periods per borough and for the force, all on the same index; the last (partial) period is dropped."""
+    if frame.empty:
+        return {}
+    window = forecasting.HISTORY[granularity] + forecasting.HORIZON[granularity] * demand_backtest.FOLDS
+    force = forecasting.regular_series(timestamps=frame["occurred_at"], granularity=granularity).iloc[:-1]
+    index = force.index[-window:]
+    series = {FORCE: force.loc[index]}
+    for code, group in frame.dropna(subset=["borough_id"]).groupby("borough_id"):
+        counts = forecasting.regular_series(
+            timestamps=group["occurred_at"], granularity=granularity, start=index[0], end=index[-1]
+        )
+        series[code] = counts.reindex(index, fill_value=0)
+    return series
+
+
+def _season_horizon(granularity: str) -> tuple[int, int]:
+    return forecasting.SEASON[granularity], forecasting.HORIZON[granularity]
+
+
+def demand_backtest_run(*, granularity: str = "day", kind: str = "call", series=None) -> DemandBacktest | None:
+    """Rolling-origin backtest of every model on every area; stores scores per model and area and the choice."""
+    series = area_series(frame=demand_frame(kind=kind), granularity=granularity) if series is None else series
+    season, horizon = _season_horizon(granularity)
+    by_area = {
+        code: demand_backtest.rolling_origin(series=values.to_numpy(), horizon=horizon, season=season)
+        for code, values in series.items()
+    }
+    by_area = {code: scores for code, scores in by_area.items() if scores}
+    if not by_area:
+        return None
+    summary = demand_backtest.summarise(by_area)
+    return _store_backtest(granularity=granularity, kind=kind, summary=summary, by_area=by_area)
+
+
+@transaction.atomic
+def _store_backtest(*, granularity: str, kind: str, summary: dict, by_area: dict) -> DemandBacktest:
+    backtest = DemandBacktest.objects.create(
+        granularity=granularity, kind=kind, baseline=summary["baseline"], chosen=summary["chosen"], summary=summary
+    )
+    DemandBacktestScore.objects.bulk_create(
+        DemandBacktestScore(
+            backtest=backtest,
+            area_code=code,
+            borough_code="" if code == FORCE else code,
+            model=model,
+            mae=score["mae"],
+            mape=score["mape"],
+            mase=score["mase"],
+            folds=score["folds"],
+        )
+        for code, scores in by_area.items()
+        for model, score in scores.items()
+    )
+    return backtest
+
+
+def demand_forecasts_refresh(*, granularity: str = "day", kind: str = "call") -> DemandBacktest | None:
+    """Backtest, then forecast every area with the chosen model; replaces the stored forecasts of this granularity."""
+    series = area_series(frame=demand_frame(kind=kind), granularity=granularity)
+    backtest = demand_backtest_run(granularity=granularity, kind=kind, series=series)
+    if backtest is None:
+        return None
+    accuracy = {(s.area_code, s.model): s for s in backtest.scores.all()}
+    forecasts = [_forecast(code, values, granularity, kind, backtest, accuracy) for code, values in series.items()]
+    with transaction.atomic():
+        DemandForecast.objects.filter(granularity=granularity, kind=kind).delete()
+        DemandForecast.objects.bulk_create(forecasts)
+    return backtest
+
+
+def _forecast(code: str, values: pd.Series, granularity: str, kind: str, backtest, accuracy) -> DemandForecast:
+    season, horizon = _season_horizon(granularity)
+    season = forecasting.effective_season(length=len(values), season=season, horizon=horizon)
+    result = forecasting.forecast(model=backtest.chosen, history=values.to_numpy(), horizon=horizon, season=season)
+    step = values.index[-1] - values.index[-2]
+    starts = [values.index[-1] + step * (i + 1) for i in range(horizon)]
+    score = accuracy.get((code, backtest.chosen))
+    recent = values.iloc[-CHART_HISTORY[granularity] :]
+    return DemandForecast(
+        area_code=code,
+        borough_code="" if code == FORCE else code,
+        granularity=granularity,
+        kind=kind,
+        model=backtest.chosen,
+        interval_level=forecasting.LEVEL,
+        issued_at=_aware(values.index[-1] + step),
+        points=[_point(start, result, i) for i, start in enumerate(starts)],
+        history=[{"start": start.isoformat(), "y": float(y)} for start, y in recent.items()],
+        mae=score.mae if score else None,
+        mape=score.mape if score else None,
+        mase=score.mase if score else None,
+        backtest=backtest,
+    )
+
+
+def _point(start: pd.Timestamp, result: forecasting.Forecast, i: int) -> dict:
+    return {
+        "start": start.isoformat(),
+        "yhat": round(float(result.mean[i]), 3),
+        "lower": round(float(result.lower[i]), 3),
+        "upper": round(float(result.upper[i]), 3),
+    }
+
+
+def _aware(moment: pd.Timestamp) -> dt.datetime:
+    return timezone.make_aware(moment.to_pydatetime(), timezone.get_current_timezone())

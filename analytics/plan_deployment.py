@@ -1,0 +1,210 @@
+"""Deployment plans: demand per sub-area and shift, the MILP allocation, a commander's acceptance, the bias report.
+
+Demand is the recent mean daily count of REPORTED incidents (calls for service, or crimes) per sub-area and shift,
+scaled to the stored daily demand forecast of the BCU when there is one. Police-generated records are left out by
+default so a plan does not chase its own activity (see analytics.fairness).
+"""
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import audit_event
+from accounts.permissions import check_permission
+from accounts.scoping import area_codes_visible_to
+from analytics import allocation, fairness
+from analytics.models import BiasReport, DemandForecast, DeploymentPlan
+from ingestion.models import Deprivation, Incident
+
+SHIFTS = {"early": (7, 15), "late": (15, 23), "night": (23, 7)}
+ALL_DAY = {"all-day": (0, 24)}
+UNITS_PER_SHIFT = {"early": 8, "late": 10, "night": 6, "all-day": 12}
+WINDOW_DAYS = 84
+SUB_AREA_FIELDS = ("post_id", "neighborhood_id", "lsoa_id")
+REPORTED = Incident.Origin.PUBLIC_REPORT
+PATROLLED_SHARE = 0.2
+
+
+def _recent_incidents(*, borough_code: str, basis: str, origin: str) -> pd.DataFrame:
+    rows = Incident.objects.filter(borough_id=borough_code, kind=basis)
+    if origin != "all":
+        rows = rows.filter(origin=origin)
+    last = rows.order_by("-occurred_at").values_list("occurred_at", flat=True).first()
+    if last is None:
+        return pd.DataFrame()
+    fields = ["occurred_at", "time_precision", *SUB_AREA_FIELDS]
+    window = rows.filter(occurred_at__gte=last - dt.timedelta(days=WINDOW_DAYS))
+    return pd.DataFrame.from_records(window.values_list(*fields).iterator(chunk_size=20_000), columns=fields)
+
+
+def _sub_area(frame: pd.DataFrame) -> pd.Series:
+    """The finest area link the data fill best (posts for calls, LSOAs for police.uk crimes)."""
+    best = max(SUB_AREA_FIELDS, key=lambda name: frame[name].notna().sum())
+    return frame[best].fillna("unknown")
+
+
+def _shift_of(hours: pd.Series, shifts: dict) -> np.ndarray:
+    spans = [(hours >= a) & (hours < b) if a < b else (hours >= a) | (hours < b) for a, b in shifts.values()]
+    return np.select(spans, list(shifts), "")
+
+
+def shift_demand(*, borough_code: str, basis: str = "call", origin: str = REPORTED) -> pd.DataFrame:
+    """Mean daily demand, sub-areas x shifts; hour-of-day shifts only when the data have minute precision."""
+    frame = _recent_incidents(borough_code=borough_code, basis=basis, origin=origin)
+    if frame.empty:
+        return pd.DataFrame()
+    local = pd.DatetimeIndex(frame["occurred_at"]).tz_convert(timezone.get_current_timezone())
+    timed = (frame["time_precision"] == Incident.Precision.MINUTE).mean() >= 0.5
+    shifts = SHIFTS if timed else ALL_DAY
+    shift = _shift_of(pd.Series(local.hour, index=frame.index), shifts) if timed else "all-day"
+    days = max((local.max() - local.min()).days + 1, 1)
+    table = pd.crosstab(_sub_area(frame), pd.Series(shift, index=frame.index)) / days
+    return _scaled_to_forecast(table.reindex(columns=list(shifts), fill_value=0.0), borough_code, basis)
+
+
+def _scaled_to_forecast(table: pd.DataFrame, borough_code: str, basis: str) -> pd.DataFrame:
+    forecast = (
+        DemandForecast.objects.filter(area_code=borough_code, granularity="day", kind=basis)
+        .order_by("-created_at")
+        .first()
+    )
+    if forecast is None or not forecast.points or table.values.sum() == 0:
+        return table
+    daily = float(np.mean([point["yhat"] for point in forecast.points]))
+    return table * (daily / table.values.sum())
+
+
+def deployment_plan_propose(
+    *,
+    borough_code: str,
+    basis: str = "call",
+    origin: str = REPORTED,
+    units: dict[str, int] | None = None,
+    min_cover: int = 0,
+    max_imbalance: float = 3.0,
+) -> DeploymentPlan | None:
+    """Solve and store a proposed plan for one BCU; None when it has no demand data."""
+    table = shift_demand(borough_code=borough_code, basis=basis, origin=origin)
+    if table.empty:
+        return None
+    shifts = list(table.columns)
+    units = units or {shift: UNITS_PER_SHIFT[shift] for shift in shifts}
+    problem = allocation.Problem(
+        areas=[str(code) for code in table.index],
+        shifts=shifts,
+        demand=table.to_numpy(dtype=float),
+        units=np.array([units[shift] for shift in shifts]),
+        min_cover=min_cover,
+        max_imbalance=max_imbalance,
+    )
+    solution = allocation.solve(problem)
+    current = _current_plan(borough_code=borough_code, problem=problem)
+    metrics = allocation.plan_metrics(problem, solution.units, current)
+    metrics["imbalance_bound_used"] = solution.imbalance_bound
+    return DeploymentPlan.objects.create(
+        borough_code=borough_code,
+        basis=basis,
+        origin_filter=origin,
+        shifts=shifts,
+        areas=problem.areas,
+        demand=_nested(problem, problem.demand, digits=3),
+        units_available=units,
+        min_cover=min_cover,
+        max_imbalance=max_imbalance,
+        allocation=_nested(problem, solution.units),
+        current=_nested(problem, current),
+        metrics=metrics,
+    )
+
+
+def _nested(problem: allocation.Problem, matrix: np.ndarray, digits: int | None = None) -> dict:
+    def value(x):
+        return round(float(x), digits) if digits is not None else int(x)
+
+    return {
+        area: {shift: value(matrix[i, j]) for j, shift in enumerate(problem.shifts)}
+        for i, area in enumerate(problem.areas)
+    }
+
+
+def _current_plan(*, borough_code: str, problem: allocation.Problem) -> np.ndarray:
+    """The accepted plan in force (on the same areas and shifts), else units in proportion to demand."""
+    accepted = DeploymentPlan.objects.filter(borough_code=borough_code, state=DeploymentPlan.State.ACCEPTED).first()
+    if accepted is None:
+        return allocation.proportional_plan(problem.demand, problem.units)
+    return np.array(
+        [[accepted.allocation.get(area, {}).get(shift, 0) for shift in problem.shifts] for area in problem.areas]
+    )
+
+
+@transaction.atomic
+def deployment_plan_accept(*, plan: DeploymentPlan, user, request=None) -> DeploymentPlan:
+    """A commander accepts a proposed plan of their own BCU; the previous accepted plan is superseded. Audited."""
+    try:
+        check_permission(user, "analytics.accept_deployment")
+        _check_scope(plan=plan, user=user)
+    except PermissionDenied:
+        audit_event(action="deployment.accept", request=request, user=user, target=f"plan:{plan.pk}", outcome="denied")
+        raise
+    if plan.state != DeploymentPlan.State.PROPOSED:
+        raise ValueError(f"Plan {plan.pk} is {plan.state}; only a proposed plan can be accepted.")
+    DeploymentPlan.objects.filter(borough_code=plan.borough_code, state=DeploymentPlan.State.ACCEPTED).update(
+        state=DeploymentPlan.State.SUPERSEDED
+    )
+    plan.state, plan.accepted_by, plan.accepted_at = DeploymentPlan.State.ACCEPTED, user, timezone.now()
+    plan.save(update_fields=["state", "accepted_by", "accepted_at"])
+    audit_event(
+        action="deployment.accept",
+        request=request,
+        user=user,
+        target=f"plan:{plan.pk}",
+        params={"borough": plan.borough_code, "coverage": plan.metrics.get("coverage")},
+    )
+    return plan
+
+
+def _check_scope(*, plan: DeploymentPlan, user) -> None:
+    codes = area_codes_visible_to(user=user)
+    if codes is not None and plan.borough_code not in codes:
+        raise PermissionDenied("This plan deploys outside your BCU.")
+
+
+def bias_report_create(*, plan: DeploymentPlan, seed: int = 0) -> BiasReport:
+    """Units vs reported demand by IMD decile of the plan's areas, plus the feedback-loop simulation on its demand."""
+    deciles = dict(Deprivation.objects.filter(lsoa_code__in=plan.areas).values_list("lsoa_code", "imd_decile"))
+    rows = [
+        fairness.AreaShare(
+            code=area,
+            decile=deciles.get(area),
+            demand=sum(plan.demand[area].values()),
+            units=sum(plan.allocation[area].values()),
+        )
+        for area in plan.areas
+    ]
+    table = fairness.by_decile(rows)
+    rates = np.array([row.demand for row in rows]) * 7  # a week of demand per simulated period
+    feedback = fairness.feedback_simulation(
+        rates=rates, patrolled=max(1, round(len(rows) * PATROLLED_SHARE)), seed=seed
+    )
+    return BiasReport.objects.create(
+        borough_code=plan.borough_code,
+        plan=plan,
+        by_decile=table,
+        by_area=[row.__dict__ for row in rows],
+        feedback=feedback,
+        summary=fairness.disparity(table) | {"drift": feedback["drift"], "areas_with_decile": len(deciles)},
+    )
+
+
+def deployment_plans_refresh(*, basis: str = "call") -> list[int]:
+    """A proposed plan and its bias report for every BCU with recent demand; ids of the plans."""
+    boroughs = Incident.objects.filter(kind=basis).exclude(borough_id=None).values_list("borough_id", flat=True)
+    plans = [deployment_plan_propose(borough_code=code, basis=basis) for code in sorted(set(boroughs.distinct()))]
+    for plan in plans:
+        if plan is not None:
+            bias_report_create(plan=plan)
+    return [plan.pk for plan in plans if plan is not None]

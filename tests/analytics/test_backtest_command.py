@@ -1,0 +1,52 @@
+"""`manage.py backtest hotspots|demand --json`: the last line is the promised JSON object, and it is stored."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from analytics.models import DemandBacktest, HotspotBacktest
+from tests.analytics.forecasting_data import calls, noise_and_cluster
+
+pytestmark = pytest.mark.django_db
+
+
+def _last_json_line(*args) -> dict:
+    out = StringIO()
+    call_command("backtest", *args, stdout=out)
+    return json.loads(out.getvalue().strip().splitlines()[-1])
+
+
+def test_hotspot_backtest_json_names_methods_and_baselines():
+    noise_and_cluster(months=6, category="burglary")
+    result = _last_json_line("hotspots", "--json", "--category", "burglary", "--cell", "250", "--test-from", "2024-04")
+    assert result["periods"] == 3
+    assert set(result["baselines"]) == {"last-period", "long-run"}
+    assert set(result["baselines"]) < set(result["methods"])
+    for scores in result["methods"].values():
+        assert set(scores["hit_rate"]) == {"1", "5", "10"} and set(scores["pai"]) == {"1", "5", "10"}
+    # the stable cluster holds about 40 of 190 burglaries a month in a few cells
+    assert result["methods"]["long-run"]["hit_rate"]["5"] > 0.2
+    assert HotspotBacktest.objects.get(pk=result["id"]).best_method == result["best"]
+
+
+def test_hotspot_backtest_on_h3_cells():
+    noise_and_cluster(months=4)
+    result = _last_json_line("hotspots", "--json", "--h3", "9")
+    assert result["grid"] == "h3-9" and result["periods"] == 3
+
+
+def test_demand_backtest_json_chooses_a_model_that_beats_seasonal_naive():
+    calls(days=70)
+    result = _last_json_line("demand", "--json")
+    assert result["baseline"] == "seasonal-naive"
+    assert result["chosen"] in result["models"]
+    assert result["models"][result["chosen"]]["mase"] < 1
+    assert set(result["models"]["seasonal-naive"]) == {"mase", "mape", "mae"}
+    assert DemandBacktest.objects.filter(pk=result["id"], chosen=result["chosen"]).exists()
+
+
+def test_backtest_without_data_fails_clearly():
+    with pytest.raises(CommandError, match="import"):
+        call_command("backtest", "hotspots", "--json", stdout=StringIO())

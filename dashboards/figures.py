@@ -15,9 +15,11 @@ DIVERGING = [[0, "#0072B2"], [0.5, "#f7f7f7"], [1, "#D55E00"]]
 
 
 def _layout(title: str, **extra) -> dict:
+    # The page heads each chart with its title (an <h2>, read by screen readers); the figure keeps it only as
+    # metadata so an exported image can be captioned.
     layout = {
-        "title": {"text": title, "font": {"size": 15}},
-        "margin": {"l": 60, "r": 20, "t": 48, "b": 60},
+        "meta": {"title": title},
+        "margin": {"l": 60, "r": 20, "t": 16, "b": 60},
         "colorway": OKABE_ITO,
         "paper_bgcolor": "#fff",
         "plot_bgcolor": "#fff",
@@ -56,7 +58,12 @@ def bar_chart(
         trace["orientation"] = "h"
     if drill:
         trace["customdata"] = list(drill)
-    layout = _layout(title, yaxis={"automargin": True}, xaxis={"automargin": True}, showlegend=False)
+    category_axis = {"automargin": True, "type": "category"}
+    value_axis = {"automargin": True}
+    axes = (
+        {"xaxis": value_axis, "yaxis": category_axis} if horizontal else {"xaxis": category_axis, "yaxis": value_axis}
+    )
+    layout = _layout(title, showlegend=False, **axes)
     rows = [[label, value] for label, value in zip(labels, values, strict=False)]
     return chart(chart_id, title, [trace], layout, ["", value_label], rows)
 

@@ -4,11 +4,14 @@ layers. A page's context is cached per scope, filters and data generation, so a 
 from collections import defaultdict
 from datetime import date
 
+import numpy as np
 from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 
 from accounts.scoping import area_codes_visible_to
+from analytics import selectors as analytics_selectors
 from analytics.cache import generation
+from analytics.correlation import OVERALL as OVERALL_DOMAIN
 from dashboards import maps, selectors
 from dashboards.figures import (
     bar_chart,
@@ -253,13 +256,15 @@ def calls_panels(*, user, filters: DashboardFilters) -> list[dict]:
     return charts
 
 
-def _calls_by_level(*, user, filters: DashboardFilters, level: str, label: str, limit: int = 15) -> dict:
+def _calls_by_level(
+    *, user, filters: DashboardFilters, level: str, label: str, limit: int = 15, prefix: str = "calls", title="Calls"
+) -> dict:
     rows = selectors.rollup_totals(user=user, filters=filters, by=("area_code",), level=level)
     rows = sorted(rows, key=lambda row: row["total"], reverse=True)[:limit]
     names = selectors.area_names(row["area_code"] for row in rows)
     return bar_chart(
-        f"calls-{level}",
-        f"Calls by {label} (top {limit})",
+        f"{prefix}-{level}",
+        f"{title} by {label} (top {limit})",
         labels=[names.get(row["area_code"], row["area_code"]) for row in rows],
         values=[row["total"] for row in rows],
         value_label="Calls",
@@ -305,7 +310,15 @@ def overdose_charts(*, user, filters: DashboardFilters) -> list[dict]:
             ),
             not daily,
         ),
-        _calls_by_level(user=user, filters=filters, level="neighborhood", label="neighborhood: overdoses", limit=10),
+        _calls_by_level(
+            user=user,
+            filters=filters,
+            level="neighborhood",
+            label="neighborhood",
+            limit=10,
+            prefix=OVERDOSE,
+            title="Overdose calls",
+        ),
     ]
 
 
@@ -357,51 +370,44 @@ def priority_chart(*, user, filters: DashboardFilters) -> dict:
 # --- analytical --------------------------------------------------------------------------------------------------
 
 
-def deprivation_panel() -> dict:
-    results = [r for r in selectors.correlation_results(kind="deprivation") if r.data]
-    if not results:
-        return {
-            "chart": scatter_chart(
-                "deprivation",
-                "Deprivation and crime rate",
-                x=[],
-                y=[],
-                labels=[],
-                x_title="IMD score",
-                y_title="Crimes per 1,000",
-            ),
-            "results": [],
-        }
-    main = next((r for r in results if r.key in ("imd", "imd_score", "overall")), results[0])
-    points = main.data.get("points") or []
+def _least_squares(x: list[float], y: list[float]) -> tuple[float, float] | None:
+    pairs = [(a, b) for a, b in zip(x, y, strict=True) if a is not None and b is not None]
+    if len(pairs) < 2:
+        return None
+    slope, intercept = np.polyfit([a for a, _ in pairs], [b for _, b in pairs], 1)
+    return float(slope), float(intercept)
+
+
+def deprivation_panel(*, user) -> dict:
+    """The overall IMD score against crime rate by LSOA, with every domain's Spearman rho and 95 % interval."""
+    result = analytics_selectors.deprivation_correlation(user=user)
+    domains = {row["domain"]: row for row in result["domains"]}
+    main = OVERALL_DOMAIN if OVERALL_DOMAIN in domains else next(iter(domains), None)
+    points = [p for p in result["points"].get(main, []) if p.get("y") is not None]
+    x, y = [p["x"] for p in points], [p["y"] for p in points]
+    stats = domains.get(main)
+    title = "Deprivation and crime rate by LSOA"
+    if stats and stats["rho"] is not None:
+        title += f" (Spearman rho {stats['rho']:.2f}, 95% CI {stats['ci_low']:.2f} to {stats['ci_high']:.2f})"
     chart = scatter_chart(
         "deprivation",
-        f"Deprivation ({main.key}) against crime rate by LSOA",
-        x=[p.get("x") for p in points],
-        y=[p.get("y") for p in points],
-        labels=[p.get("code", "") for p in points],
-        x_title=main.data.get("x_label", main.key),
-        y_title=main.data.get("y_label", "Crimes per 1,000 residents"),
-        fit=tuple(main.data["fit"]) if main.data.get("fit") else None,
-        drill=[_drill(area=p.get("code", "")) for p in points],
+        title,
+        x=x,
+        y=y,
+        labels=[p["lsoa"] for p in points],
+        x_title=f"IMD 2019 {main or 'score'}",
+        y_title="Crimes per 1,000 residents",
+        fit=_least_squares(x, y),
+        drill=[_drill(area=p["lsoa"]) for p in points],
     )
-    return {"chart": chart, "results": results, "main": main}
+    return {"chart": chart, "results": result["domains"]}
 
 
-def category_matrix_chart() -> dict:
-    result = next(iter(selectors.correlation_results(kind="category")), None)
-    data = result.data if result else {}
-    labels = data.get("categories") or data.get("labels") or []
-    matrix = data.get("matrix") or []
-    return heatmap_chart(
-        "category-matrix",
-        "Category correlation across areas (Spearman)",
-        x=labels,
-        y=labels,
-        z=matrix,
-        diverging=True,
-        zmid=0,
-    )
+def category_matrix_chart(*, user) -> dict:
+    result = analytics_selectors.category_correlation(user=user)
+    labels, matrix = result.get("categories", []), result.get("matrix", [])
+    title = f"Category correlation across {result.get('level') or 'areas'} (Spearman)"
+    return heatmap_chart("category-matrix", title, x=labels, y=labels, z=matrix, diverging=True, zmid=0)
 
 
 def decomposition_chart(*, user, filters: DashboardFilters) -> dict:
@@ -415,10 +421,10 @@ def decomposition_chart(*, user, filters: DashboardFilters) -> dict:
 
 
 def analytical(*, user, filters: DashboardFilters) -> dict:
-    deprivation = deprivation_panel()
+    deprivation = deprivation_panel(user=user)
     charts = [
         deprivation["chart"],
-        category_matrix_chart(),
+        category_matrix_chart(user=user),
         decomposition_chart(user=user, filters=filters),
         area_comparison_chart(user=user, filters=filters),
     ]

@@ -9,7 +9,6 @@ from django.utils import timezone
 from accounts.scoping import area_codes_visible_to, restrict_to_areas
 from analytics.models import (
     Alert,
-    CorrelationResult,
     DailyCount,
     MonthlyCount,
     SeasonalDecomposition,
@@ -197,7 +196,3 @@ def decomposition_for(*, user, filters: DashboardFilters):
     if wanted:
         return queryset.filter(area_code__in=wanted).first()
     return queryset.filter(area_code__in=_force_codes()).first() or queryset.filter(borough_code="").first()
-
-
-def correlation_results(*, kind: str) -> list:
-    return list(CorrelationResult.objects.filter(kind=kind).order_by("key"))

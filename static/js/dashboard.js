@@ -53,7 +53,7 @@
   function polygonLayer(layer) {
     return L.geoJSON(layer.geojson, {
       style: function (feature) {
-        return { color: "#333", weight: 1, fillColor: feature.properties.color, fillOpacity: 0.65 };
+        return { color: "#fff", weight: 1, fillColor: feature.properties.color, fillOpacity: 0.7 };
       },
       onEachFeature: function (feature, shape) {
         var p = feature.properties;

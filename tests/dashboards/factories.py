@@ -6,13 +6,17 @@ import random
 import h3
 from django.utils import timezone
 
-from ingestion.models import Area, BoroughResources, Incident, Population
+from ingestion.models import Area, BoroughResources, Deprivation, Incident, Population
 
 WESTMINSTER, CAMDEN = "E09000033", "E09000007"
 BOROUGHS = {WESTMINSTER: ("Westminster", 51.512, -0.135), CAMDEN: ("Camden", 51.545, -0.16)}
 CATEGORIES = ["burglary", "robbery", "vehicle-crime", "violent-crime"]
 CALL_TYPES = ["overdose", "assault", "disorderly"]
 PRIORITIES = ["Low", "Medium", "High"]
+
+
+def lsoas_of(borough: str) -> list[str]:
+    return [f"{borough}-lsoa-{n}" for n in range(3)]
 
 
 def _square(lat: float, lng: float, half: float = 0.02) -> dict:
@@ -34,8 +38,17 @@ def areas_create() -> None:
             },
         )
         Area.objects.get_or_create(
-            code=f"{code}-lsoa", defaults={"name": f"{name} 001A", "kind": Area.Kind.LSOA, "parent_id": code}
+            code=f"{code}-hood", defaults={"name": f"{name} Central", "kind": Area.Kind.NEIGHBORHOOD, "parent_id": code}
         )
+        for index, lsoa in enumerate(lsoas_of(code)):
+            Area.objects.get_or_create(
+                code=lsoa, defaults={"name": f"{name} 00{index + 1}A", "kind": Area.Kind.LSOA, "parent_id": code}
+            )
+            Population.objects.get_or_create(area_code=lsoa, year=2021, defaults={"population": 1500})
+            Deprivation.objects.get_or_create(
+                lsoa_code=lsoa,
+                defaults={"borough_code": code, "imd_score": 10.0 + 8 * index + (5 if code == CAMDEN else 0)},
+            )
         for year in (2023, 2024):
             Population.objects.get_or_create(area_code=code, year=year, defaults={"population": 200_000})
             BoroughResources.objects.get_or_create(
@@ -45,6 +58,8 @@ def areas_create() -> None:
 
 def _incident(rng, index: int, borough: str, when: dt.datetime, kind: str, category: str) -> Incident:
     _name, lat, lng = BOROUGHS[borough]
+    # More deprived LSOAs (higher index) get more incidents, so the correlation has something to find.
+    lsoa = lsoas_of(borough)[min(2, int(rng.triangular(0, 3, 3)))]
     lat, lng = lat + rng.uniform(-0.01, 0.01), lng + rng.uniform(-0.01, 0.01)
     return Incident(
         source="police_uk" if kind == "crime" else "baltimore_911",
@@ -58,8 +73,8 @@ def _incident(rng, index: int, borough: str, when: dt.datetime, kind: str, categ
         h3_cell=h3.latlng_to_cell(lat, lng, 9),
         force_id="met",
         borough_id=borough,
-        lsoa_id=f"{borough}-lsoa",
-        neighborhood_id=f"{borough}-lsoa" if kind == "call" else None,
+        lsoa_id=lsoa,
+        neighborhood_id=f"{borough}-hood" if kind == "call" else None,
         priority=rng.choice(PRIORITIES) if kind == "call" else "",
         status="open" if index % 3 else "closed",
         outcome="Under investigation" if index % 2 else "",

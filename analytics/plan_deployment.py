@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import audit_event
+from accounts.models import AuditEvent
 from accounts.permissions import check_permission
 from accounts.scoping import area_codes_visible_to
 from analytics import allocation, fairness
@@ -141,30 +142,36 @@ def _current_plan(*, borough_code: str, problem: allocation.Problem) -> np.ndarr
     )
 
 
-@transaction.atomic
 def deployment_plan_accept(*, plan: DeploymentPlan, user, request=None) -> DeploymentPlan:
-    """A commander accepts a proposed plan of their own BCU; the previous accepted plan is superseded. Audited."""
+    """A commander accepts a proposed plan of their own BCU; the previous accepted plan is superseded. Audited,
+    refusals too (outside the transaction, so the refusal's record survives)."""
     try:
         check_permission(user, "analytics.accept_deployment")
         _check_scope(plan=plan, user=user)
     except PermissionDenied:
-        audit_event(action="deployment.accept", request=request, user=user, target=f"plan:{plan.pk}", outcome="denied")
+        audit_event(**_audit(plan, request, user), outcome=AuditEvent.Outcome.DENIED)
         raise
     if plan.state != DeploymentPlan.State.PROPOSED:
         raise ValueError(f"Plan {plan.pk} is {plan.state}; only a proposed plan can be accepted.")
-    DeploymentPlan.objects.filter(borough_code=plan.borough_code, state=DeploymentPlan.State.ACCEPTED).update(
-        state=DeploymentPlan.State.SUPERSEDED
-    )
-    plan.state, plan.accepted_by, plan.accepted_at = DeploymentPlan.State.ACCEPTED, user, timezone.now()
-    plan.save(update_fields=["state", "accepted_by", "accepted_at"])
-    audit_event(
-        action="deployment.accept",
-        request=request,
-        user=user,
-        target=f"plan:{plan.pk}",
-        params={"borough": plan.borough_code, "coverage": plan.metrics.get("coverage")},
-    )
+    with transaction.atomic():
+        DeploymentPlan.objects.filter(borough_code=plan.borough_code, state=DeploymentPlan.State.ACCEPTED).update(
+            state=DeploymentPlan.State.SUPERSEDED
+        )
+        plan.state, plan.accepted_by, plan.accepted_at = DeploymentPlan.State.ACCEPTED, user, timezone.now()
+        plan.save(update_fields=["state", "accepted_by", "accepted_at"])
+        audit_event(**_audit(plan, request, user))
     return plan
+
+
+def _audit(plan: DeploymentPlan, request, user) -> dict:
+    params = {"state": "accepted", "borough": plan.borough_code, "coverage": plan.metrics.get("coverage")}
+    return {
+        "action": AuditEvent.Action.UPDATE,
+        "request": request,
+        "user": user,
+        "target": f"deployment_plan:{plan.pk}",
+        "params": params,
+    }
 
 
 def _check_scope(*, plan: DeploymentPlan, user) -> None:

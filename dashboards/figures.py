@@ -190,3 +190,13 @@ def sparkline(x: Sequence, values: Sequence[float]) -> dict:
     layout = {"margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "height": 40, "showlegend": False}
     layout.update(xaxis=axis, yaxis=axis, paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
     return {"data": [trace], "layout": layout}
+
+
+def grouped_bar_chart(
+    chart_id: str, title: str, *, labels: Sequence[str], series: dict[str, Sequence[float]], y_title: str
+) -> dict:
+    """Bars side by side per label, one colour per series (e.g. share of demand against share of units)."""
+    data = [{"type": "bar", "name": name, "x": list(labels), "y": list(values)} for name, values in series.items()]
+    layout = _layout(title, barmode="group", xaxis={"type": "category"}, yaxis={"title": {"text": y_title}})
+    rows = [[label, *(series[name][i] for name in series)] for i, label in enumerate(labels)]
+    return chart(chart_id, title, data, layout, ["", *series], rows)

@@ -8,6 +8,8 @@ import h3
 from shapely.geometry import mapping, shape
 
 from accounts.scoping import area_codes_visible_to
+from analytics import selectors_forecasting as forecasting
+from analytics.models import HotspotRun
 from dashboards import selectors
 from dashboards.filters import DashboardFilters, filters_to_query
 from ingestion.models import Area
@@ -120,9 +122,32 @@ def incident_layer(*, user, filters: DashboardFilters) -> dict | None:
     return {"id": "incidents", "name": "Latest incidents", "kind": "points", "geojson": _collection(features)}
 
 
+GI_HOT, GI_COLD = "#D55E00", "#0072B2"
+
+
+def gi_star_layer(*, user) -> dict | None:
+    """Significant Getis-Ord Gi* cells of the latest run (FDR-corrected): hot spots orange, cold spots blue."""
+    collection = forecasting.hotspot_cells_geojson(user=user, method=HotspotRun.Method.GI_STAR, significant_only=True)
+    features = [
+        _feature(
+            feature["geometry"],
+            code=feature["properties"]["cell"],
+            name=f"Gi* z = {feature['properties']['z']:.2f} (q = {feature['properties']['q']:.3f})",
+            value=round(feature["properties"]["z"], 2),
+            color=GI_HOT if feature["properties"]["z"] > 0 else GI_COLD,
+        )
+        for feature in collection["features"]
+        if feature["properties"]["z"] is not None
+    ]
+    if not features:
+        return None
+    return {"id": "gi-star", "name": "Gi* hot and cold spots", "kind": "polygons", "geojson": _collection(features)}
+
+
 def tactical_layers(*, user, filters: DashboardFilters) -> list[dict]:
     layers = [
         incident_layer(user=user, filters=filters),
         hexagon_layer(user=user, filters=filters, layer_id="hotspots", name="Hotspot hexagons"),
+        gi_star_layer(user=user),
     ]
     return [layer for layer in layers if layer]

@@ -12,7 +12,7 @@ from accounts.scoping import area_codes_visible_to
 from analytics import selectors as analytics_selectors
 from analytics.cache import generation
 from analytics.correlation import OVERALL as OVERALL_DOMAIN
-from dashboards import maps, selectors
+from dashboards import forecasting, maps, selectors
 from dashboards.figures import (
     bar_chart,
     heatmap_chart,
@@ -65,6 +65,7 @@ def _live_context(*, page: str, user, filters: DashboardFilters) -> dict:
         return {}
     return {
         "latest": selectors.incidents_latest(user=user, filters=filters),
+        "deployment": forecasting.deployment_panel(user=user),
         "feed_url": _dispatch_feed_url(),
         "alerts": selectors.open_alerts(user=user),
     }
@@ -221,6 +222,7 @@ def strategic(*, user, filters: DashboardFilters) -> dict:
         "charts": charts,
         "efficiency": efficiency_table(metrics),
         "map_layers": maps.choropleth_layers(user=user, filters=filters),
+        **forecasting.analytical_forecasting(user=user),
         "has_data": any(not chart["empty"] for chart in charts) or bool(metrics),
     }
 
@@ -434,6 +436,7 @@ def analytical(*, user, filters: DashboardFilters) -> dict:
         "correlations": deprivation["results"],
         "calls": calls,
         "map_layers": maps.choropleth_layers(user=user, filters=filters),
+        **forecasting.analytical_forecasting(user=user),
         "has_data": any(not chart["empty"] for chart in charts + calls),
     }
 

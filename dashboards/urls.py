@@ -12,6 +12,7 @@ urlpatterns = [
     path("analytical/", views.AnalyticalView.as_view(), name="analytical"),
     path("export/<slug:page>.<slug:fmt>", views.export, name="export"),
     path("alerts/<int:pk>/", views.alert_action, name="alert_action"),
+    path("deployment/<int:pk>/accept/", views.deployment_accept, name="deployment_accept"),
     path("incidents/", views.IncidentListView.as_view(), name="incidents"),
     path("incidents/<int:pk>/", views.IncidentDetailView.as_view(), name="incident"),
     path(f"assets/plotly-{views.PLOTLY_VERSION}.min.js", views.plotly_js, name="plotly_js"),

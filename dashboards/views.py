@@ -18,6 +18,8 @@ from django.views.generic import TemplateView
 from accounts.audit import audit_event
 from accounts.permissions import RoleRequiredMixin, check_permission, role_required
 from analytics.models import Alert
+from analytics.plan_deployment import deployment_plan_accept
+from analytics.selectors_forecasting import deployment_plan_queryset
 from analytics.trends import alert_set_state
 from dashboards import briefing, exports, pages
 from dashboards.filters import filters_as_params, filters_from_query, filters_to_query
@@ -168,3 +170,19 @@ def alert_action(request, pk: int):
     alert_set_state(user=request.user, alert_id=pk, state=ALERT_STATES[action], request=request)
     messages.success(request, f"Alert {action}d.")
     return redirect(request.POST.get("next") or "dashboards:tactical")
+
+
+@role_required("analytics.accept_deployment")
+@require_POST
+def deployment_accept(request, pk: int):
+    """A commander accepts the proposed plan of their BCU through analytics' service (audited there)."""
+    plan = deployment_plan_queryset(user=request.user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404("No such plan in your area.")
+    try:
+        deployment_plan_accept(plan=plan, user=request.user, request=request)
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Deployment plan accepted.")
+    return redirect("dashboards:tactical")

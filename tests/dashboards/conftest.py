@@ -1,6 +1,7 @@
 import pytest
 from django.apps import apps
 
+from analytics.forecasting_refresh import forecasting_refresh
 from analytics.refresh import analytics_refresh
 from tests.dashboards.factories import areas_create, incidents_create
 
@@ -33,3 +34,14 @@ def dashboard_data(_module_data, db):
 def _fast_password_hashing(settings):
     # role_users hashes six passwords per test; the default hasher makes that seconds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def _module_forecasts(_module_data, django_db_blocker):
+    with django_db_blocker.unblock():
+        forecasting_refresh()
+
+
+@pytest.fixture
+def forecast_data(_module_forecasts, db):
+    """dashboard_data plus hotspot runs, demand forecasts and backtests, deployment plans and bias reports."""

@@ -45,6 +45,22 @@ def open_alert_in_westminster(org) -> dict:
     return {"pk": alert.pk}
 
 
+def proposed_plan_in_westminster(org) -> dict:
+    from analytics.models import DeploymentPlan
+
+    plan = DeploymentPlan.objects.create(
+        borough_code="E09000033",
+        shifts=["day"],
+        areas=["E09000033"],
+        demand={},
+        units_available={"day": 1},
+        max_imbalance=2.0,
+        allocation={},
+        metrics={},
+    )
+    return {"pk": plan.pk}
+
+
 STRATEGIC = {"admin", "executive", "commander", "analyst"}
 EXPECTED = {
     "dashboards:strategic": _statuses(STRATEGIC),
@@ -58,6 +74,10 @@ EXPECTED = {
     # POST only: a GET is refused with 405 once the role is allowed.
     "dashboards:alert_action": {
         "kwargs": open_alert_in_westminster,
+        **{**_statuses({"admin", "commander"}), "admin": 405, "commander": 405},
+    },
+    "dashboards:deployment_accept": {
+        "kwargs": proposed_plan_in_westminster,
         **{**_statuses({"admin", "commander"}), "admin": 405, "commander": 405},
     },
     "dashboards:plotly_js": _statuses(STRATEGIC | {"supervisor", "officer"}),

@@ -3,6 +3,7 @@ the briefing PDF, no console errors and nothing fetched from outside the server.
 
 import pytest
 
+from analytics.forecasting_refresh import forecasting_refresh
 from analytics.refresh import analytics_refresh
 from tests.dashboards.factories import areas_create, incidents_create
 from tests.e2e.conftest import save_screenshot
@@ -33,6 +34,11 @@ def seeded(transactional_db, role_users):
     analytics_refresh(full=True)
 
 
+@pytest.fixture
+def seeded_with_forecasts(seeded):
+    forecasting_refresh()
+
+
 def _open(page, live_server, path):
     response = page.goto(f"{live_server.url}{path}")
     page.wait_for_load_state("networkidle")
@@ -49,7 +55,9 @@ def _assert_populated(page):
 
 
 @pytest.mark.parametrize("role", sorted(ALLOWED))
-def test_role_opens_its_dashboards_populated_and_is_refused_the_others(page, login, live_server, seeded, role):
+def test_role_opens_its_dashboards_populated_and_is_refused_the_others(
+    page, login, live_server, seeded_with_forecasts, role
+):
     login(page, role)
     for name, path in PAGES.items():
         if name not in ALLOWED[role]:

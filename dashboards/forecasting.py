@@ -1,0 +1,130 @@
+"""Panels built from analytics' forecasting results: demand forecast with its interval and measured accuracy,
+demand and hotspot backtests, the bias report, and the next shift's deployment plan."""
+
+from analytics import selectors_forecasting as forecasting
+from dashboards import selectors
+from dashboards.figures import grouped_bar_chart, interval_chart
+
+FORCE_AREA = "force"
+SHARES = ("1", "5", "10")
+
+
+def _percent(value) -> str:
+    return f"{value * 100:.1f}%" if isinstance(value, int | float) else "–"
+
+
+def _number(value, digits: int = 2) -> str:
+    return f"{value:.{digits}f}" if isinstance(value, int | float) else "–"
+
+
+def forecast_chart(*, user) -> dict:
+    forecasts = forecasting.demand_forecast_list(user=user, granularity="day")
+    chosen = next((f for f in forecasts if f["area_code"] == FORCE_AREA), forecasts[0] if forecasts else None)
+    if chosen is None:
+        return interval_chart(
+            "forecast", "Demand forecast", history_x=[], history_y=[], x=[], mean=[], lower=[], upper=[]
+        )
+    name = selectors.area_names([chosen["area_code"]]).get(chosen["area_code"], chosen["area_code"])
+    accuracy = chosen["accuracy"]
+    title = (
+        f"Daily calls forecast, {name}: {chosen['model']} with {chosen['interval_level']:.0%} interval "
+        f"(backtest MASE {_number(accuracy['mase'])}, MAPE {_number(accuracy['mape'], 1)}%)"
+    )
+    history, ahead = chosen["history"], chosen["forecast"]
+    return interval_chart(
+        "forecast",
+        title,
+        history_x=history["x"],
+        history_y=history["y"],
+        x=ahead["x"],
+        mean=ahead["yhat"],
+        lower=ahead["lower"],
+        upper=ahead["upper"],
+    )
+
+
+def demand_backtest_table(*, user) -> dict:
+    result = forecasting.demand_backtest_latest(user=user, granularity="day") or {}
+    models = result.get("models", {})
+    rows = [
+        [
+            _model_label(name, result),
+            _number(scores.get("mase")),
+            _number(scores.get("mape"), 1),
+            _number(scores.get("mae")),
+        ]
+        for name, scores in sorted(models.items(), key=lambda item: item[1].get("mase") or 9e9)
+    ]
+    return {
+        "id": "demand-backtest",
+        "title": "Demand forecast backtest (rolling origin): MASE against seasonal naive, MAPE %, MAE",
+        "columns": ["Model", "MASE", "MAPE %", "MAE"],
+        "rows": rows,
+        "empty_text": "No demand backtest yet: it needs calls for service and runs with the weekly forecasting task.",
+    }
+
+
+def _model_label(name: str, result: dict) -> str:
+    marks = [mark for mark, key in (("chosen", "chosen"), ("baseline", "baseline")) if result.get(key) == name]
+    return name + "".join(f" ({mark})" for mark in marks)
+
+
+def hotspot_backtest_table(*, user) -> dict:
+    result = forecasting.hotspot_backtest_latest(user=user) or {}
+    rows = []
+    for name, scores in result.get("methods", {}).items():
+        hits, pai = scores.get("hit_rate", {}), scores.get("pai", {})
+        label = name + (" (baseline)" if name in result.get("baselines", []) else "")
+        label += " (best)" if name == result.get("best_method") else ""
+        rows.append([label, *(_percent(hits.get(p)) for p in SHARES), *(_number(pai.get(p)) for p in SHARES)])
+    return {
+        "id": "hotspot-backtest",
+        "title": "Hotspot backtest: hit rate and PAI at 1 %, 5 % and 10 % of the area, by method",
+        "columns": ["Method", "Hit rate 1%", "Hit rate 5%", "Hit rate 10%", "PAI 1%", "PAI 5%", "PAI 10%"],
+        "rows": rows,
+        "empty_text": "No hotspot backtest yet: run python manage.py backtest hotspots.",
+    }
+
+
+def bias_chart(*, user) -> dict:
+    report = forecasting.bias_report_latest(user=user) or {"chart": {"x": [], "demand_share": [], "units_share": []}}
+    chart = report["chart"]
+    return grouped_bar_chart(
+        "bias",
+        "Bias report: share of reported demand and of allocated units by deprivation decile (1 = most deprived)",
+        labels=[str(decile) for decile in chart["x"]],
+        series={"Share of reported demand": chart["demand_share"], "Share of units": chart["units_share"]},
+        y_title="Share",
+    )
+
+
+def analytical_forecasting(*, user) -> dict:
+    return {
+        "forecast_charts": [forecast_chart(user=user), bias_chart(user=user)],
+        "forecast_tables": [demand_backtest_table(user=user), hotspot_backtest_table(user=user)],
+    }
+
+
+def deployment_panel(*, user) -> dict | None:
+    """The newest proposed plan in scope (else the newest plan), as rows of units per area and shift."""
+    plans = forecasting.deployment_plan_list(user=user, limit=10)
+    plan = next((p for p in plans if p["state"] == "proposed"), plans[0] if plans else None)
+    if plan is None:
+        return None
+    names = selectors.area_names(plan["areas"] + [plan["borough_code"]])
+    rows = [
+        {
+            "area": names.get(area, area),
+            "units": [plan["allocation"].get(area, {}).get(shift, 0) for shift in plan["shifts"]],
+            "demand": [round(plan["demand"].get(area, {}).get(shift, 0), 1) for shift in plan["shifts"]],
+        }
+        for area in plan["areas"]
+    ]
+    metrics = plan["metrics"]
+    change = metrics.get("change", {})
+    summary = (
+        f"{names.get(plan['borough_code'], plan['borough_code'])}: expected coverage "
+        f"{_percent(metrics.get('coverage'))} (current plan {_percent(change.get('coverage_before'))}), "
+        f"workload Gini {_number(metrics.get('equity', {}).get('gini'))}; this plan is {plan['state']}."
+    )
+    return {**plan, "rows": rows, "summary": summary}

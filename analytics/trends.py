@@ -107,10 +107,11 @@ def _areas(level: str) -> list[tuple[str, str]]:
 
 def _detect_monthly(level: str, area_code: str, borough_code: str) -> int:
     rows = MonthlyCount.objects.filter(level=level, area_code=area_code)
+    area_latest = rows.aggregate(latest=Max("month"))["latest"]
     raised = 0
     for category in rows.values_list("category", flat=True).distinct():
         series = rows.filter(category=category)
-        latest = _latest_complete_month(series, level, area_code, category)
+        latest = _latest_complete_month(area_latest, level, area_code, category)
         totals = dict(series.filter(month__lte=latest).values_list("month").annotate(n=Sum("count")).order_by())
         totals.setdefault(latest, 0)
         months, values = dense_series(totals)
@@ -122,9 +123,9 @@ def _detect_monthly(level: str, area_code: str, borough_code: str) -> int:
     return raised
 
 
-def _latest_complete_month(rows, level: str, area_code: str, category: str) -> dt.date:
-    """The series' latest month, or the one before when its timed data show that month is still running."""
-    latest = rows.aggregate(latest=Max("month"))["latest"]
+def _latest_complete_month(latest: dt.date, level: str, area_code: str, category: str) -> dt.date:
+    """The area's latest month (a category with nothing in it counts 0), or the one before when the category's
+    timed data show that month is still running."""
     days = DailyCount.objects.filter(level=level, area_code=area_code, category=category, month=latest)
     last_day = days.aggregate(last=Max("day"))["last"]
     if last_day and last_day.month == (last_day + dt.timedelta(days=1)).month:

@@ -93,5 +93,5 @@ def test_refresh_command_prints_a_json_summary():
 def test_refresh_task_runs_incrementally_for_a_run():
     _history()
     run = _import()
-    result = refresh_analytics.delay(run_id=run.pk).get()
+    result = refresh_analytics(run_id=run.pk)
     assert RefreshRun.objects.get(pk=result["refresh_id"]).months == ["2024-02", "2024-03"]

@@ -283,3 +283,20 @@ def bias_report_latest(*, user, borough_code: str = "") -> dict | None:
         "summary": report.summary,
         "created_at": report.created_at.isoformat(),
     }
+
+
+# --- querysets for the API (scoped like the dict selectors above) ------------------------------------------------
+
+
+def hotspot_run_queryset(*, user):
+    """Runs over the whole force or over a borough the user may see."""
+    return HotspotRun.objects.filter(Q(area_code="") | _scope_q(user, "area_code"))
+
+
+def demand_forecast_queryset(*, user):
+    """Forecasts of the areas the user may see (the force total only for force-wide roles)."""
+    return DemandForecast.objects.filter(_scope_q(user, "area_code"))
+
+
+def bias_report_queryset(*, user):
+    return BiasReport.objects.filter(_scope_q(user))

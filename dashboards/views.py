@@ -116,21 +116,17 @@ def plotly_js(request):
     return response
 
 
-class BriefingView(DashboardPage):
+class BriefingView(RoleRequiredMixin, TemplateView):
     """The executive briefing as a printable page: the strategic numbers in plain language."""
 
     required_permission = "dashboards.download_briefing"
     template_name = "dashboards/briefing.html"
-    page = "strategic"
-    page_title = "Executive briefing"
-
-    def get_template_names(self):
-        return [self.template_name]
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["briefing"] = briefing.briefing_content(user=self.request.user, filters=context["filters"])
-        return context
+        filters = filters_from_query(self.request.GET)
+        content = briefing.briefing_content(user=self.request.user, filters=filters)
+        context = {"filters": filters, "query": filters_to_query(filters), "briefing": content}
+        return super().get_context_data(**context, **kwargs)
 
 
 @role_required("dashboards.download_briefing")

@@ -104,11 +104,6 @@ def test_analytical_page_shows_the_forecast_with_its_interval_and_backtests(clie
     assert bias["figure"]["data"][0]["name"] == "Share of reported demand"
 
 
-@pytest.mark.xfail(
-    reason="analytics.plan_deployment audits action 'deployment.accept' (17 chars) into AuditEvent.action "
-    "(max_length 16) on PostgreSQL; reported to the lead",
-    strict=False,
-)
 def test_commander_accepts_the_proposed_deployment_plan(client_for, forecast_data):
     from analytics.models import DeploymentPlan
 

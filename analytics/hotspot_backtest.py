@@ -87,15 +87,23 @@ def period_scores(*, scores: np.ndarray, actual: np.ndarray) -> dict[str, float]
     return {str(pct): hit_rate(scores=scores, actual=actual, cells=round(n * pct / 100)) for pct in COVERAGES}
 
 
-def backtest(*, grid: CellGrid, matrix: np.ndarray, test_from: int, methods: dict[str, Method] | None = None) -> dict:
-    """Evaluate every method on periods test_from.. of a (periods x cells) count matrix.
+def backtest(
+    *,
+    grid: CellGrid,
+    matrix: np.ndarray,
+    test_from: int,
+    test_to: int | None = None,
+    methods: dict[str, Method] | None = None,
+) -> dict:
+    """Evaluate every method on periods test_from..test_to (inclusive; default the last) of a (periods x cells) matrix.
 
     Returns the command's JSON shape: {"methods": {name: {"hit_rate": {...}, "pai": {...}}}, "baselines", "periods",
     "cells", "by_period"}. Rates are the mean over test periods of each period's hit rate.
     """
     methods = methods or METHODS
     context = Context(grid=grid)
-    test_periods = [t for t in range(max(test_from, 1), len(matrix)) if matrix[t].sum() > 0]
+    last = len(matrix) - 1 if test_to is None else test_to
+    test_periods = [t for t in range(max(test_from, 1), last + 1) if matrix[t].sum() > 0]
     by_period = {name: [] for name in methods}
     for t in test_periods:
         for name, method in methods.items():

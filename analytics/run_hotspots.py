@@ -188,10 +188,12 @@ def hotspot_backtest_run(
     grid_kind: str = SQUARE,
     size: int = 250,
     test_from: str | None = None,
+    test_to: str | None = None,
     origin: str = REPORTED,
     boundaries=None,
 ) -> HotspotBacktest | None:
-    """Backtest every method and both baselines month by month from `test_from` (default: the last 12 months)."""
+    """Backtest every method and both baselines month by month from `test_from` (default: the last 12 months) to
+    `test_to` (inclusive, default the last month with data), each month predicted from all months before it."""
     points = incident_points(category=category, origin=origin)
     if points.empty:
         return None
@@ -201,8 +203,9 @@ def hotspot_backtest_run(
     matrix = hotspots.period_matrix(
         grid=grid, cell_index=locate(grid, points), period_index=period, periods=len(labels)
     )
-    result = hotspot_backtest.backtest(grid=grid, matrix=matrix, test_from=first_test)
-    result["test_months"] = labels[first_test:]
+    last_test = labels.index(test_to) if test_to in labels else len(labels) - 1
+    result = hotspot_backtest.backtest(grid=grid, matrix=matrix, test_from=first_test, test_to=last_test)
+    result["test_months"] = [label for label in labels[first_test : last_test + 1] if matrix[labels.index(label)].sum()]
     return HotspotBacktest.objects.create(
         category=category,
         origin_filter=origin,

@@ -19,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--cell", type=int, default=250, help="Hotspots: square side in metres.")
         parser.add_argument("--h3", type=int, default=None, help="Hotspots: H3 resolution instead of squares.")
         parser.add_argument("--test-from", default=None, help="Hotspots: first test month YYYY-MM.")
+        parser.add_argument("--test-to", default=None, help="Hotspots: last test month YYYY-MM (default: the last).")
         parser.add_argument("--origin", default="public_report", choices=["public_report", "all"])
         parser.add_argument("--boundary", default=None, help="Hotspots: GeoJSON file of the study area.")
         parser.add_argument("--granularity", default="day", choices=["hour", "day", "week"])
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             grid_kind=grid_kind,
             size=size,
             test_from=options["test_from"],
+            test_to=options["test_to"],
             origin=options["origin"],
             boundaries=boundaries,
         )

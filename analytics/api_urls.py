@@ -1,10 +1,13 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from analytics.api import ROUTES as CORE_ROUTES
+from analytics.api import VIEWS as CORE_VIEWS
 from analytics.api_forecasting import ROUTES as FORECASTING_ROUTES
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
-for prefix, viewset, basename in FORECASTING_ROUTES:
+for prefix, viewset, basename in CORE_ROUTES + FORECASTING_ROUTES:
     router.register(prefix, viewset, basename=basename)
 
-urlpatterns = router.urls
+urlpatterns = router.urls + [path(route, view.as_view(), name=name) for route, view, name in CORE_VIEWS]

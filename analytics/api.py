@@ -1,0 +1,156 @@
+"""The core analytics API under /api/analytics/: one read endpoint per stored result, scoped and filterable.
+
+Selector endpoints return what the dashboards draw (already scoped and privacy-guarded); the alert and rollup
+endpoints are DRF viewsets with FilterSets. Every view declares `required_permission` (accounts.RolePermission).
+"""
+
+import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from analytics import selectors
+from analytics.filters import AnalyticsFilters
+from analytics.models import Alert, MonthlyCount
+from analytics.serializers import (
+    AlertActionSerializer,
+    AlertSerializer,
+    AnalyticsQuerySerializer,
+    MonthlyCountSerializer,
+    SeasonalQuerySerializer,
+)
+from analytics.trends import alert_set_state, alerts_visible_to
+
+STRATEGIC = "dashboards.view_strategic"
+TACTICAL = "dashboards.view_tactical"
+ANALYTICAL = "dashboards.view_analytical"
+
+
+def selector_view(selector, permission: str, *, filtered: bool = True):
+    """An APIView answering GET with selector(user=..., [filters=...]) as JSON."""
+
+    @extend_schema(parameters=[AnalyticsQuerySerializer] if filtered else [], responses=OpenApiTypes.OBJECT)
+    def get(self, request, *args, **kwargs):
+        arguments = {"filters": AnalyticsFilters.from_query(request.query_params)} if filtered else {}
+        return Response(selector(user=request.user, **arguments))
+
+    name = "".join(part.title() for part in selector.__name__.split("_")) + "View"
+    return type(name, (APIView,), {"required_permission": permission, "get": get, "__doc__": selector.__doc__})
+
+
+KpiSummaryView = selector_view(selectors.kpi_summary, STRATEGIC)
+MonthlySeriesView = selector_view(selectors.monthly_series, STRATEGIC)
+AreaComparisonView = selector_view(selectors.area_comparison, STRATEGIC)
+CategoryTrendsView = selector_view(selectors.category_trends, STRATEGIC)
+StrategicMetricsView = selector_view(selectors.strategic_metrics, STRATEGIC, filtered=False)
+FilterOptionsView = selector_view(selectors.filter_options, STRATEGIC, filtered=False)
+HourWeekdayView = selector_view(selectors.hour_weekday_matrix, TACTICAL)
+CalendarEffectsView = selector_view(selectors.calendar_effects, TACTICAL, filtered=False)
+CallsSummaryView = selector_view(selectors.calls_summary, TACTICAL)
+ContextSeriesView = selector_view(selectors.context_series, ANALYTICAL)
+DeprivationCorrelationView = selector_view(selectors.deprivation_correlation, ANALYTICAL, filtered=False)
+CategoryCorrelationView = selector_view(selectors.category_correlation, ANALYTICAL, filtered=False)
+
+
+class SeasonalDecompositionView(APIView):
+    """STL decomposition of a force or borough's monthly series (404 when absent or outside the caller's scope)."""
+
+    required_permission = ANALYTICAL
+
+    @extend_schema(parameters=[SeasonalQuerySerializer], responses=OpenApiTypes.OBJECT)
+    def get(self, request, *args, **kwargs):
+        query = SeasonalQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        result = selectors.seasonal_decomposition(
+            user=request.user, area_code=query.validated_data["area"], category=query.validated_data["category"]
+        )
+        if result is None:
+            raise NotFound("No decomposition for that area and category.")
+        return Response(result)
+
+
+class AlertFilterSet(django_filters.FilterSet):
+    period_from = django_filters.DateFilter(field_name="period_start", lookup_expr="gte")
+    period_to = django_filters.DateFilter(field_name="period_start", lookup_expr="lte")
+
+    class Meta:
+        model = Alert
+        fields = ["state", "category", "period", "direction", "level", "area_code", "borough_code"]
+
+
+class AlertViewSet(viewsets.ReadOnlyModelViewSet):
+    """Emerging-trend alerts in the caller's area; commanders acknowledge or dismiss them (audited)."""
+
+    queryset = Alert.objects.none()  # for the schema; requests use get_queryset
+    serializer_class = AlertSerializer
+    filterset_class = AlertFilterSet
+    required_permission = {"acknowledge": "analytics.acknowledge_alert", "dismiss": "analytics.acknowledge_alert",
+                           "default": TACTICAL}  # fmt: skip
+
+    def get_queryset(self):
+        return alerts_visible_to(user=self.request.user).select_related("acted_by").order_by("-period_start", "pk")
+
+    def _act(self, request, pk: str, state: str) -> Response:
+        body = AlertActionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        alert = alert_set_state(user=request.user, alert_id=int(pk), state=state, note=body.validated_data["note"],
+                                request=request)  # fmt: skip
+        return Response(AlertSerializer(alert, context={"request": request}).data)
+
+    @extend_schema(request=AlertActionSerializer, responses=AlertSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None, format=None):
+        return self._act(request, pk, Alert.State.ACKNOWLEDGED)
+
+    @extend_schema(request=AlertActionSerializer, responses=AlertSerializer)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None, format=None):
+        return self._act(request, pk, Alert.State.DISMISSED)
+
+
+class MonthlyCountFilterSet(django_filters.FilterSet):
+    month_from = django_filters.DateFilter(field_name="month", lookup_expr="gte")
+    month_to = django_filters.DateFilter(field_name="month", lookup_expr="lte")
+
+    class Meta:
+        model = MonthlyCount
+        fields = ["level", "area_code", "borough_code", "month", "category", "kind", "origin", "source"]
+
+
+class MonthlyCountViewSet(viewsets.ReadOnlyModelViewSet):
+    """The monthly rollup rows themselves (area x month x category x kind x origin x source), for analysts."""
+
+    queryset = MonthlyCount.objects.none()  # for the schema; requests use get_queryset
+    serializer_class = MonthlyCountSerializer
+    filterset_class = MonthlyCountFilterSet
+    required_permission = ANALYTICAL
+
+    def get_queryset(self):
+        return selectors.visible_rollups(MonthlyCount, user=self.request.user).order_by(
+            "month", "level", "area_code", "pk"
+        )
+
+
+ROUTES = [
+    ("analytics/alerts", AlertViewSet, "analytics-alert"),
+    ("analytics/monthly-counts", MonthlyCountViewSet, "analytics-monthly-count"),
+]
+VIEWS = [
+    ("analytics/kpis/", KpiSummaryView, "analytics-kpis"),
+    ("analytics/monthly/", MonthlySeriesView, "analytics-monthly"),
+    ("analytics/areas/", AreaComparisonView, "analytics-areas"),
+    ("analytics/categories/", CategoryTrendsView, "analytics-categories"),
+    ("analytics/strategic-metrics/", StrategicMetricsView, "analytics-strategic-metrics"),
+    ("analytics/filter-options/", FilterOptionsView, "analytics-filter-options"),
+    ("analytics/hour-weekday/", HourWeekdayView, "analytics-hour-weekday"),
+    ("analytics/calendar-effects/", CalendarEffectsView, "analytics-calendar-effects"),
+    ("analytics/calls/", CallsSummaryView, "analytics-calls"),
+    ("analytics/context/", ContextSeriesView, "analytics-context"),
+    ("analytics/seasonal/", SeasonalDecompositionView, "analytics-seasonal"),
+    ("analytics/correlations/deprivation/", DeprivationCorrelationView, "analytics-deprivation-correlation"),
+    ("analytics/correlations/categories/", CategoryCorrelationView, "analytics-category-correlation"),
+]

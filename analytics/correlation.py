@@ -165,6 +165,9 @@ def deprivation_scores() -> tuple[dict[str, dict], dict[str, str]]:
 
 def deprivation_correlations_refresh() -> None:
     scores, borough_of = deprivation_scores()
+    # 2021 codes get their borough from the Area table (the IMD file only knows 2011 codes).
+    parents = Area.objects.filter(kind=Area.Kind.LSOA, parent__isnull=False).values_list("code", "parent_id")
+    borough_of = {**dict(parents), **borough_of}
     points, pooled, meta = deprivation_points(area_counts(Level.LSOA), populations(), scores, borough_of)
     domains = sorted({name for point in points for name in point["scores"]})
     CorrelationResult.objects.filter(kind=CorrelationResult.Kind.DEPRIVATION).exclude(key__in=domains).delete()

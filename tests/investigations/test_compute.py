@@ -1,0 +1,81 @@
+"""Recomputing actions: idempotent, never reopens done work, cancels what no rule asks for any more; the daily
+trend snapshots and their backfill; the beat tasks."""
+
+from datetime import timedelta
+
+import pytest
+
+from investigations import tasks
+from investigations.models import Action, ActionCountSnapshot, CdiCheck, CustodyEvent, Investigation
+from investigations.services import action_counts_backfill, actions_compute
+from tests.investigations.factories import CustodyEventFactory, InvestigationFactory, SuspectFactory, VictimFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_recompute_is_idempotent(cases, today):
+    before = list(Action.objects.values_list("rule", "key", "state", "due_on").order_by("id"))
+    assert actions_compute(today=today) == {"created": 0, "updated": 0, "cancelled": 0, "cdi_failures": 0}
+    assert list(Action.objects.values_list("rule", "key", "state", "due_on").order_by("id")) == before
+
+
+def test_done_actions_stay_done(cases, today):
+    action = cases["own"].actions.get(kind="review")
+    Action.objects.filter(pk=action.pk).update(state=Action.State.DONE)
+    actions_compute(today=today)
+    action.refresh_from_db()
+    assert action.state == Action.State.DONE
+
+
+def test_closing_an_investigation_cancels_its_open_actions(cases, today):
+    case = cases["own"]
+    Investigation.objects.filter(pk=case.pk).update(status="closed", outcome="15", outcome_date=today)
+    actions_compute(today=today)
+    assert not case.actions.filter(state="open", kind="review").exists()
+    assert case.actions.filter(state="cancelled", kind="review").exists()
+
+
+def test_bail_victim_and_time_limit_actions_are_created_with_owner_copied(org, role_users, today):
+    case = InvestigationFactory(
+        team=org["westminster-team-a"], officer=role_users["officer"], offence_class="summary", offence="harassment"
+    )
+    suspect = SuspectFactory(investigation=case)
+    CustodyEventFactory(suspect=suspect, kind=CustodyEvent.Kind.ARREST, occurred_on=today - timedelta(days=3))
+    CustodyEventFactory(suspect=suspect, kind=CustodyEvent.Kind.BAIL_START, occurred_on=today - timedelta(days=2))
+    VictimFactory(investigation=case)
+    actions_compute(today=today)
+    kinds = set(case.actions.filter(state="open").values_list("kind", flat=True))
+    assert kinds == {"bail", "victim_contact", "time_limit", "review"}
+    assert set(case.actions.values_list("officer", "team").distinct()) == {(role_users["officer"].pk, case.team_id)}
+
+
+def test_cdi_failures_are_stored_and_cleared(org, today):
+    case = InvestigationFactory(team=org["westminster-team-a"], recorded_at=None)
+    actions_compute(today=today)
+    assert list(CdiCheck.objects.values_list("rule_check", flat=True)) == ["not_recorded"]
+    Investigation.objects.filter(pk=case.pk).update(recorded_at=case.reported_at + timedelta(hours=1))
+    actions_compute(today=today)
+    assert not CdiCheck.objects.exists()
+    assert case.actions.get(kind="cdi").state == Action.State.CANCELLED
+
+
+def test_snapshot_task_counts_outstanding_and_overdue_per_team_and_kind(cases, today):
+    assert tasks.snapshot_action_counts.delay().get() == 3  # team A, team B, Camden: one kind each
+    row = ActionCountSnapshot.objects.get(team=cases["own"].team, kind="review", day=today)
+    assert (row.outstanding, row.overdue) == (2, 2)
+
+
+def test_compute_task_runs_the_recompute(cases):
+    Action.objects.all().delete()
+    assert tasks.compute_actions.delay().get()["created"] == 4
+
+
+def test_backfill_rebuilds_the_trend_from_history(cases, today):
+    action_counts_backfill(days=10, today=today)
+    by_day = dict(
+        ActionCountSnapshot.objects.filter(team=cases["own"].team, kind="review").values_list("day", "overdue")
+    )
+    # allocated 10 days ago, first review due 7 days after: overdue from 2 days ago
+    assert by_day[today - timedelta(days=1)] == 2
+    assert by_day[today - timedelta(days=4)] == 0
+    assert len({day for day in ActionCountSnapshot.objects.values_list("day", flat=True)}) == 10

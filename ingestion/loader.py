@@ -18,7 +18,7 @@ import os
 import socket
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -88,6 +88,17 @@ class RowError:
     raw_text: str
     reason: str
     counts_as_error: bool = True  # False for rows that are valid but cannot apply yet (outcome of an unknown crime)
+
+
+@dataclass(slots=True)
+class OutcomeRecord:
+    """One line of an outcomes file: a dated outcome of an Incident known by its key."""
+
+    source: str
+    source_key: str
+    entry: dict  # {"date": "YYYY-MM", "category": ...}
+    line_number: int = 0
+    raw_text: str = ""
 
 
 class ImportTooManyErrors(Exception):
@@ -191,14 +202,16 @@ class _Tally:
         self.other = Counter()
         self.area_records: dict[str, AreaRecord] = {}
         self.rejected_sample: list[RowError] = []
+        self.unmatched = 0  # outcome rows of Incidents not imported (kept as RejectedRows, not errors)
+
+    def touched(self, month: str, *areas: str | None) -> None:
+        self.months.add(month)
+        self.areas.update(code for code in areas if code)
 
     def record(self, record: IncidentRecord) -> None:
         self.read += 1
-        self.months.add(f"{record.occurred_at.year:04d}-{record.occurred_at.month:02d}")
-        for name in AREA_COLUMNS:
-            code = getattr(record, name)
-            if code:
-                self.areas.add(code)
+        month = f"{record.occurred_at.year:04d}-{record.occurred_at.month:02d}"
+        self.touched(month, *(getattr(record, name) for name in AREA_COLUMNS))
         if record.coordinates_dropped:
             self.coordinates_dropped += 1
         if record.category == "other":
@@ -236,7 +249,7 @@ class _RejectedWriter:
 
 
 def _stream(rows: Iterable, tally: _Tally, rejected: _RejectedWriter, progress: Callable[[int], None] | None):
-    """Yield the valid IncidentRecords of `rows`; route errors and areas to their places."""
+    """Yield the valid Incident/OutcomeRecords of `rows`; route errors and areas to their places."""
     now = timezone.now()
     since_progress = 0
     for row in rows:
@@ -247,6 +260,9 @@ def _stream(rows: Iterable, tally: _Tally, rejected: _RejectedWriter, progress: 
             else:
                 tally.record(row)
                 yield _prepared(row)
+        elif isinstance(row, OutcomeRecord):
+            tally.read += 1
+            yield row
         if isinstance(row, RowError):
             tally.error(row)
             rejected.add(row)
@@ -427,6 +443,105 @@ def _generic_merge(target: Incident, record: IncidentRecord, run: ImportRun) -> 
     return changed
 
 
+# --- outcomes ---------------------------------------------------------------------------------------------
+
+UNMATCHED_REASON = "no incident with this id has been imported yet; re-import this file after the crime's month"
+
+_OUTCOME_STAGING_DDL = """
+CREATE TEMP TABLE {table} (source text, source_key text, entry jsonb, file_line bigint, raw text, line bigserial)
+ON COMMIT DROP
+"""
+_OUTCOME_COUNT_SQL = """
+SELECT count(*) FILTER (WHERE i.id IS NULL),
+       count(*) FILTER (WHERE i.outcome_history @> jsonb_build_array(s.entry))
+FROM {table} s LEFT JOIN ingestion_incident i ON i.source = s.source AND i.source_key = s.source_key
+"""
+_OUTCOME_UNMATCHED_SQL = """
+INSERT INTO ingestion_rejectedrow (run_id, line_number, raw_text, reason)
+SELECT %(run)s, s.file_line, s.raw, %(reason)s FROM {table} s
+WHERE NOT EXISTS (SELECT 1 FROM ingestion_incident i WHERE i.source = s.source AND i.source_key = s.source_key)
+"""
+_OUTCOME_UPDATE_SQL = """
+WITH incoming AS (
+    SELECT source, source_key, jsonb_agg(entry ORDER BY line) AS entries FROM {table} GROUP BY source, source_key
+), merged AS (
+    SELECT i.id, ingestion_history_merge(i.outcome_history, n.entries) AS history
+    FROM incoming n JOIN ingestion_incident i ON i.source = n.source AND i.source_key = n.source_key
+    WHERE NOT i.outcome_history @> n.entries
+), done AS (
+    UPDATE ingestion_incident i
+    SET outcome_history = m.history, outcome = m.history -> -1 ->> 'category', import_run_id = %(run)s,
+        updated_at = now()
+    FROM merged m WHERE i.id = m.id
+    RETURNING to_char(i.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, i.borough_id, i.lsoa_id
+)
+SELECT month, borough_id, lsoa_id FROM done GROUP BY 1, 2, 3
+"""
+
+
+def _postgres_outcomes(run: ImportRun, records: Iterable[OutcomeRecord]) -> tuple[int, int, int]:
+    table = f"ingest_outcomes_{run.pk}"
+    with connection.cursor() as cursor:
+        cursor.execute(_OUTCOME_STAGING_DDL.format(table=table))
+        with cursor.copy(f"COPY {table} (source, source_key, entry, file_line, raw) FROM STDIN") as copy:
+            for r in records:
+                copy.write_row((r.source, r.source_key, json.dumps(r.entry), r.line_number, r.raw_text))
+        cursor.execute(f"SELECT count(*) FROM {table}")
+        staged = cursor.fetchone()[0]
+        cursor.execute(_OUTCOME_COUNT_SQL.format(table=table))
+        unmatched, duplicates = cursor.fetchone()
+        cursor.execute(_OUTCOME_UNMATCHED_SQL.format(table=table), {"run": run.pk, "reason": UNMATCHED_REASON})
+        cursor.execute(_OUTCOME_UPDATE_SQL.format(table=table), {"run": run.pk})
+        touched = cursor.fetchall()
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    run.stats["unmatched"] = unmatched
+    return 0, staged - unmatched - duplicates, duplicates, unmatched, touched
+
+
+def _generic_outcomes(run: ImportRun, records: Iterable[OutcomeRecord]) -> tuple:
+    updated = duplicates = unmatched = 0
+    touched = set()
+    for chunk in _chunks(records, 500):
+        found = {
+            (i.source, i.source_key): i
+            for i in Incident.objects.filter(
+                source__in={r.source for r in chunk}, source_key__in={r.source_key for r in chunk}
+            )
+        }
+        missing = [r for r in chunk if (r.source, r.source_key) not in found]
+        unmatched += len(missing)
+        RejectedRow.objects.bulk_create(
+            RejectedRow(run=run, line_number=r.line_number, raw_text=r.raw_text, reason=UNMATCHED_REASON)
+            for r in missing
+        )
+        for record in chunk:
+            incident = found.get((record.source, record.source_key))
+            if incident is None:
+                continue
+            if record.entry in incident.outcome_history:
+                duplicates += 1
+                continue
+            updated += 1
+            incident.outcome_history = history_merge(incident.outcome_history, [record.entry])
+            incident.outcome = outcome_from(incident.outcome_history, incident.outcome)
+            incident.import_run = run
+            incident.save(update_fields=["outcome_history", "outcome", "import_run", "updated_at"])
+            touched.add((f"{incident.occurred_at:%Y-%m}", incident.borough_id, incident.lsoa_id))
+    run.stats["unmatched"] = unmatched
+    return 0, updated, duplicates, unmatched, sorted(touched)
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 # --- the import itself ------------------------------------------------------------------------------------
 
 
@@ -463,6 +578,42 @@ def incident_import(
     progress: Callable[[int], None] | None = None,
 ) -> ImportRun:
     """Load one stream of records as one ImportRun, all or nothing. Returns the run (FAILED above the error rate)."""
+
+    def body(run: ImportRun, records: Iterator[IncidentRecord], tally: _Tally) -> tuple[int, int, int]:
+        load = _postgres_load if connection.vendor == "postgresql" else _generic_load
+        staged, inserted, updated = load(run, records)
+        return inserted, updated, staged - inserted - updated
+
+    return _guarded_run(source, target, user, max_error_rate, rows, progress, body)
+
+
+def outcome_apply(
+    *,
+    source: str,
+    target: str,
+    rows: Iterable[OutcomeRecord | RowError],
+    user=None,
+    max_error_rate: float | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportRun:
+    """Append outcomes to their Incidents' histories (police.uk outcomes files); the latest becomes the outcome.
+
+    An outcome whose crime is not imported yet is kept as a RejectedRow (not counted against the error rate):
+    outcome files cover crimes of earlier months. Updated = rows adding a new entry; duplicates = already known.
+    """
+
+    def body(run: ImportRun, records: Iterator[OutcomeRecord], tally: _Tally) -> tuple[int, int, int]:
+        apply = _postgres_outcomes if connection.vendor == "postgresql" else _generic_outcomes
+        inserted, updated, duplicates, tally.unmatched, touched = apply(run, records)
+        for month, *areas in touched:
+            tally.touched(month, *areas)
+        return inserted, updated, duplicates
+
+    return _guarded_run(source, target, user, max_error_rate, rows, progress, body)
+
+
+def _guarded_run(source, target, user, max_error_rate, rows, progress, body) -> ImportRun:
+    """Create the run, then do `body` in one transaction: success commits everything, any failure keeps nothing."""
     stale_runs_fail()
     run = ImportRun.objects.create(
         source=source, target=target[:500], created_by=user, stats={"pid": os.getpid(), "host": socket.gethostname()}
@@ -472,8 +623,7 @@ def incident_import(
     try:
         with transaction.atomic():
             rejected = _RejectedWriter(run)
-            load = _postgres_load if connection.vendor == "postgresql" else _generic_load
-            staged, inserted, updated = load(run, _stream(rows, tally, rejected, progress))
+            inserted, updated, duplicates = body(run, _stream(rows, tally, rejected, progress), tally)
             rejected.save()
             if tally.read and tally.errors / tally.read > rate:
                 raise ImportTooManyErrors(
@@ -481,7 +631,7 @@ def incident_import(
                     f"above the allowed {rate:.1%}: nothing was imported"
                 )
             areas_upsert(tally.area_records.values())
-            _run_finish(run, tally, staged=staged, inserted=inserted, updated=updated)
+            _run_finish(run, tally, inserted=inserted, updated=updated, duplicates=duplicates)
             transaction.on_commit(lambda: analytics_refresh_enqueue(run_id=run.pk))
     except ImportTooManyErrors as exc:
         _run_fail(run, tally, str(exc))
@@ -491,14 +641,14 @@ def incident_import(
     return run
 
 
-def _run_finish(run: ImportRun, tally: _Tally, *, staged: int, inserted: int, updated: int) -> None:
+def _run_finish(run: ImportRun, tally: _Tally, *, inserted: int, updated: int, duplicates: int) -> None:
     run.status = ImportRun.Status.SUCCEEDED
     run.finished_at = timezone.now()
     run.rows_read = tally.read
     run.rows_inserted = inserted
     run.rows_updated = updated
-    run.rows_duplicate = staged - inserted - updated
-    run.rows_rejected = tally.rejected
+    run.rows_duplicate = duplicates
+    run.rows_rejected = tally.rejected + tally.unmatched
     run.coordinates_dropped = tally.coordinates_dropped
     run.months_touched = sorted(tally.months)
     run.areas_touched = sorted(tally.areas)

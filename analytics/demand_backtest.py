@@ -9,6 +9,8 @@ import numpy as np
 from analytics import forecasting
 
 FOLDS = 3
+# Fewer training periods than this make every model's fit meaningless (and some fail outright).
+MIN_TRAIN = 16
 
 
 def mase_scale(train: np.ndarray, season: int) -> float:
@@ -26,7 +28,7 @@ def errors(*, actual: np.ndarray, predicted: np.ndarray, scale: float) -> dict[s
 def origins(*, length: int, horizon: int, season: int, folds: int = FOLDS) -> list[int]:
     """Forecast origins, the last one leaving exactly one horizon of data; each needs two seasons behind it."""
     candidates = [length - horizon * (k + 1) for k in range(folds)][::-1]
-    return [origin for origin in candidates if origin >= 2 * season + 1]
+    return [origin for origin in candidates if origin >= max(2 * season + 1, MIN_TRAIN)]
 
 
 def rolling_origin(

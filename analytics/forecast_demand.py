@@ -90,7 +90,11 @@ def demand_forecasts_refresh(*, granularity: str = "day", kind: str = "call") ->
     if backtest is None:
         return None
     accuracy = {(s.area_code, s.model): s for s in backtest.scores.all()}
-    forecasts = [_forecast(code, values, granularity, kind, backtest, accuracy) for code, values in series.items()]
+    forecasts = [
+        _forecast(code, values, granularity, kind, backtest, accuracy)
+        for code, values in series.items()
+        if len(values) >= demand_backtest.MIN_TRAIN
+    ]
     with transaction.atomic():
         DemandForecast.objects.filter(granularity=granularity, kind=kind).delete()
         DemandForecast.objects.bulk_create(forecasts)

@@ -62,9 +62,17 @@ def shift_demand(*, borough_code: str, basis: str = "call", origin: str = REPORT
     timed = (frame["time_precision"] == Incident.Precision.MINUTE).mean() >= 0.5
     shifts = SHIFTS if timed else ALL_DAY
     shift = _shift_of(pd.Series(local.hour, index=frame.index), shifts) if timed else "all-day"
-    days = max((local.max() - local.min()).days + 1, 1)
+    days = _days_covered(local, timed)
     table = pd.crosstab(_sub_area(frame), pd.Series(shift, index=frame.index)) / days
     return _scaled_to_forecast(table.reindex(columns=list(shifts), fill_value=0.0), borough_code, basis)
+
+
+def _days_covered(local: pd.DatetimeIndex, timed: bool) -> float:
+    """Days the records span: whole months for month-precision data (all stamped on the 1st)."""
+    if timed:
+        return max((local.max() - local.min()).days + 1, 1)
+    months = local.tz_localize(None).to_period("M").unique()
+    return float(sum(month.days_in_month for month in months))
 
 
 def _scaled_to_forecast(table: pd.DataFrame, borough_code: str, basis: str) -> pd.DataFrame:
@@ -180,26 +188,26 @@ def _check_scope(*, plan: DeploymentPlan, user) -> None:
         raise PermissionDenied("This plan deploys outside your BCU.")
 
 
-def bias_report_create(*, plan: DeploymentPlan, seed: int = 0) -> BiasReport:
-    """Units vs reported demand by IMD decile of the plan's areas, plus the feedback-loop simulation on its demand."""
-    deciles = dict(Deprivation.objects.filter(lsoa_code__in=plan.areas).values_list("lsoa_code", "imd_decile"))
+def bias_report_create(*, plans: list[DeploymentPlan], seed: int = 0) -> BiasReport:
+    """Units vs reported demand by IMD decile of the plans' areas (one BCU's plan, or every BCU's for the force),
+    plus the feedback-loop simulation on their demand."""
+    rows = [_area_share(plan, area) for plan in plans for area in plan.areas]
+    deciles = dict(
+        Deprivation.objects.filter(lsoa_code__in=[row.code for row in rows]).values_list("lsoa_code", "imd_decile")
+    )
     rows = [
-        fairness.AreaShare(
-            code=area,
-            decile=deciles.get(area),
-            demand=sum(plan.demand[area].values()),
-            units=sum(plan.allocation[area].values()),
-        )
-        for area in plan.areas
+        fairness.AreaShare(code=row.code, decile=deciles.get(row.code), demand=row.demand, units=row.units)
+        for row in rows
     ]
     table = fairness.by_decile(rows)
     rates = np.array([row.demand for row in rows]) * 7  # a week of demand per simulated period
     feedback = fairness.feedback_simulation(
         rates=rates, patrolled=max(1, round(len(rows) * PATROLLED_SHARE)), seed=seed
     )
+    single = plans[0] if len(plans) == 1 else None
     return BiasReport.objects.create(
-        borough_code=plan.borough_code,
-        plan=plan,
+        borough_code=single.borough_code if single else "",
+        plan=single,
         by_decile=table,
         by_area=[row.__dict__ for row in rows],
         feedback=feedback,
@@ -207,11 +215,19 @@ def bias_report_create(*, plan: DeploymentPlan, seed: int = 0) -> BiasReport:
     )
 
 
+def _area_share(plan: DeploymentPlan, area: str) -> fairness.AreaShare:
+    demand, units = sum(plan.demand[area].values()), sum(plan.allocation[area].values())
+    return fairness.AreaShare(code=area, decile=None, demand=demand, units=units)
+
+
 def deployment_plans_refresh(*, basis: str = "call") -> list[int]:
-    """A proposed plan and its bias report for every BCU with recent demand; ids of the plans."""
+    """A proposed plan and its bias report for every BCU with recent demand, and a force-wide bias report across
+    all of them (where fixed BCU strengths meet unequal demand); ids of the plans."""
     boroughs = Incident.objects.filter(kind=basis).exclude(borough_id=None).values_list("borough_id", flat=True)
-    plans = [deployment_plan_propose(borough_code=code, basis=basis) for code in sorted(set(boroughs.distinct()))]
+    proposed = [deployment_plan_propose(borough_code=code, basis=basis) for code in sorted(set(boroughs.distinct()))]
+    plans = [plan for plan in proposed if plan is not None]
     for plan in plans:
-        if plan is not None:
-            bias_report_create(plan=plan)
-    return [plan.pk for plan in plans if plan is not None]
+        bias_report_create(plans=[plan])
+    if len(plans) > 1:
+        bias_report_create(plans=plans)
+    return [plan.pk for plan in plans]

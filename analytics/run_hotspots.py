@@ -198,14 +198,18 @@ def hotspot_backtest_run(
     if points.empty:
         return None
     period, labels = month_index(points)
-    first_test = labels.index(test_from) if test_from in labels else max(len(labels) - 12, 1)
     grid = points_grid(points=points, grid_kind=grid_kind, size=size, boundaries=boundaries)
     matrix = hotspots.period_matrix(
         grid=grid, cell_index=locate(grid, points), period_index=period, periods=len(labels)
     )
+    with_data = [i for i in range(len(labels)) if matrix[i].sum() > 0]
+    if len(with_data) < 2:
+        return None
+    # by default the last 12 months that hold data, so gaps in an archive do not empty the test window
+    first_test = labels.index(test_from) if test_from in labels else with_data[max(len(with_data) - 12, 1)]
     last_test = labels.index(test_to) if test_to in labels else len(labels) - 1
     result = hotspot_backtest.backtest(grid=grid, matrix=matrix, test_from=first_test, test_to=last_test)
-    result["test_months"] = [label for label in labels[first_test : last_test + 1] if matrix[labels.index(label)].sum()]
+    result["test_months"] = [labels[i] for i in with_data if first_test <= i <= last_test]
     return HotspotBacktest.objects.create(
         category=category,
         origin_filter=origin,

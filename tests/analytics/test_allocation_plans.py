@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import AuditEvent
-from analytics.models import DeploymentPlan
+from analytics.models import BiasReport, DeploymentPlan
 from analytics.plan_deployment import deployment_plan_accept, deployment_plan_propose, deployment_plans_refresh
+from tests.analytics.factories import LSOA_W1, LSOA_W2, incidents, local
 from tests.analytics.forecasting_data import CAMDEN, WESTMINSTER, calls
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +68,14 @@ def test_refresh_proposes_a_plan_and_a_bias_report_per_bcu():
     assert sorted(DeploymentPlan.objects.filter(pk__in=ids).values_list("borough_code", flat=True)) == sorted(
         [WESTMINSTER, CAMDEN]
     )
+    assert BiasReport.objects.filter(plan__in=ids).count() == 2
+    assert BiasReport.objects.filter(borough_code="", plan=None).count() == 1  # the force-wide comparison
+
+
+def test_monthly_crimes_plan_one_all_day_shift_on_mean_daily_demand():
+    incidents(62, borough_id=WESTMINSTER, lsoa_id=LSOA_W1, occurred_at=local(2024, 1))
+    incidents(31, borough_id=WESTMINSTER, lsoa_id=LSOA_W2, occurred_at=local(2024, 1))
+    plan = deployment_plan_propose(borough_code=WESTMINSTER, basis="crime", units={"all-day": 3})
+    assert plan.shifts == ["all-day"]
+    assert plan.demand == {LSOA_W1: {"all-day": 2.0}, LSOA_W2: {"all-day": 1.0}}
+    assert plan.allocation == {LSOA_W1: {"all-day": 2}, LSOA_W2: {"all-day": 1}}

@@ -6,7 +6,15 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from analytics.models import DemandBacktest, HotspotBacktest
+from analytics.models import (
+    BiasReport,
+    DemandBacktest,
+    DemandForecast,
+    DeploymentPlan,
+    HotspotBacktest,
+    HotspotRun,
+)
+from analytics.tasks import run_backtests
 from tests.analytics.forecasting_data import calls, noise_and_cluster
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +58,20 @@ def test_demand_backtest_json_chooses_a_model_that_beats_seasonal_naive():
 def test_backtest_without_data_fails_clearly():
     with pytest.raises(CommandError, match="import"):
         call_command("backtest", "hotspots", "--json", stdout=StringIO())
+
+
+def test_weekly_task_stores_backtests_hotspots_forecasts_plans_and_bias_reports():
+    noise_and_cluster(months=4)
+    calls(days=30)
+    result = run_backtests.apply().get()  # run here, whatever the broker
+    assert HotspotBacktest.objects.filter(pk=result["hotspot_backtest"]).exists()
+    assert HotspotRun.objects.filter(pk__in=result["hotspot_runs"]).count() == len(HotspotRun.Method)
+    for granularity in ("hour", "day"):
+        assert DemandForecast.objects.filter(granularity=granularity, area_code="force").exists()
+    assert result["demand_backtests"]["week"] is None  # four weeks of calls are too few to backtest
+    forecast = DemandForecast.objects.get(granularity="day", area_code="force")
+    assert forecast.model == DemandBacktest.objects.get(pk=result["demand_backtests"]["day"]).chosen
+    assert forecast.mase is not None and len(forecast.points) == 7
+    assert all(p["lower"] <= p["yhat"] <= p["upper"] for p in forecast.points)
+    assert DeploymentPlan.objects.filter(pk__in=result["deployment_plans"], basis="call").exists()
+    assert BiasReport.objects.exists()

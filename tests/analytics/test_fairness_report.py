@@ -22,7 +22,7 @@ def test_bias_report_compares_unit_share_with_demand_share_by_decile():
         max_imbalance=3,
         allocation={"E01000001": {"all-day": 2}, "E01000002": {"all-day": 1}, "E01000003": {"all-day": 2}},
     )
-    report = bias_report_create(plan=plan)
+    report = bias_report_create(plans=[plan])
     deciles = {row["decile"]: row for row in report.by_decile}
     assert deciles[1]["demand_share"] == pytest.approx(0.8) and deciles[1]["units_share"] == pytest.approx(0.6)
     assert deciles[9]["ratio"] == pytest.approx(2.0)

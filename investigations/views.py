@@ -19,7 +19,7 @@ from investigations.flags import FLAG_LABELS, FLAG_ORDER
 from investigations.models import Action, CustodyEvent
 from investigations.services import COMPLETE_PERMISSION, DEFAULT_COMPLETE_PERMISSION
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 TREND_DAYS = 120
 
 

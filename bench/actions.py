@@ -1,0 +1,230 @@
+"""Daily actions at force scale (PostgreSQL): 100,000 open investigations.
+
+Measures (i) recomputing every flag for the force (first run inserts every action; a second run finds them all
+current), and (ii) the server time of the supervisor's team queue and the commander's BCU roll-up, timed with
+Django's test client over repeated requests against a trivial view (/health/) measured in the same run.
+Targets: recompute < 60 s, p95 < 150 ms. Runs in a throw-away test database. Usage:
+    DATABASE_URL=postgres://... nice .venv/bin/python -m bench.actions [investigations]
+"""
+
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crimedash.settings")
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+RESULTS = Path(__file__).parent / "results" / "actions.json"
+REPEATS = 40
+WARMUP = 5
+BATCH = 5000
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[-1] if len(samples) > 1 else samples[0]
+
+
+def force_create(count: int, today) -> dict:
+    """The demo force, 10 officers per team, and `count` open investigations spread over its teams, with
+    suspects on bail or RUI, victims, contacts and reviews in every state."""
+    from accounts.demo import demo_accounts_create
+    from accounts.models import OrgUnit, User
+    from investigations.models import CustodyEvent, Investigation, SupervisorReview, Suspect, Victim, VictimContact
+
+    demo_accounts_create(password="bench-password-1")
+    rng = random.Random(7)
+    teams = list(OrgUnit.objects.filter(kind=OrgUnit.Kind.TEAM))
+    officers = {team.pk: [] for team in teams}
+    new_users = [
+        User(username=f"b{team.pk}-{n}", role="officer", unit=team, rank="constable", is_active=False, password="!")
+        for team in teams
+        for n in range(10)
+    ]
+    for user in User.objects.bulk_create(new_users, batch_size=BATCH):
+        officers[user.unit_id].append(user)
+    cases = []
+    for number in range(count):
+        team = teams[number % len(teams)]
+        offence_date = today - timedelta(days=rng.randint(5, 300))
+        reported = timezone.make_aware(datetime.combine(offence_date, datetime.min.time()))
+        cases.append(
+            Investigation(
+                crime_reference=f"BENCH/{number:07d}",
+                offence=rng.choice(["common_assault", "theft", "burglary_dwelling", "robbery"]),
+                offence_class=rng.choice(["summary", "either_way", "either_way", "indictable"]),
+                domestic_abuse=rng.random() < 0.2,
+                offence_date=offence_date,
+                reported_at=reported,
+                recorded_at=reported + timedelta(hours=rng.choice([2, 5, 30])),
+                officer=rng.choice(officers[team.pk]),
+                team=team,
+                allocated_date=offence_date + timedelta(days=1),
+            )
+        )
+    cases = Investigation.objects.bulk_create(cases, batch_size=BATCH)
+    SupervisorReview.objects.bulk_create(
+        [
+            SupervisorReview(investigation=case, reviewed_on=today - timedelta(days=rng.randint(1, 60)))
+            for case in cases
+            if rng.random() < 0.8
+        ],
+        batch_size=BATCH,
+    )
+    with_suspect = [case for case in cases if rng.random() < 0.35]
+    suspects = Suspect.objects.bulk_create(
+        [Suspect(investigation=case, reference="S1", name="Suspect") for case in with_suspect], batch_size=BATCH
+    )
+    events = []
+    for suspect in suspects:
+        arrested = today - timedelta(days=rng.randint(10, 200))
+        events.append(
+            CustodyEvent(
+                investigation_id=suspect.investigation_id, suspect=suspect, kind="arrest", occurred_on=arrested
+            )
+        )
+        kind = "bail_start" if rng.random() < 0.5 else "rui"
+        events.append(
+            CustodyEvent(
+                investigation_id=suspect.investigation_id,
+                suspect=suspect,
+                kind=kind,
+                occurred_on=arrested + timedelta(days=1),
+            )
+        )
+    CustodyEvent.objects.bulk_create(events, batch_size=BATCH)
+    victims = Victim.objects.bulk_create(
+        [
+            Victim(investigation=case, reference="V1", name="Victim", enhanced_rights=rng.random() < 0.2)
+            for case in cases
+            if rng.random() < 0.9
+        ],
+        batch_size=BATCH,
+    )
+    VictimContact.objects.bulk_create(
+        [
+            VictimContact(
+                victim=victim,
+                investigation_id=victim.investigation_id,
+                contacted_on=today - timedelta(days=rng.randint(0, 9)),
+            )
+            for victim in victims
+            if rng.random() < 0.9
+        ],
+        batch_size=BATCH,
+    )
+    return {"teams": len(teams), "officers": len(new_users), "suspects": len(suspects), "victims": len(victims)}
+
+
+def snapshots_create(today, days: int = 90) -> int:
+    """Ninety days of trend snapshots (as the nightly task leaves them) so the roll-up reads a real history."""
+    from accounts.models import OrgUnit
+    from investigations.models import Action, ActionCountSnapshot
+
+    rng = random.Random(3)
+    rows = [
+        ActionCountSnapshot(
+            day=today - timedelta(days=d),
+            team=team,
+            kind=kind,
+            outstanding=rng.randint(20, 400),
+            overdue=rng.randint(0, 200),
+        )
+        for d in range(1, days + 1)
+        for team in OrgUnit.objects.filter(kind=OrgUnit.Kind.TEAM)
+        for kind in Action.Kind.values
+    ]
+    return len(ActionCountSnapshot.objects.bulk_create(rows, batch_size=BATCH))
+
+
+def timed(client: Client, url: str) -> list[float]:
+    for _ in range(WARMUP):
+        assert client.get(url).status_code == 200, url
+    samples = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, url
+    return samples
+
+
+def pages_measure() -> dict:
+    from accounts.models import User
+
+    results = {}
+    for label, username, url in (
+        ("baseline_health", None, "/health/"),
+        ("supervisor_queue", "supervisor", "/actions/"),
+        ("bcu_rollup", "commander", "/actions/rollup/"),
+        ("bcu_rollup_via_actions", "commander", "/actions/"),
+    ):
+        client = Client()
+        if username:
+            client.force_login(User.objects.get(username=username))
+        samples = timed(client, url)
+        results[label] = {"p50_ms": round(statistics.median(samples), 1), "p95_ms": round(p95(samples), 1)}
+    baseline = results["baseline_health"]["p95_ms"]
+    for label in ("supervisor_queue", "bcu_rollup", "bcu_rollup_via_actions"):
+        results[label]["p95_over_baseline_ms"] = round(results[label]["p95_ms"] - baseline, 1)
+        results[label]["target_met"] = results[label]["p95_ms"] < 150
+    return results
+
+
+def main() -> dict:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 100_000
+    if not settings.USING_POSTGRES:
+        print("bench.actions measures PostgreSQL: set DATABASE_URL=postgres://...")
+    from investigations.models import Action
+    from investigations.services import actions_compute
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["*"]
+    old = setup_databases(verbosity=0, interactive=False)
+    try:
+        today = timezone.localdate()
+        start = time.perf_counter()
+        shape = force_create(count, today)
+        build_s = time.perf_counter() - start
+        start = time.perf_counter()
+        first = actions_compute(today=today)
+        first_s = time.perf_counter() - start
+        start = time.perf_counter()
+        second = actions_compute(today=today)
+        second_s = time.perf_counter() - start
+        snapshots_create(today)
+        summary = {
+            "open_investigations": count,
+            **shape,
+            "open_actions": Action.objects.filter(state="open").count(),
+            "build_s": round(build_s, 1),
+            "recompute_first_s": round(first_s, 1),
+            "recompute_first": first,
+            "recompute_again_s": round(second_s, 1),
+            "recompute_again": second,
+            "recompute_target_met": max(first_s, second_s) < 60,
+            "pages": pages_measure(),
+            "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+            "repeats": REPEATS,
+        }
+    finally:
+        teardown_databases(old, verbosity=0)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(summary, indent=2, default=str))
+    print(json.dumps(summary, default=str))
+    return summary
+
+
+if __name__ == "__main__":
+    main()

@@ -11,6 +11,17 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
+def _storable(value):
+    """PostgreSQL text and jsonb refuse NUL characters, which fuzzed or hostile query strings carry."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(item) for item in value]
+    return value
+
+
 def audit_event(
     *,
     action: str,
@@ -25,10 +36,10 @@ def audit_event(
         user = request.user if request.user.is_authenticated else None
     return AuditEvent.objects.create(
         user=user,
-        username=username or (user.get_username() if user else ""),
+        username=_storable(username or (user.get_username() if user else ""))[:150],
         action=action,
-        target=target[:500],
-        params=params or {},
+        target=_storable(target)[:500],
+        params=_storable(params or {}),
         ip_address=client_ip(request),
         outcome=outcome,
     )

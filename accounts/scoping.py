@@ -5,13 +5,16 @@ from accounts.roles import BCU, FORCE, OWN, ROLE_SCOPE, TEAM
 
 
 def scope_of(*, user: User) -> str:
+    # Anonymous users (the API schema generator calls querysets with one) see only their own rows: none.
+    if not user.is_authenticated:
+        return OWN
     if user.is_superuser:
         return FORCE
     return ROLE_SCOPE.get(user.role, OWN)
 
 
 def bcu_of(*, user: User) -> OrgUnit | None:
-    return user.unit.ancestor(OrgUnit.Kind.BCU) if user.unit_id else None
+    return user.unit.ancestor(OrgUnit.Kind.BCU) if getattr(user, "unit_id", None) else None
 
 
 def units_visible_to(*, user: User):
@@ -19,7 +22,7 @@ def units_visible_to(*, user: User):
     scope = scope_of(user=user)
     if scope == FORCE:
         return OrgUnit.objects.all()
-    anchor = bcu_of(user=user) if scope == BCU else user.unit
+    anchor = bcu_of(user=user) if scope == BCU else getattr(user, "unit", None)
     if anchor is None:
         return OrgUnit.objects.none()
     return OrgUnit.objects.filter(path__startswith=anchor.path)

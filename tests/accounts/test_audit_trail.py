@@ -186,3 +186,10 @@ def test_purge_task_is_the_scheduled_one_and_purges(old_and_new):
     assert BEAT_SCHEDULE["purge-audit-daily"]["task"] == purge_audit.name
     assert purge_audit.apply(kwargs={"days": 30}).get() == 2
     assert remaining_targets() == {"1"}
+
+
+def test_api_read_with_a_nul_character_in_the_query_is_recorded(client_for):
+    # PostgreSQL refuses NUL in text and jsonb: found by the API fuzz test.
+    response = client_for("analyst").get("/api/no-such-endpoint/", {"team\x00": "a\x00b"})
+    assert response.status_code == 404
+    assert only("api_read").params == {"team\ufffd": ["a\ufffdb"]}

@@ -632,7 +632,7 @@ def _guarded_run(source, target, user, max_error_rate, rows, progress, body) -> 
                 )
             areas_upsert(tally.area_records.values())
             _run_finish(run, tally, inserted=inserted, updated=updated, duplicates=duplicates)
-            transaction.on_commit(lambda: analytics_refresh_enqueue(run_id=run.pk))
+            transaction.on_commit(lambda: analytics_refresh_enqueue(run_id=run.pk), robust=True)
     except ImportTooManyErrors as exc:
         _run_fail(run, tally, str(exc))
     except BaseException as exc:

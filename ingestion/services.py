@@ -7,6 +7,9 @@ from pathlib import Path
 
 from ingestion.loader import incident_import, outcome_apply
 from ingestion.models import ImportRun
+from ingestion.readers import CsvInput, csv_inputs
+from ingestion.sources import baltimore
+from ingestion.sources.cad import CallRows, CallSpec, spec_from_mapping
 from ingestion.sources.police_uk import SOURCE as POLICE_UK
 from ingestion.sources.police_uk import archive
 
@@ -25,6 +28,45 @@ def police_uk_archive_import(
         if runs[-1].status == ImportRun.Status.SUCCEEDED and archive.archive_check([path])["outcomes"]:
             runs.append(outcome_apply(target=f"{path} (outcomes)", rows=archive.outcome_rows([path]), **common))
     return runs
+
+
+def calls_import(
+    *,
+    paths: list[str | Path],
+    layout: str = "auto",
+    mapping: str | Path | None = None,
+    user=None,
+    max_error_rate: float | None = None,
+    progress: Progress = None,
+) -> list[ImportRun]:
+    """Calls-for-service CSVs (Baltimore layouts, or any CAD export with a mapping file): one run per file."""
+    spec_for = _spec_chooser(layout, mapping)
+    for csv_input in csv_inputs(paths):  # every header checked before anything is imported
+        spec_for(csv_input)
+    return [
+        incident_import(
+            source=spec.source,
+            target=csv_input.file.name,
+            rows=CallRows(spec, csv_input),
+            user=user,
+            max_error_rate=max_error_rate,
+            progress=progress,
+        )
+        for csv_input in csv_inputs(paths)
+        for spec in [spec_for(csv_input)]
+    ]
+
+
+def _spec_chooser(layout: str, mapping: str | Path | None):
+    if mapping is None:
+        return lambda csv_input: baltimore.layout_spec(csv_input, layout)
+    spec = spec_from_mapping(mapping)
+
+    def checked(csv_input: CsvInput) -> CallSpec:
+        csv_input.require(spec.columns(), f"CAD export matching {mapping}")
+        return spec
+
+    return checked
 
 
 def runs_summary(runs: list[ImportRun], seconds: float) -> dict:

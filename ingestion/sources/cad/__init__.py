@@ -1,0 +1,214 @@
+"""Calls for service from any CAD export, described by a `CallSpec`; Baltimore's layouts are specs too.
+
+A mapping file (JSON) turns any force's calls CSV into a spec; see ingestion/data/cad_mapping_example.json:
+
+    {"source": "cad_example",                        source name of the Incidents
+     "id": "IncidentNumber",                         column holding the unique id
+     "time": {"column": "Created", "format": "%d/%m/%Y %H:%M", "zone": "Europe/London"}   (format "iso" for ISO 8601)
+     "category": "CallType", "priority": "Priority", "status": "Status", "location": "Address",
+     "latitude": "Lat", "longitude": "Lon",          or "point": "Location" holding "(lat, lon)"
+     "areas": [{"column": "Beat", "kind": "post", "prefix": "cad-post"}],
+     "bounds": [south, north, west, east]}           coordinates outside are dropped (and counted)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from ingestion.loader import AreaRecord, IncidentRecord, RowError
+from ingestion.readers import CsvInput, InputError
+from ingestion.sources.police_uk import slug
+from ingestion.taxonomy import call_category
+
+_POINT = re.compile(r"\(\s*(-?\d+(?:\.\d*)?)\s*,\s*(-?\d+(?:\.\d*)?)\s*\)")
+PRIORITIES = {
+    p.lower(): p for p in ("Non-Emergency", "Low", "Medium", "High", "Emergency", "Out of Service")
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AreaColumn:
+    column: str
+    kind: str  # Area.Kind value: district, neighborhood, post, zip...
+    prefix: str  # code prefix, e.g. "bal-district"
+    link: str  # IncidentRecord field: borough_id, neighborhood_id, post_id, zip_code_id
+    parent_link: str | None = None  # link whose code is this area's parent
+
+
+@dataclass
+class CallSpec:
+    source: str
+    id_column: str
+    time_column: str
+    time_parser: Callable[[str], datetime]
+    category_column: str
+    priority_column: str | None = None
+    status_column: str | None = None
+    address_column: str | None = None
+    point_column: str | None = None  # "(lat, lon)", possibly after an address on earlier lines
+    latitude_column: str | None = None
+    longitude_column: str | None = None
+    areas: list[AreaColumn] = field(default_factory=list)
+    bounds: tuple[float, float, float, float] | None = None
+    context_column: str | None = None
+
+    def columns(self) -> list[str]:
+        named = [self.id_column, self.time_column, self.category_column, self.priority_column, self.status_column,
+                 self.address_column, self.point_column, self.latitude_column, self.longitude_column,
+                 self.context_column]  # fmt: skip
+        return [c for c in named if c] + [a.column for a in self.areas]
+
+
+def priority_name(text: str) -> str:
+    text = text.strip()
+    return PRIORITIES.get(text.lower(), text)
+
+
+def point_of(text: str) -> tuple[float, float] | None:
+    match = _POINT.search(text)
+    return (float(match[1]), float(match[2])) if match else None
+
+
+def address_of(location: str) -> str:
+    """First line of a multi-line location ('400 WINSTON AV\\nBALTIMORE, MD\\n(39.3, -76.6)'), unless only a point."""
+    first = location.strip().split("\n", 1)[0].strip()
+    return "" if _POINT.fullmatch(first) else first
+
+
+class CallRows:
+    """Turns the rows of one CSV into call Incidents (and the Areas they name) according to a spec."""
+
+    def __init__(self, spec: CallSpec, csv_input: CsvInput):
+        self.spec = spec
+        self.input = csv_input
+        index = {name: i for i, name in enumerate(csv_input.header)}
+        self.col = {name: index[name] for name in spec.columns()}
+        self.seen_areas: set[str] = set()
+
+    def __iter__(self) -> Iterator[IncidentRecord | AreaRecord | RowError]:
+        for row in self.input.rows():
+            if isinstance(row, RowError):
+                yield row
+                continue
+            line, fields = row
+            try:
+                record = self.record(fields)
+            except ValueError as exc:
+                yield RowError(line, ",".join(fields), str(exc))
+                continue
+            record.line_number = line
+            yield from self.new_areas(record, fields)
+            yield record
+
+    def value(self, fields: list[str], column: str | None) -> str:
+        return fields[self.col[column]].strip() if column else ""
+
+    def record(self, fields: list[str]) -> IncidentRecord:
+        spec, value = self.spec, self.value
+        key = value(fields, spec.id_column)
+        if not key:
+            raise ValueError("missing id")
+        stamp = value(fields, spec.time_column)
+        try:
+            occurred = spec.time_parser(stamp)
+        except (ValueError, OverflowError):
+            raise ValueError(f"impossible date: {stamp!r}") from None
+        description = value(fields, spec.category_column)
+        lat, lon, dropped = self.coordinates(fields)
+        record = IncidentRecord(
+            source=spec.source,
+            source_key=key,
+            kind="call",
+            category=call_category(description),
+            raw_category=description,
+            occurred_at=occurred,
+            time_precision="minute",
+            latitude=lat,
+            longitude=lon,
+            coordinates_dropped=dropped,
+            location_text=value(fields, spec.address_column) or address_of(value(fields, spec.point_column)),
+            priority=priority_name(value(fields, spec.priority_column)),
+            status=value(fields, spec.status_column),
+            context=value(fields, spec.context_column),
+            origin="public_report",
+        )
+        for area in spec.areas:
+            name = value(fields, area.column)
+            setattr(record, area.link, f"{area.prefix}:{name.upper()}" if name else None)
+        return record
+
+    def coordinates(self, fields: list[str]) -> tuple[float | None, float | None, bool]:
+        if self.spec.point_column:
+            point = point_of(self.value(fields, self.spec.point_column))
+        else:
+            lat, lon = self.value(fields, self.spec.latitude_column), self.value(fields, self.spec.longitude_column)
+            point = (float(lat), float(lon)) if lat and lon else None
+        if point is None:
+            return None, None, False
+        south, north, west, east = self.spec.bounds or (-90, 90, -180, 180)
+        if not (south <= point[0] <= north and west <= point[1] <= east):
+            return None, None, True
+        return point[0], point[1], False
+
+    def new_areas(self, record: IncidentRecord, fields: list[str]) -> Iterator[AreaRecord]:
+        for area in self.spec.areas:
+            code = getattr(record, area.link)
+            if code and code not in self.seen_areas:
+                self.seen_areas.add(code)
+                parent = getattr(record, area.parent_link) if area.parent_link else None
+                yield AreaRecord(code, self.value(fields, area.column).title(), area.kind, parent)
+
+
+# --- mapping files ---------------------------------------------------------------------------------------
+
+_LINKS = {"district": "borough_id", "borough": "borough_id", "bcu": "borough_id", "neighborhood": "neighborhood_id",
+          "post": "post_id", "zip": "zip_code_id", "lsoa": "lsoa_id"}  # fmt: skip
+
+
+def time_parser(fmt: str, zone: str) -> Callable[[str], datetime]:
+    """Parser of local times in `zone` (`fmt` a strptime format or "iso"); times with an offset keep theirs."""
+    tz = ZoneInfo(zone)
+
+    def parse(text: str) -> datetime:
+        moment = datetime.fromisoformat(text) if fmt == "iso" else datetime.strptime(text, fmt)
+        return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+    return parse
+
+
+def spec_from_mapping(path: str | Path) -> CallSpec:
+    """A CallSpec from a JSON mapping file; a bad file stops with a message naming it and what is expected."""
+    try:
+        mapping = json.loads(Path(path).read_text(encoding="utf-8"))
+        time = mapping["time"]
+        return CallSpec(
+            source=slug(mapping.get("source", "cad")).replace("-", "_"),
+            id_column=mapping["id"],
+            time_column=time["column"],
+            time_parser=time_parser(time.get("format", "iso"), time.get("zone", "UTC")),
+            category_column=mapping["category"],
+            priority_column=mapping.get("priority"),
+            status_column=mapping.get("status"),
+            address_column=mapping.get("location"),
+            point_column=mapping.get("point"),
+            latitude_column=mapping.get("latitude"),
+            longitude_column=mapping.get("longitude"),
+            areas=[_area_column(area) for area in mapping.get("areas", [])],
+            bounds=tuple(mapping["bounds"]) if mapping.get("bounds") else None,
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(
+            f"{path}: not a usable CAD mapping ({type(exc).__name__}: {exc}); expected JSON with at least "
+            '"id", "time": {"column", "format", "zone"} and "category"'
+        ) from None
+
+
+def _area_column(area: dict) -> AreaColumn:
+    kind = area["kind"]
+    return AreaColumn(area["column"], kind, area.get("prefix", f"cad-{kind}"), _LINKS[kind])

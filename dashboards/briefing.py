@@ -41,7 +41,7 @@ def category_changes(*, user, filters: DashboardFilters, end: date) -> list[dict
     split = _shift_months(end.replace(day=1), -11)
     before, after = defaultdict(int), defaultdict(int)
     for row in rows:
-        (after if row["month"] >= split else before)[row["category"]] += row["total"]
+        (after if row["month"] >= split else before)[row["category"]] += row["total"] or 0
     changes = [
         {"category": c, "before": before[c], "after": after[c], "change": (after[c] - before[c]) / before[c] * 100}
         for c in set(before) | set(after)
@@ -59,7 +59,7 @@ def persistent_hotspots(*, user, filters: DashboardFilters, end: date) -> list[d
     for row in rows:
         by_month[row["month"]].append(row)
     tops = [
-        {row["area_code"] for row in sorted(month_rows, key=lambda r: r["total"], reverse=True)[:HOTSPOT_TOP]}
+        {row["area_code"] for row in sorted(month_rows, key=lambda r: r["total"] or 0, reverse=True)[:HOTSPOT_TOP]}
         for month_rows in by_month.values()
     ]
     if len(tops) < 2:
@@ -68,7 +68,7 @@ def persistent_hotspots(*, user, filters: DashboardFilters, end: date) -> list[d
     totals = defaultdict(int)
     for row in rows:
         if row["area_code"] in codes:
-            totals[row["area_code"]] += row["total"]
+            totals[row["area_code"]] += row["total"] or 0
     names = selectors.area_names(codes)
     ordered = sorted(codes, key=totals.get, reverse=True)
     return [{"code": code, "name": names.get(code, code), "total": totals[code]} for code in ordered]
@@ -137,7 +137,7 @@ def briefing_content(*, user, filters: DashboardFilters) -> dict:
             changes=changes, hotspots=hotspots, outcomes=outcome_changes(metrics), efficiency=efficiency
         ),
         "areas": pages.area_comparison_chart(user=user, filters=period_filters),
-        "monthly": [(row["month"].strftime("%Y-%m"), row["total"]) for row in monthly],
+        "monthly": [(row["month"].strftime("%Y-%m"), row["total"] or 0) for row in monthly],
         "changes": changes,
         "hotspots": hotspots,
     }

@@ -50,7 +50,7 @@ def _hexagon(cell: str) -> dict:
 
 def _area_values(*, user, filters: DashboardFilters, level: str) -> dict[str, int]:
     rows = selectors.rollup_totals(user=user, filters=filters, by=("area_code",), level=level)
-    return {row["area_code"]: row["total"] for row in rows}
+    return {row["area_code"]: row["total"] for row in rows if row["total"] is not None}
 
 
 def borough_layer(*, user, filters: DashboardFilters) -> dict | None:

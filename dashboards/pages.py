@@ -12,6 +12,7 @@ from accounts.scoping import area_codes_visible_to
 from analytics import selectors as analytics_selectors
 from analytics.cache import generation
 from analytics.correlation import OVERALL as OVERALL_DOMAIN
+from analytics.privacy import sees_small_counts
 from dashboards import forecasting, maps, selectors
 from dashboards.figures import (
     bar_chart,
@@ -41,7 +42,8 @@ def page_context(*, page: str, user, filters: DashboardFilters, request) -> dict
 def _cache_key(*, page: str, user, filters: DashboardFilters) -> str:
     visible = area_codes_visible_to(user=user)
     scope = "force" if visible is None else ",".join(sorted(visible)) or "none"
-    return f"dash:{page}:{scope}:{generation()}:{filters_to_query(filters)}"
+    small = "all" if sees_small_counts(user=user) else "suppressed"
+    return f"dash:{page}:{scope}:{small}:{generation()}:{filters_to_query(filters)}"
 
 
 def with_default_period(filters: DashboardFilters) -> DashboardFilters:
@@ -99,7 +101,7 @@ def _month_drill(month: date, **params) -> str:
 
 def area_comparison_chart(*, user, filters: DashboardFilters, chart_id="areas", title="Incidents by borough / BCU"):
     rows = selectors.rollup_totals(user=user, filters=filters, by=("area_code",))
-    rows.sort(key=lambda row: row["total"], reverse=True)
+    rows.sort(key=lambda row: row["total"] or 0, reverse=True)
     names = selectors.area_names(row["area_code"] for row in rows)
     return bar_chart(
         chart_id,
@@ -114,7 +116,7 @@ def category_trend_chart(*, user, filters: DashboardFilters, chart_id="trends", 
     rows = selectors.rollup_totals(user=user, filters=filters, by=("month", "category"))
     totals = defaultdict(int)
     for row in rows:
-        totals[row["category"]] += row["total"]
+        totals[row["category"]] += row["total"] or 0
     top = sorted(totals, key=totals.get, reverse=True)[:TOP_CATEGORIES]
     months = sorted({row["month"] for row in rows})
     grid = {category: dict.fromkeys(months, 0) for category in top}
@@ -262,7 +264,7 @@ def _calls_by_level(
     *, user, filters: DashboardFilters, level: str, label: str, limit: int = 15, prefix: str = "calls", title="Calls"
 ) -> dict:
     rows = selectors.rollup_totals(user=user, filters=filters, by=("area_code",), level=level)
-    rows = sorted(rows, key=lambda row: row["total"], reverse=True)[:limit]
+    rows = sorted(rows, key=lambda row: row["total"] or 0, reverse=True)[:limit]
     names = selectors.area_names(row["area_code"] for row in rows)
     return bar_chart(
         f"{prefix}-{level}",
@@ -279,11 +281,11 @@ def overdose_charts(*, user, filters: DashboardFilters) -> list[dict]:
     monthly = selectors.rollup_totals(user=user, filters=filters, by=("month",))
     by_year = defaultdict(int)
     for row in monthly:
-        by_year[row["month"].year] += row["total"]
+        by_year[row["month"].year] += row["total"] or 0
     daily = selectors.daily_totals(user=user, filters=filters, by=("day",))
     weekday = [0] * 7
     for row in daily:
-        weekday[row["day"].weekday()] += row["total"]
+        weekday[row["day"].weekday()] += row["total"] or 0
     drill = _drill(category=OVERDOSE, kind="call")
     return [
         line_chart(
@@ -338,7 +340,7 @@ def year_shift_chart(*, user, filters: DashboardFilters) -> dict:
         counts = defaultdict(int)
         for row in rows:
             if row["month"].year == year:
-                counts[row["category"]] += row["total"]
+                counts[row["category"]] += row["total"] or 0
         total = sum(counts.values()) or 1
         shares[year] = {category: 100 * count / total for category, count in counts.items()}
     if len(years) < 2:
@@ -359,7 +361,7 @@ def year_shift_chart(*, user, filters: DashboardFilters) -> dict:
 
 def priority_chart(*, user, filters: DashboardFilters) -> dict:
     rows = selectors.daily_totals(user=user, filters=filters, by=("priority",))
-    rows.sort(key=lambda row: row["total"], reverse=True)
+    rows.sort(key=lambda row: row["total"] or 0, reverse=True)
     return bar_chart(
         "calls-priority",
         "Priority mix of calls",

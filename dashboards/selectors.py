@@ -14,6 +14,7 @@ from analytics.models import (
     SeasonalDecomposition,
     StrategicMetric,
 )
+from analytics.privacy import small_count_guard
 from dashboards.filters import AREA_FIELD, DashboardFilters
 from ingestion.models import Area, Incident
 
@@ -152,12 +153,18 @@ def _force_codes() -> set[str]:
 def rollup_totals(*, user, filters: DashboardFilters, by: tuple[str, ...], level: str = "borough", model=None):
     """Summed counts grouped by the given rollup columns, e.g. by=("month", "category")."""
     queryset = _scoped_rollup(model or MonthlyCount, user=user, filters=filters, level=level)
-    return list(queryset.values(*by).annotate(total=Sum("count")).order_by(*by))
+    return _guarded(queryset.values(*by).annotate(total=Sum("count")).order_by(*by), user=user)
 
 
 def daily_totals(*, user, filters: DashboardFilters, by: tuple[str, ...], level: str = "borough"):
     queryset = _scoped_rollup(DailyCount, user=user, filters=filters, level=level, date_field="day")
-    return list(queryset.values(*by).annotate(total=Sum("count")).order_by(*by))
+    return _guarded(queryset.values(*by).annotate(total=Sum("count")).order_by(*by), user=user)
+
+
+def _guarded(rows, *, user) -> list[dict]:
+    """Totals from 1 to the threshold hidden (None) from roles without analyst access, as analytics does."""
+    guard = small_count_guard(user=user)
+    return [{**row, "total": guard(row["total"])} for row in rows]
 
 
 def filter_choices(*, user) -> dict:

@@ -122,3 +122,11 @@ def test_commander_cannot_accept_another_bcus_plan(client_for, forecast_data):
     camden = DeploymentPlan.objects.filter(borough_code="E09000007").first()
     assert client_for("commander").post(reverse("dashboards:deployment_accept", args=[camden.pk])).status_code == 404
     assert client_for("analyst").post(reverse("dashboards:deployment_accept", args=[camden.pk])).status_code == 403
+
+
+def test_small_counts_are_hidden_from_roles_without_analyst_access(client_for, dashboard_data):
+    query = {"date_from": "2024-03", "date_to": "2024-03", "category": "burglary", "kind": "crime"}
+    executive = client_for("executive").get(reverse("dashboards:strategic"), query).context["charts"][0]
+    analyst = client_for("analyst").get(reverse("dashboards:strategic"), query).context["charts"][0]
+    assert analyst["figure"]["data"][0]["y"] == [3, 3]
+    assert executive["figure"]["data"][0]["y"] == [None, None]

@@ -47,11 +47,20 @@ def strategic_metrics_refresh() -> None:
     outcomes = _outcomes_by_borough_year()
     resources = {(r.area_code, r.year): r for r in BoroughResources.objects.all()}
     population = _population_lookup()
-    StrategicMetric.objects.exclude(area_code__in={code for code, _year in recorded}).delete()
-    for (area_code, year), count in recorded.items():
-        values = metric_values(count, outcomes.get((area_code, year), {}), resources.get((area_code, year)),
-                               population(area_code, year))  # fmt: skip
-        StrategicMetric.objects.update_or_create(area_code=area_code, year=year, defaults=values)
+    StrategicMetric.objects.all().delete()
+    StrategicMetric.objects.bulk_create(
+        StrategicMetric(
+            area_code=area_code,
+            year=year,
+            **metric_values(
+                count,
+                outcomes.get((area_code, year), {}),
+                resources.get((area_code, year)),
+                population(area_code, year),
+            ),
+        )  # fmt: skip
+        for (area_code, year), count in recorded.items()
+    )
 
 
 def metric_values(recorded: int, outcomes: dict[str, int], resources, population: int | None) -> dict:

@@ -86,8 +86,11 @@ def _rounded(values) -> list[float]:
 
 
 def decompositions_refresh(*, boroughs) -> None:
+    """The main series: every category together for the force and each borough, and the force's top categories
+    (a borough x category decomposition of a few dozen crimes a month would be mostly noise)."""
     for level, area_code in _areas(MonthlyCount, boroughs):
-        for category in [ALL, *_main_categories(level, area_code)]:
+        categories = _main_categories(level, area_code) if level == Level.FORCE else []
+        for category in [ALL, *categories]:
             _decomposition_store(level, area_code, category)
 
 

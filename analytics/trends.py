@@ -6,6 +6,7 @@ years. An alert is raised when the two-sided p-value falls below ANALYTICS_ALERT
 """
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,14 +89,45 @@ def _seasonal_factor(history: np.ndarray, month_of_year: int, first_month_of_yea
 # --- detection ----------------------------------------------------------------------------------------------
 
 
-def trends_detect(*, today: dt.date | None = None) -> dict[str, int]:
-    """Test every force/borough x category series; returns how many alerts are open/raised."""
-    raised = 0
+def trends_detect() -> dict[str, int]:
+    """Test every force/borough x category series; returns how many alerts were raised and are open."""
+    detection = _Detection(
+        open_keys=set(
+            Alert.objects.filter(state=Alert.State.OPEN).values_list("area_code", "category", "period", "period_start")
+        )
+    )
     for level in TREND_LEVELS:
         for area_code, borough_code in _areas(level):
-            raised += _detect_monthly(level, area_code, borough_code)
-            raised += _detect_weekly(level, area_code, borough_code, today=today)
-    return {"raised": raised, "open": Alert.objects.filter(state=Alert.State.OPEN).count()}
+            area = (level, area_code, borough_code)
+            _detect_monthly(detection, *area)
+            _detect_weekly(detection, *area)
+    return {"raised": detection.raised, "open": Alert.objects.filter(state=Alert.State.OPEN).count()}
+
+
+@dataclass
+class _Detection:
+    open_keys: set
+    raised: int = 0
+
+    def record(self, test: Test, level, area_code, borough_code, category, period, period_start) -> None:
+        key = {"area_code": area_code, "category": category, "period": period, "period_start": period_start}
+        if not test.significant():
+            # A series back within its limits after new data drops its open alert (acted-on alerts are kept).
+            if tuple(key.values()) in self.open_keys:
+                Alert.objects.filter(state=Alert.State.OPEN, **key).delete()
+            return
+        values = {
+            "level": level,
+            "borough_code": borough_code,
+            "observed": test.observed,
+            "expected": test.expected,
+            "lower": test.lower,
+            "upper": test.upper,
+            "p_value": test.p_value,
+            "direction": test.direction,
+        }
+        _alert, created = Alert.objects.update_or_create(defaults=values, **key)
+        self.raised += int(created)
 
 
 def _areas(level: str) -> list[tuple[str, str]]:
@@ -105,80 +137,65 @@ def _areas(level: str) -> list[tuple[str, str]]:
     return sorted(set(rows))
 
 
-def _detect_monthly(level: str, area_code: str, borough_code: str) -> int:
+def _by_category(rows, key: str) -> dict[str, dict]:
+    """{category: {month or day: total}} in one query."""
+    result = defaultdict(dict)
+    for category, period, total in rows.values_list("category", key).annotate(n=Sum("count")).order_by():
+        result[category][period] = total
+    return result
+
+
+def _detect_monthly(detection: _Detection, level: str, area_code: str, borough_code: str) -> None:
     rows = MonthlyCount.objects.filter(level=level, area_code=area_code)
-    area_latest = rows.aggregate(latest=Max("month"))["latest"]
-    raised = 0
-    for category in rows.values_list("category", flat=True).distinct():
-        series = rows.filter(category=category)
-        latest = _latest_complete_month(area_latest, level, area_code, category)
-        totals = dict(series.filter(month__lte=latest).values_list("month").annotate(n=Sum("count")).order_by())
-        totals.setdefault(latest, 0)
+    latest = rows.aggregate(latest=Max("month"))["latest"]
+    running = _running_categories(level, area_code, latest)
+    for category, totals in _by_category(rows, "month").items():
+        # The area's latest month is the one tested (a category with nothing in it counts 0), or the month before
+        # when the category's timed data show the latest is still running.
+        tested = (latest - dt.timedelta(days=1)).replace(day=1) if category in running else latest
+        totals = {month: count for month, count in totals.items() if month <= tested}
+        totals.setdefault(tested, 0)
         months, values = dense_series(totals)
         if len(values) - 1 < conf.ALERT_MIN_HISTORY_MONTHS:
             continue
-        expected, dispersion = monthly_expectation(values[:-1], latest.month, months[0].month)
+        expected, dispersion = monthly_expectation(values[:-1], tested.month, months[0].month)
         test = count_test(int(values[-1]), expected, dispersion)
-        raised += _record(test, level, area_code, borough_code, category, Alert.Period.MONTH, latest)
-    return raised
+        detection.record(test, level, area_code, borough_code, category, Alert.Period.MONTH, tested)
 
 
-def _latest_complete_month(latest: dt.date, level: str, area_code: str, category: str) -> dt.date:
-    """The area's latest month (a category with nothing in it counts 0), or the one before when the category's
-    timed data show that month is still running."""
-    days = DailyCount.objects.filter(level=level, area_code=area_code, category=category, month=latest)
-    last_day = days.aggregate(last=Max("day"))["last"]
-    if last_day and last_day.month == (last_day + dt.timedelta(days=1)).month:
-        return (latest - dt.timedelta(days=1)).replace(day=1)
-    return latest
+def _running_categories(level: str, area_code: str, month: dt.date) -> set[str]:
+    """Categories whose timed data stop before the end of `month`."""
+    days = DailyCount.objects.filter(level=level, area_code=area_code, month=month)
+    last_days = days.values_list("category").annotate(last=Max("day")).order_by()
+    return {category for category, last in last_days if last.month == (last + dt.timedelta(days=1)).month}
 
 
-def _detect_weekly(level: str, area_code: str, borough_code: str, *, today: dt.date | None) -> int:
+def _detect_weekly(detection: _Detection, level: str, area_code: str, borough_code: str) -> None:
     rows = DailyCount.objects.filter(level=level, area_code=area_code)
     last_day = rows.aggregate(last=Max("day"))["last"]
     if last_day is None:
-        return 0
+        return
     week_end = last_day - dt.timedelta(days=(last_day.weekday() + 1) % 7)  # the latest Sunday with data
     start = week_end - dt.timedelta(days=7 * (WEEKS_OF_HISTORY + 1) - 1)
-    raised = 0
-    for category in rows.values_list("category", flat=True).distinct():
-        daily = dict(
-            rows.filter(category=category, day__range=(start, week_end)).values_list("day").annotate(n=Sum("count"))
-        )
-        weeks = np.array(
-            [
-                sum(daily.get(start + dt.timedelta(days=7 * w + d), 0) for d in range(7))
-                for w in range(WEEKS_OF_HISTORY + 1)
-            ]
-        )
+    for category, daily in _by_category(rows.filter(day__range=(start, week_end)), "day").items():
+        weeks = np.array([_week_total(daily, start + dt.timedelta(days=7 * w)) for w in range(WEEKS_OF_HISTORY + 1)])
         history = weeks[:-1]
-        if min(daily, default=week_end) > start + dt.timedelta(days=6) or history.mean() == 0:
-            continue
-        dispersion = float(np.var(history) / history.mean())
-        test = count_test(int(weeks[-1]), float(history.mean()), dispersion)
-        raised += _record(
-            test, level, area_code, borough_code, category, Alert.Period.WEEK, week_end - dt.timedelta(days=6)
+        if min(daily) > start + dt.timedelta(days=6) or history.mean() == 0:
+            continue  # too short a history, or nothing to compare with
+        test = count_test(int(weeks[-1]), float(history.mean()), float(np.var(history) / history.mean()))
+        detection.record(
+            test,
+            level,
+            area_code,
+            borough_code,
+            category,
+            Alert.Period.WEEK,
+            start + dt.timedelta(weeks=WEEKS_OF_HISTORY),
         )
-    return raised
 
 
-def _record(test: Test, level, area_code, borough_code, category, period, period_start) -> int:
-    key = {"area_code": area_code, "category": category, "period": period, "period_start": period_start}
-    if not test.significant():
-        Alert.objects.filter(state=Alert.State.OPEN, **key).delete()
-        return 0
-    values = {
-        "level": level,
-        "borough_code": borough_code,
-        "observed": test.observed,
-        "expected": test.expected,
-        "lower": test.lower,
-        "upper": test.upper,
-        "p_value": test.p_value,
-        "direction": test.direction,
-    }
-    _alert, created = Alert.objects.update_or_create(defaults=values, **key)
-    return int(created)
+def _week_total(daily: dict, monday: dt.date) -> int:
+    return sum(daily.get(monday + dt.timedelta(days=offset), 0) for offset in range(7))
 
 
 # --- acknowledgement ---------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Emerging trends: a planted surge raises an alert, a stable series none; commanders act on their own BCU only."""
 
+import datetime as dt
+
 import numpy as np
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -100,3 +102,15 @@ def test_an_acknowledged_alert_stays_acknowledged_after_detection_reruns(role_us
     alert_set_state(user=role_users["admin"], alert_id=alert.pk, state="dismissed")
     trends_detect()
     assert Alert.objects.get(pk=alert.pk).state == Alert.State.DISMISSED
+
+
+def test_a_surge_in_the_latest_week_of_timed_data_raises_a_weekly_alert():
+    first_monday = local(2024, 1, 1, 10)  # 1 January 2024 was a Monday
+    for day in range(13 * 7):
+        per_day = 12 if day >= 12 * 7 else 3
+        incidents(per_day, occurred_at=first_monday + dt.timedelta(days=day), time_precision="minute", kind="call",
+                  category="assault")  # fmt: skip
+    rollups_rebuild(where=Slice())
+    trends_detect()
+    alert = Alert.objects.get(level="force", period="week", category="assault")
+    assert (alert.period_start, alert.observed, alert.direction) == (dt.date(2024, 3, 25), 84, "up")

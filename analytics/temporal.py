@@ -27,27 +27,31 @@ def temporal_refresh(*, boroughs: tuple[str, ...] | None) -> None:
     calendar_effects_refresh(boroughs=boroughs)
 
 
-def _area_filter(boroughs) -> dict:
-    return {} if boroughs is None else {"borough_code__in": boroughs}
+def _series(model, period: str, boroughs, *, force_categories: bool) -> dict[tuple[str, str, str], dict]:
+    """{(level, area_code, category): {period: total}} for the force (all categories, and each one when asked) and
+    for the given boroughs (None: all), in two queries."""
+    series = defaultdict(dict)
+    force_keys = ["area_code", "category", period] if force_categories else ["area_code", period]
+    local = model.objects.filter(level=Level.BOROUGH)
+    if boroughs is not None:
+        local = local.filter(area_code__in=boroughs)
+    for level, rows, keys in ((Level.FORCE, model.objects.filter(level=Level.FORCE), force_keys),
+                              (Level.BOROUGH, local, ["area_code", period])):  # fmt: skip
+        for *key, when, total in rows.values_list(*keys).annotate(n=Sum("count")).order_by():
+            area_code, category = key if len(key) == 2 else (key[0], ALL)
+            series[(level, area_code, category)][when] = total
+            if len(key) == 2:
+                series[(level, area_code, ALL)][when] = series[(level, area_code, ALL)].get(when, 0) + total
+    return series
 
 
-def _areas(model, boroughs) -> list[tuple[str, str]]:
-    """(level, area_code) pairs at force and borough level that the refresh covers."""
-    forces = model.objects.filter(level=Level.FORCE).values_list("area_code", flat=True).distinct()
-    local = model.objects.filter(level=Level.BOROUGH, **_area_filter(boroughs))
-    return [(Level.FORCE, code) for code in forces] + [
-        (Level.BOROUGH, code) for code in local.values_list("area_code", flat=True).distinct()
-    ]
+def _replace(model, series_keys, objects) -> None:
+    """Swap the stored results of the covered areas for the new ones."""
+    model.objects.filter(area_code__in={area_code for _level, area_code, _category in series_keys}).delete()
+    model.objects.bulk_create(objects)
 
 
 # --- seasonal decomposition -------------------------------------------------------------------------------
-
-
-def monthly_totals(*, level: str, area_code: str, category: str = ALL) -> dict[dt.date, int]:
-    rows = MonthlyCount.objects.filter(level=level, area_code=area_code)
-    if category:
-        rows = rows.filter(category=category)
-    return dict(rows.values_list("month").annotate(total=Sum("count")).order_by("month"))
 
 
 def month_range(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -88,33 +92,33 @@ def _rounded(values) -> list[float]:
 def decompositions_refresh(*, boroughs) -> None:
     """The main series: every category together for the force and each borough, and the force's top categories
     (a borough x category decomposition of a few dozen crimes a month would be mostly noise)."""
-    for level, area_code in _areas(MonthlyCount, boroughs):
-        categories = _main_categories(level, area_code) if level == Level.FORCE else []
-        for category in [ALL, *categories]:
-            _decomposition_store(level, area_code, category)
+    series = _series(MonthlyCount, "month", boroughs, force_categories=True)
+    objects = [
+        _decomposition(level, area_code, category, totals)
+        for (level, area_code, category), totals in series.items()
+        if category == ALL or category in _top_categories(series, area_code)
+    ]
+    _replace(SeasonalDecomposition, series, [obj for obj in objects if obj is not None])
 
 
-def _main_categories(level: str, area_code: str) -> list[str]:
-    rows = MonthlyCount.objects.filter(level=level, area_code=area_code).values("category")
-    ranked = rows.annotate(total=Sum("count")).order_by("-total").values_list("category", flat=True)
-    return list(ranked[:STL_TOP_CATEGORIES])
+def _top_categories(series: dict, area_code: str) -> set[str]:
+    totals = {category: sum(values.values()) for (level, code, category), values in series.items()
+              if level == Level.FORCE and code == area_code and category != ALL}  # fmt: skip
+    return set(sorted(totals, key=lambda category: -totals[category])[:STL_TOP_CATEGORIES])
 
 
-def _decomposition_store(level: str, area_code: str, category: str) -> None:
-    months, values = dense_series(monthly_totals(level=level, area_code=area_code, category=category))
+def _decomposition(level: str, area_code: str, category: str, totals: dict) -> SeasonalDecomposition | None:
+    months, values = dense_series(totals)
     result = stl_decompose(values)
     if result is None:
-        SeasonalDecomposition.objects.filter(area_code=area_code, category=category).delete()
-        return
-    SeasonalDecomposition.objects.update_or_create(
+        return None
+    return SeasonalDecomposition(
         area_code=area_code,
         category=category,
-        defaults={
-            "borough_code": area_code if level == Level.BOROUGH else "",
-            "months": [month.isoformat() for month in months],
-            "observed": _rounded(values),
-            **result,
-        },
+        borough_code=area_code if level == Level.BOROUGH else "",
+        months=[month.isoformat() for month in months],
+        observed=_rounded(values),
+        **result,
     )
 
 
@@ -144,34 +148,26 @@ def calendar_effects(daily: dict[dt.date, int], holiday_days) -> dict[str, tuple
 
 
 def calendar_effects_refresh(*, boroughs) -> None:
-    for level, area_code in _areas(DailyCount, boroughs):
-        daily = dict(
-            DailyCount.objects.filter(level=level, area_code=area_code)
-            .values_list("day")
-            .annotate(total=Sum("count"))
-            .order_by("day")
-        )
-        if daily:
-            _effects_store(level, area_code, daily)
+    series = _series(DailyCount, "day", boroughs, force_categories=False)
+    objects = [
+        effect
+        for (level, area_code, _category), daily in series.items()
+        for effect in _effects(level, area_code, daily)
+    ]
+    _replace(CalendarEffect, series, objects)
 
 
-def _effects_store(level: str, area_code: str, daily: dict[dt.date, int]) -> None:
+def _effects(level: str, area_code: str, daily: dict[dt.date, int]) -> list[CalendarEffect]:
     years = range(min(daily).year, max(daily).year + 1)
+    result = []
     for effect, (on, off) in calendar_effects(daily, holiday_calendar(area_code, years)).items():
         mean_on, mean_off = (float(np.mean(values)) if values else 0.0 for values in (on, off))
-        CalendarEffect.objects.update_or_create(
-            area_code=area_code,
-            category=ALL,
-            effect=effect,
-            defaults={
-                "borough_code": area_code if level == Level.BOROUGH else "",
-                "days_on": len(on),
-                "days_off": len(off),
-                "mean_on": round(mean_on, 3),
-                "mean_off": round(mean_off, 3),
-                "ratio": round(mean_on / mean_off, 4) if on and mean_off else None,
-            },
-        )
+        result.append(CalendarEffect(
+            area_code=area_code, category=ALL, effect=effect, borough_code=area_code if level == Level.BOROUGH else "",
+            days_on=len(on), days_off=len(off), mean_on=round(mean_on, 3), mean_off=round(mean_off, 3),
+            ratio=round(mean_on / mean_off, 4) if on and mean_off else None,
+        ))  # fmt: skip
+    return result
 
 
 # --- contextual series ------------------------------------------------------------------------------------

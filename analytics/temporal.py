@@ -18,6 +18,7 @@ from analytics.models import CalendarEffect, ContextSeries, DailyCount, Level, M
 
 STL_MIN_MONTHS = 24
 STL_TOP_CATEGORIES = 10
+STL_TOP_CATEGORIES_BOROUGH = 5
 ALL = ""  # category '' is every category together
 
 
@@ -27,16 +28,15 @@ def temporal_refresh(*, boroughs: tuple[str, ...] | None) -> None:
     calendar_effects_refresh(boroughs=boroughs)
 
 
-def _series(model, period: str, boroughs, *, force_categories: bool) -> dict[tuple[str, str, str], dict]:
-    """{(level, area_code, category): {period: total}} for the force (all categories, and each one when asked) and
-    for the given boroughs (None: all), in two queries."""
+def _series(model, period: str, boroughs, *, by_category: bool) -> dict[tuple[str, str, str], dict]:
+    """{(level, area_code, category): {period: total}} for the force and the given boroughs (None: all): all
+    categories together, and each one when asked, in two queries."""
     series = defaultdict(dict)
-    force_keys = ["area_code", "category", period] if force_categories else ["area_code", period]
+    keys = ["area_code", "category", period] if by_category else ["area_code", period]
     local = model.objects.filter(level=Level.BOROUGH)
     if boroughs is not None:
         local = local.filter(area_code__in=boroughs)
-    for level, rows, keys in ((Level.FORCE, model.objects.filter(level=Level.FORCE), force_keys),
-                              (Level.BOROUGH, local, ["area_code", period])):  # fmt: skip
+    for level, rows in ((Level.FORCE, model.objects.filter(level=Level.FORCE)), (Level.BOROUGH, local)):
         for *key, when, total in rows.values_list(*keys).annotate(n=Sum("count")).order_by():
             area_code, category = key if len(key) == 2 else (key[0], ALL)
             series[(level, area_code, category)][when] = total
@@ -74,7 +74,7 @@ def stl_decompose(values: np.ndarray) -> dict | None:
     """STL with a yearly period; None for series too short to hold two seasons."""
     if len(values) < STL_MIN_MONTHS:
         return None
-    fit = STL(values, period=12, robust=True).fit()
+    fit = STL(values, period=12).fit()  # robust weights cost 5x the time and move little on monthly counts
     detrended = values - fit.trend
     strength = max(0.0, 1 - np.var(fit.resid) / np.var(detrended)) if np.var(detrended) > 0 else 0.0
     return {
@@ -90,21 +90,21 @@ def _rounded(values) -> list[float]:
 
 
 def decompositions_refresh(*, boroughs) -> None:
-    """The main series: every category together for the force and each borough, and the force's top categories
-    (a borough x category decomposition of a few dozen crimes a month would be mostly noise)."""
-    series = _series(MonthlyCount, "month", boroughs, force_categories=True)
+    """The main series: every category together, the force's top 10 categories and each borough's top 5."""
+    series = _series(MonthlyCount, "month", boroughs, by_category=True)
     objects = [
         _decomposition(level, area_code, category, totals)
         for (level, area_code, category), totals in series.items()
-        if category == ALL or category in _top_categories(series, area_code)
+        if category == ALL or category in _top_categories(series, level, area_code)
     ]
     _replace(SeasonalDecomposition, series, [obj for obj in objects if obj is not None])
 
 
-def _top_categories(series: dict, area_code: str) -> set[str]:
-    totals = {category: sum(values.values()) for (level, code, category), values in series.items()
-              if level == Level.FORCE and code == area_code and category != ALL}  # fmt: skip
-    return set(sorted(totals, key=lambda category: -totals[category])[:STL_TOP_CATEGORIES])
+def _top_categories(series: dict, level: str, area_code: str) -> set[str]:
+    totals = {category: sum(values.values()) for (at, code, category), values in series.items()
+              if at == level and code == area_code and category != ALL}  # fmt: skip
+    top = STL_TOP_CATEGORIES if level == Level.FORCE else STL_TOP_CATEGORIES_BOROUGH
+    return set(sorted(totals, key=lambda category: -totals[category])[:top])
 
 
 def _decomposition(level: str, area_code: str, category: str, totals: dict) -> SeasonalDecomposition | None:
@@ -148,7 +148,7 @@ def calendar_effects(daily: dict[dt.date, int], holiday_days) -> dict[str, tuple
 
 
 def calendar_effects_refresh(*, boroughs) -> None:
-    series = _series(DailyCount, "day", boroughs, force_categories=False)
+    series = _series(DailyCount, "day", boroughs, by_category=False)
     objects = [
         effect
         for (level, area_code, _category), daily in series.items()

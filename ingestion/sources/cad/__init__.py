@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -65,6 +66,7 @@ class CallSpec:
         return [c for c in named if c] + [a.column for a in self.areas]
 
 
+@lru_cache(maxsize=1024)
 def priority_name(text: str) -> str:
     text = text.strip()
     return PRIORITIES.get(text.lower(), text)
@@ -114,21 +116,21 @@ class CallRows:
         key = value(fields, spec.id_column)
         if not key:
             raise ValueError("missing id")
-        stamp = value(fields, spec.time_column)
+        stamp = fields[self.col[spec.time_column]]
         try:
             occurred = spec.time_parser(stamp)
         except (ValueError, OverflowError):
             raise ValueError(f"impossible date: {stamp!r}") from None
-        description = value(fields, spec.category_column)
+        description = fields[self.col[spec.category_column]].strip()
         lat, lon, dropped = self.coordinates(fields)
         record = IncidentRecord(
-            source=spec.source,
-            source_key=key,
-            kind="call",
-            category=call_category(description),
+            spec.source,
+            key,
+            "call",
+            call_category(description),
+            occurred,
+            "minute",
             raw_category=description,
-            occurred_at=occurred,
-            time_precision="minute",
             latitude=lat,
             longitude=lon,
             coordinates_dropped=dropped,
@@ -139,9 +141,14 @@ class CallRows:
             origin="public_report",
         )
         for area in spec.areas:
-            name = value(fields, area.column)
-            setattr(record, area.link, f"{area.prefix}:{name.upper()}" if name else None)
+            name = fields[self.col[area.column]].strip()
+            setattr(record, area.link, self.area_code(area.prefix, name) if name else None)
         return record
+
+    @staticmethod
+    @lru_cache(maxsize=16_384)
+    def area_code(prefix: str, name: str) -> str:
+        return f"{prefix}:{name.upper()}"
 
     def coordinates(self, fields: list[str]) -> tuple[float | None, float | None, bool]:
         if self.spec.point_column:

@@ -99,9 +99,11 @@ def gradient_boosting(history: np.ndarray, horizon: int, season: int, level: flo
     future = np.arange(n, n + horizon)
     extended = np.concatenate([history.astype(float), np.full(horizon, np.nan)])
     x_train = _features(np.arange(n), extended, season, horizon)
-    x_future = _features(future, extended, season, horizon)
+    # a lag longer than the history is all missing, a season of 1 has one position: such columns cannot be binned
+    informative = np.array([len(np.unique(column[~np.isnan(column)])) > 1 for column in x_train.T])
+    x_train, x_future = x_train[:, informative], _features(future, extended, season, horizon)[:, informative]
     # the position in the season is a category (hour of week, weekday) when it fits HistGradientBoosting's bins
-    categorical = [0] if 1 < season <= 255 else None
+    categorical = [0] if informative[0] and season <= 255 else None
     common = {"max_iter": 100, "learning_rate": 0.08, "max_leaf_nodes": 15, "categorical_features": categorical}
 
     def fitted(**loss):

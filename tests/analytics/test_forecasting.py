@@ -48,3 +48,10 @@ def test_regular_series_fills_empty_periods_with_zero():
     assert daily.tolist() == [2, 0, 1]
     weekly = forecasting.regular_series(timestamps=stamps, granularity="week")
     assert weekly.index[0] == pd.Timestamp("2024-01-01")  # weeks start on Monday
+
+
+def test_gradient_boosting_copes_with_lags_longer_than_the_history():
+    # 118 weeks with a 52-week season: the three-season lag is missing everywhere
+    history = _seasonal_counts(118, season=52)
+    result = forecasting.gradient_boosting(history, 4, 52)
+    assert np.isfinite(result.mean).all() and len(result.mean) == 4

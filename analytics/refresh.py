@@ -17,15 +17,18 @@ BOROUGH_KINDS = (Area.Kind.BOROUGH, Area.Kind.BCU, Area.Kind.DISTRICT)
 
 
 def analytics_refresh(*, run_id: int | None = None, full: bool = False) -> RefreshRun:
-    """Refresh after import `run_id` (only its months x boroughs), or everything with full=True or no run."""
+    """Refresh after import `run_id` (only its months x boroughs); with no run, what the imports finished since the
+    last refresh touched (the hourly catch-up); everything with full=True or on the first refresh."""
     started = time.perf_counter()
-    where = Slice() if full or run_id is None else slice_for_run(run=ImportRun.objects.get(pk=run_id))
-    with transaction.atomic():
-        rows = rollups_rebuild(where=where) if where.months != () else {}
-        temporal.temporal_refresh(boroughs=where.boroughs)
-        correlation.correlations_refresh()
-        metrics.strategic_metrics_refresh()
-    bump_generation()
+    where = refresh_slice(run_id=run_id, full=full)
+    rows = {}
+    if where.months != ():  # () means nothing changed since the last refresh
+        with transaction.atomic():
+            rows = rollups_rebuild(where=where)
+            temporal.temporal_refresh(boroughs=where.boroughs)
+            correlation.correlations_refresh()
+            metrics.strategic_metrics_refresh()
+        bump_generation()
     return RefreshRun.objects.create(
         run_id=run_id,
         full=where.months is None,
@@ -34,6 +37,28 @@ def analytics_refresh(*, run_id: int | None = None, full: bool = False) -> Refre
         rows=rows,
         seconds=round(time.perf_counter() - started, 3),
     )
+
+
+def refresh_slice(*, run_id: int | None, full: bool) -> Slice:
+    last = RefreshRun.objects.order_by("-started_at").first()
+    if full or last is None:
+        return Slice()
+    if run_id is not None:
+        return slice_for_run(run=ImportRun.objects.get(pk=run_id))
+    finished = ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED, finished_at__gte=last.started_at)
+    return merged([slice_for_run(run=run) for run in finished])
+
+
+def merged(slices: list[Slice]) -> Slice:
+    """One slice covering all of them (months x boroughs of the union: a superset, never a gap)."""
+    if not slices:
+        return Slice(months=())
+    months = tuple(sorted({month for part in slices for month in part.months or ()}))
+    if any(part.months is None for part in slices):
+        months = None
+    if any(part.boroughs is None for part in slices):
+        return Slice(months=months)
+    return Slice(months=months, boroughs=tuple(sorted({code for part in slices for code in part.boroughs})))
 
 
 def slice_for_run(*, run: ImportRun) -> Slice:

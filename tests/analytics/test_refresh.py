@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from analytics.cache import generation
 from analytics.models import DailyCount, HourWeekdayCount, MonthlyCount, OutcomeCount, RefreshRun
@@ -60,13 +61,15 @@ def test_incremental_refresh_equals_full_refresh_after_an_import():
 
 def test_incremental_refresh_touches_only_the_runs_months_and_boroughs():
     _history()
+    analytics_refresh(full=True)
+    MonthlyCount.objects.filter(month="2024-01-01").update(count=999)  # a marker a rebuild of January would erase
     run = _import()
     where = slice_for_run(run=run)
     assert where.months == ("2024-02", "2024-03")
     assert set(where.boroughs) == {CAMDEN, WESTMINSTER}
     refresh = analytics_refresh(run_id=run.pk)
     assert refresh.full is False and refresh.months == ["2024-02", "2024-03"]
-    assert not MonthlyCount.objects.filter(month="2024-01-01").exists()  # January was never rebuilt
+    assert set(MonthlyCount.objects.filter(month="2024-01-01").values_list("count", flat=True)) == {999}
 
 
 def test_a_record_late_on_the_last_utc_day_refreshes_the_next_local_month_too():
@@ -92,6 +95,22 @@ def test_refresh_command_prints_a_json_summary():
 
 def test_refresh_task_runs_incrementally_for_a_run():
     _history()
+    analytics_refresh(full=True)
     run = _import()
     result = refresh_analytics(run_id=run.pk)
     assert RefreshRun.objects.get(pk=result["refresh_id"]).months == ["2024-02", "2024-03"]
+
+
+def test_without_a_run_the_refresh_catches_up_on_imports_finished_since_the_last_one():
+    _history()
+    analytics_refresh(full=True)
+    run = _import()
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.SUCCEEDED, finished_at=timezone.now())
+    refresh = analytics_refresh()
+    assert refresh.full is False and refresh.months == ["2024-02", "2024-03"]
+    assert analytics_refresh().rows == {}  # nothing new since
+
+
+def test_the_first_refresh_is_a_full_one():
+    _history()
+    assert analytics_refresh().full is True

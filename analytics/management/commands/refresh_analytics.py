@@ -7,15 +7,18 @@ from analytics.trends import trends_detect
 
 
 class Command(BaseCommand):
-    help = "Refresh analytics rollups and results: after an import (--run) only what it touched; --full rebuilds all."
+    help = (
+        "Refresh analytics rollups and results: only what import --run touched; with no option, what the imports "
+        "finished since the last refresh touched; --full rebuilds everything."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--full", action="store_true", help="Rebuild every rollup from the Incident table.")
         parser.add_argument("--run", type=int, dest="run_id", help="ImportRun id: refresh only its months and areas.")
         parser.add_argument("--json", action="store_true", help="Print one JSON object as the last line.")
 
-    def handle(self, *args, full: bool, run_id: int | None, json: bool = False, **options):
-        refresh = analytics_refresh(run_id=run_id, full=full or run_id is None)
+    def handle(self, *args, **options):
+        refresh = analytics_refresh(run_id=options["run_id"], full=options["full"])
         summary = {
             "full": refresh.full,
             "months": refresh.months,
@@ -24,8 +27,5 @@ class Command(BaseCommand):
             "seconds": refresh.seconds,
             "alerts": trends_detect(),
         }
-        self.stdout.write(_dumps(summary) if json else f"Refreshed in {refresh.seconds} s: {summary['rows']}")
-
-
-def _dumps(summary: dict) -> str:
-    return json.dumps(summary, sort_keys=True)
+        message = f"Refreshed in {refresh.seconds} s: {summary['rows']}"
+        self.stdout.write(json.dumps(summary, sort_keys=True) if options["json"] else message)

@@ -12,6 +12,7 @@ from accounts.scoping import area_codes_visible_to
 from analytics import selectors as analytics_selectors
 from analytics.cache import generation
 from analytics.correlation import OVERALL as OVERALL_DOMAIN
+from analytics.models import HourWeekdayCount
 from analytics.privacy import sees_small_counts
 from dashboards import forecasting, maps, selectors
 from dashboards.figures import (
@@ -128,16 +129,25 @@ def category_trend_chart(*, user, filters: DashboardFilters, chart_id="trends", 
     return line_chart(chart_id, title, x=[_month_label(m) for m in months], series=series, drill=drill)
 
 
-def hour_weekday_chart(*, user, filters: DashboardFilters):
-    from analytics.models import HourWeekdayCount
+def recent_window(filters: DashboardFilters, months: int) -> DashboardFilters:
+    """The last `months` months of the chosen period: tactical patterns are about now, not three years ago."""
+    end = filters.date_to or selectors.latest_month()
+    if end is None:
+        return filters
+    index = end.year * 12 + end.month - months
+    start = date(index // 12, index % 12 + 1, 1)
+    return filters_with(filters, date_from=max(start, filters.date_from or start))
 
-    rows = selectors.rollup_totals(user=user, filters=filters, by=("weekday", "hour"), model=HourWeekdayCount)
+
+def hour_weekday_chart(*, user, filters: DashboardFilters, months: int = 3):
+    rows = selectors.rollup_totals(
+        user=user, filters=recent_window(filters, months), by=("weekday", "hour"), model=HourWeekdayCount
+    )
     matrix = [[0] * 24 for _ in WEEKDAYS]
     for row in rows:
         matrix[row["weekday"] - 1][row["hour"]] = row["total"]
-    chart = heatmap_chart(
-        "hour-weekday", "Incidents by hour and weekday", x=[f"{h:02d}" for h in range(24)], y=WEEKDAYS, z=matrix
-    )
+    title = f"Incidents by hour and weekday, last {months} months"
+    chart = heatmap_chart("hour-weekday", title, x=[f"{h:02d}" for h in range(24)], y=WEEKDAYS, z=matrix)
     chart["empty"] = not rows
     return chart
 

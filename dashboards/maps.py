@@ -18,6 +18,7 @@ from ingestion.models import Area
 VIRIDIS = ["#fde725", "#a0da39", "#4ac16d", "#1fa187", "#277f8e", "#365c8d", "#46327e", "#440154"]
 SIMPLIFY_DEGREES = 0.0004  # about 30 m: keeps borough outlines recognisable at a tenth of the size
 HEX_LIMIT = 400
+HOTSPOT_MONTHS = 3  # the tactical map shows where incidents cluster now
 
 
 def _color(value: float, top: float) -> str:
@@ -48,8 +49,8 @@ def _hexagon(cell: str) -> dict:
     return {"type": "Polygon", "coordinates": [ring + ring[:1]]}
 
 
-def _area_values(*, user, filters: DashboardFilters, level: str) -> dict[str, int]:
-    rows = selectors.rollup_totals(user=user, filters=filters, by=("area_code",), level=level)
+def _area_values(*, user, filters: DashboardFilters, level: str, top: int = 0) -> dict[str, int]:
+    rows = selectors.rollup_totals(user=user, filters=filters, by=("area_code",), level=level, top=top)
     return {row["area_code"]: row["total"] for row in rows if row["total"] is not None}
 
 
@@ -79,8 +80,8 @@ def borough_layer(*, user, filters: DashboardFilters) -> dict | None:
 
 
 def hexagon_layer(*, user, filters: DashboardFilters, layer_id="hexagons", name="Incidents by H3 cell") -> dict | None:
-    values = _area_values(user=user, filters=filters, level="h3")
-    cells = sorted(values, key=values.get, reverse=True)[:HEX_LIMIT]
+    values = _area_values(user=user, filters=filters, level="h3", top=HEX_LIMIT)
+    cells = sorted(values, key=values.get, reverse=True)
     cells = [cell for cell in cells if h3.is_valid_cell(cell)]
     if not cells:
         return None
@@ -147,7 +148,12 @@ def gi_star_layer(*, user) -> dict | None:
 def tactical_layers(*, user, filters: DashboardFilters) -> list[dict]:
     layers = [
         incident_layer(user=user, filters=filters),
-        hexagon_layer(user=user, filters=filters, layer_id="hotspots", name="Hotspot hexagons"),
+        hexagon_layer(
+            user=user,
+            filters=selectors.recent_window(filters, HOTSPOT_MONTHS),
+            layer_id="hotspots",
+            name="Hotspot hexagons",
+        ),
         gi_star_layer(user=user),
     ]
     return [layer for layer in layers if layer]

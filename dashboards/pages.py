@@ -129,19 +129,9 @@ def category_trend_chart(*, user, filters: DashboardFilters, chart_id="trends", 
     return line_chart(chart_id, title, x=[_month_label(m) for m in months], series=series, drill=drill)
 
 
-def recent_window(filters: DashboardFilters, months: int) -> DashboardFilters:
-    """The last `months` months of the chosen period: tactical patterns are about now, not three years ago."""
-    end = filters.date_to or selectors.latest_month()
-    if end is None:
-        return filters
-    index = end.year * 12 + end.month - months
-    start = date(index // 12, index % 12 + 1, 1)
-    return filters_with(filters, date_from=max(start, filters.date_from or start))
-
-
 def hour_weekday_chart(*, user, filters: DashboardFilters, months: int = 3):
     rows = selectors.rollup_totals(
-        user=user, filters=recent_window(filters, months), by=("weekday", "hour"), model=HourWeekdayCount
+        user=user, filters=selectors.recent_window(filters, months), by=("weekday", "hour"), model=HourWeekdayCount
     )
     matrix = [[0] * 24 for _ in WEEKDAYS]
     for row in rows:

@@ -1,7 +1,7 @@
 """Reads for the dashboards. Charts read the analytics results; only the incident list, a single incident and the
 latest-incidents feed read Incident rows, always scoped, filtered and limited on an index."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
@@ -15,7 +15,7 @@ from analytics.models import (
     StrategicMetric,
 )
 from analytics.privacy import small_count_guard
-from dashboards.filters import AREA_FIELD, DashboardFilters
+from dashboards.filters import AREA_FIELD, DashboardFilters, filters_with
 from ingestion.models import Area, Incident
 
 PAGE_SIZE = 50
@@ -126,6 +126,16 @@ def latest_month(*, model=None):
     return model.objects.filter(level="borough").order_by("-month").values_list("month", flat=True).first()
 
 
+def recent_window(filters: DashboardFilters, months: int) -> DashboardFilters:
+    """The last `months` months of the chosen period: tactical patterns are about now, not three years ago."""
+    end = filters.date_to or latest_month()
+    if end is None:
+        return filters
+    index = end.year * 12 + end.month - months
+    start = date(index // 12, index % 12 + 1, 1)
+    return filters_with(filters, date_from=max(start, filters.date_from or start))
+
+
 def _scoped_rollup(model, *, user, filters: DashboardFilters, level: str, date_field: str = "month"):
     queryset = model.objects.filter(level=level)
     visible = area_codes_visible_to(user=user)
@@ -150,10 +160,14 @@ def _force_codes() -> set[str]:
     return set(Area.objects.filter(kind=Area.Kind.FORCE).values_list("code", flat=True))
 
 
-def rollup_totals(*, user, filters: DashboardFilters, by: tuple[str, ...], level: str = "borough", model=None):
-    """Summed counts grouped by the given rollup columns, e.g. by=("month", "category")."""
+def rollup_totals(
+    *, user, filters: DashboardFilters, by: tuple[str, ...], level: str = "borough", model=None, top: int = 0
+):
+    """Summed counts grouped by the given rollup columns, e.g. by=("month", "category"); top=N keeps the N largest."""
     queryset = _scoped_rollup(model or MonthlyCount, user=user, filters=filters, level=level)
-    return _guarded(queryset.values(*by).annotate(total=Sum("count")).order_by(*by), user=user)
+    grouped = queryset.values(*by).annotate(total=Sum("count"))
+    grouped = grouped.order_by("-total")[:top] if top else grouped.order_by(*by)
+    return _guarded(grouped, user=user)
 
 
 def daily_totals(*, user, filters: DashboardFilters, by: tuple[str, ...], level: str = "borough"):

@@ -129,9 +129,9 @@ def calls_csv_write(*, path: str | Path, rows: int, seed: int = 7, layout: str =
 
 def _day_weights() -> tuple[pd.DatetimeIndex, np.ndarray]:
     days = pd.date_range(FIRST_DAY, LAST_DAY, freq="D")
-    seasonal = 1 + 0.18 * np.sin(2 * np.pi * (days.dayofyear.to_numpy() - 105) / 365.25)  # peak in July
+    seasonal = 1 + 0.18 * np.sin(2 * np.pi * (days.day_of_year.to_numpy() - 105) / 365.25)  # peak in July
     growth = 1 + 0.03 * (days.year.to_numpy() - days.year[0])
-    weights = seasonal * growth * WEEKDAY_WEIGHTS[days.dayofweek.to_numpy()]
+    weights = seasonal * growth * WEEKDAY_WEIGHTS[days.day_of_week.to_numpy()]
     return days, weights / weights.sum()
 
 

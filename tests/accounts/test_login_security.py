@@ -141,3 +141,10 @@ def test_admin_user_list_shows_who_is_locked_out(client_for, sign_in):
     rows = {row.split(b"</th>")[0]: row for row in response.content.split(b'<th class="field-username">')[1:]}
     officer_row = next(row for key, row in rows.items() if b">officer<" in key)
     assert b"icon-yes" in officer_row.split(b"</tr>")[0]
+
+
+def test_failures_at_the_admin_login_count_towards_the_same_lockout(client, role_users, sign_in, password):
+    for _ in range(5):
+        client.post(reverse("admin:login"), {"username": "admin", "password": WRONG})
+    assert sign_in("admin", password).status_code == 429
+    assert not is_signed_in(client)

@@ -209,6 +209,7 @@ class Action(models.Model):
         indexes = [
             models.Index(fields=["state", "team", "kind", "due_on"]),
             models.Index(fields=["state", "officer", "due_on"]),
+            models.Index(fields=["state", "team", "due_on"]),
         ]
 
     def __str__(self) -> str:

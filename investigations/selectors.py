@@ -3,6 +3,7 @@
 from collections import defaultdict
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -35,7 +36,9 @@ def _scoped(queryset: QuerySet, *, user: User, officer_field: str, team_field: s
         return queryset.filter(**{officer_field: user})
     if scope == FORCE:
         return queryset
-    return queryset.filter(**{f"{team_field}__in": units_visible_to(user=user)})
+    # A literal id list (a handful of teams) plans far better than a path subquery on large tables.
+    team_ids = list(units_visible_to(user=user).values_list("id", flat=True))
+    return queryset.filter(**{f"{team_field}_id__in": team_ids})
 
 
 def investigations_visible_to(*, user: User) -> QuerySet:
@@ -84,16 +87,44 @@ def team_officers(*, team: OrgUnit) -> QuerySet:
     return User.objects.filter(unit=team).order_by("last_name", "username")
 
 
+GENERATION_KEY = "investigations:actions-generation"
+ROLLUP_TTL = 600
+
+
+def actions_generation() -> int:
+    """Bumped by every recompute (import, nightly job, completion, reassignment): cached roll-ups expire with it."""
+    return cache.get_or_set(GENERATION_KEY, 1, None)
+
+
+def rollup_cached(*, user: User, today: date, unit: OrgUnit | None, days: int) -> dict:
+    """Team, officer and trend roll-ups for the user's scope, cached until the actions next change."""
+    teams = unit.pk if unit else ",".join(map(str, rollup_units(user=user).values_list("id", flat=True)))
+    key = f"investigations:rollup:{actions_generation()}:{today}:{scope_of(user=user)}:{teams}:{days}"
+    return cache.get_or_set(
+        key,
+        lambda: {
+            "teams": rollup_by_team(user=user, today=today, unit=unit),
+            "officers": rollup_by_officer(user=user, today=today, unit=unit),
+            "trend": action_trend(user=user, days=days, today=today, unit=unit),
+        },
+        ROLLUP_TTL,
+    )
+
+
 def rollup_units(*, user: User) -> QuerySet:
     """Teams the user may roll up (the visible subtree's teams)."""
     return units_visible_to(user=user).filter(kind=OrgUnit.Kind.TEAM)
+
+
+def _team_ids_under(unit: OrgUnit) -> list[int]:
+    return list(OrgUnit.objects.filter(path__startswith=unit.path).values_list("id", flat=True))
 
 
 def rollup_by_team(*, user: User, today: date, unit: OrgUnit | None = None) -> list[dict]:
     """Outstanding and overdue open actions per team and kind, with team totals."""
     queryset = open_actions_visible_to(user=user)
     if unit is not None:
-        queryset = queryset.filter(team__path__startswith=unit.path)
+        queryset = queryset.filter(team_id__in=_team_ids_under(unit))
     rows = queryset.values("team_id", "kind").annotate(
         outstanding=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today))
     )
@@ -114,12 +145,14 @@ def rollup_by_officer(*, user: User, today: date, unit: OrgUnit | None = None, l
     """Open actions per officer, heaviest load first (demand against capacity)."""
     queryset = open_actions_visible_to(user=user).filter(officer__isnull=False)
     if unit is not None:
-        queryset = queryset.filter(team__path__startswith=unit.path)
-    return list(
-        queryset.values("officer_id", "officer__first_name", "officer__last_name", "officer__username")
+        queryset = queryset.filter(team_id__in=_team_ids_under(unit))
+    rows = list(
+        queryset.values("officer_id")
         .annotate(outstanding=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
         .order_by("-outstanding")[:limit]
     )
+    users = User.objects.in_bulk([row["officer_id"] for row in rows])
+    return [{**row, "officer": users[row["officer_id"]]} for row in rows]
 
 
 def action_trend(*, user: User, days: int, today: date, unit: OrgUnit | None = None) -> dict[str, list]:

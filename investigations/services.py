@@ -3,6 +3,7 @@
 from collections import Counter
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -51,7 +52,16 @@ def actions_compute(*, today: date | None = None, investigation_ids=None) -> dic
     with transaction.atomic():
         stats = _apply_actions(wanted, owners, today=today, investigation_ids=investigation_ids, scope=scope)
         stats["cdi_failures"] = _store_cdi(cases, conf=conf, today=today, scope=scope)
+    actions_changed()
     return stats
+
+
+def actions_changed() -> None:
+    """Expire every cached roll-up (they are keyed by this generation)."""
+    try:
+        cache.incr(selectors.GENERATION_KEY)
+    except ValueError:  # not set yet: the next read starts a generation
+        cache.set(selectors.GENERATION_KEY, 2, None)
 
 
 def _apply_actions(wanted, owners, *, today, investigation_ids, scope) -> dict[str, int]:
@@ -235,6 +245,7 @@ def _replace_snapshots(days: dict[date, dict[tuple[int, str], tuple[int, int]]])
     with transaction.atomic():
         ActionCountSnapshot.objects.filter(day__in=list(days)).delete()
         ActionCountSnapshot.objects.bulk_create(snapshots, batch_size=BATCH)
+    actions_changed()
     return len(snapshots)
 
 

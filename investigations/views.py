@@ -70,14 +70,13 @@ def _kind_tabs(base, *, today, selected: str) -> list[dict]:
 
 def rollup_context(request, unit: OrgUnit | None) -> dict:
     user, today = request.user, selectors.local_today()
-    teams = selectors.rollup_by_team(user=user, today=today, unit=unit)
-    for team in teams:
-        team["cells"] = [team["kinds"].get(kind) for kind in Action.Kind.values]
+    data = selectors.rollup_cached(user=user, today=today, unit=unit, days=TREND_DAYS)
     capacity = rule_settings().officer_capacity
-    officers = selectors.rollup_by_officer(user=user, today=today, unit=unit)
-    for officer in officers:
-        officer["load"] = round(100 * officer["outstanding"] / capacity) if capacity else 0
-    trend = selectors.action_trend(user=user, days=TREND_DAYS, today=today, unit=unit)
+    teams = [{**team, "cells": [team["kinds"].get(kind) for kind in Action.Kind.values]} for team in data["teams"]]
+    officers = [
+        {**officer, "load": round(100 * officer["outstanding"] / capacity) if capacity else 0}
+        for officer in data["officers"]
+    ]
     return {
         "today": today,
         "unit": unit,
@@ -92,9 +91,9 @@ def rollup_context(request, unit: OrgUnit | None) -> dict:
         },
         "officers": officers,
         "capacity": capacity,
-        "trend_chart": trend_svg(trend, measure="overdue"),
-        "trend_outstanding": trend_svg(trend, measure="outstanding"),
-        "trend_rows": trend["rows"][-len(Action.Kind.values) * 30 :],
+        "trend_chart": trend_svg(data["trend"], measure="overdue"),
+        "trend_outstanding": trend_svg(data["trend"], measure="outstanding"),
+        "trend_rows": data["trend"]["rows"][-len(Action.Kind.values) * 30 :],
     }
 
 

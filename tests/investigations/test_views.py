@@ -153,3 +153,12 @@ def test_investigation_page_lists_its_open_actions(client_for, cases):
     response = client_for("officer").get(url)
     assert response.status_code == 200
     assert [a.kind for a in response.context["actions"]] == ["review"]
+
+
+def test_rollup_reflects_a_completion_at_once(client, cases, role_users):
+    client.force_login(role_users["commander"])
+    before = client.get(reverse("investigations:rollup")).context["totals"]["overdue"]
+    client.force_login(role_users["supervisor"])
+    client.post(reverse("investigations:complete", kwargs={"pk": _review(cases["own"]).pk}), {"note": "ok"})
+    client.force_login(role_users["commander"])
+    assert client.get(reverse("investigations:rollup")).context["totals"]["overdue"] == before - 1

@@ -165,6 +165,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_FAILURE_WINDOW_MINUTES = env_int("AXES_FAILURE_WINDOW_MINUTES", 15, minimum=1)
 AXES_VERBOSE = False
+# Failures older than the window are forgotten before axes counts (accounts/lockout.py).
+AXES_HANDLER = "accounts.lockout.WindowedLockoutHandler"
 # The policy locks a username, not an address: staff share NAT addresses in stations.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 

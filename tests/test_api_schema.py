@@ -21,11 +21,6 @@ from schemathesis import GenerationMode
 EXAMPLES_PER_OPERATION = 8
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def same_connection_for_wsgi_requests():
     """Like Django's test client: requests must not close the test's transaction-holding connection."""

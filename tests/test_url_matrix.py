@@ -32,12 +32,6 @@ ANONYMOUS_MAY_OPEN = {
 FORMAT_SUFFIX = "format"  # DRF routers add `<name>.<format>` variants under the same URL name
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Six users per test: the production hasher's cost is not what this tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass(frozen=True)
 class Route:
     name: str | None

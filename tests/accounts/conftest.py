@@ -3,14 +3,6 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 
-LOCKOUT_HANDLER = "accounts.lockout.WindowedLockoutHandler"
-
-
-@pytest.fixture(autouse=True)
-def windowed_lockout(settings):
-    """The lockout policy's handler (AXES_HANDLER in crimedash/settings.py names the same class)."""
-    settings.AXES_HANDLER = LOCKOUT_HANDLER
-
 
 @pytest.fixture
 def sign_in(client):
@@ -28,9 +20,3 @@ def audit_actions():
         return list(AuditEvent.objects.filter(**filters).order_by("pk").values_list("action", flat=True))
 
     return _actions
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Sign-in tests hash many passwords; the production hasher's cost is not what they test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

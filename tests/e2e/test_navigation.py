@@ -32,11 +32,6 @@ LANDING = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_each_role_sees_exactly_its_navigation_and_is_refused_the_rest(
     page, login, live_server, role_users, transactional_db
 ):

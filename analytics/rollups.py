@@ -5,6 +5,7 @@ wrapped in an INSERT. A refresh replaces whole (month x borough) slices, which e
 """
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
@@ -104,9 +105,26 @@ def rollups_rebuild(*, where: Slice) -> dict[str, int]:
     """Replace the slice in every rollup table; returns rows written per table."""
     written = {}
     for spec in SPECS:
-        _delete(spec.model, where)
-        written[spec.model.__name__] = sum(_insert(spec, level, where) for level in spec.levels)
+        with _bare_table(spec.model, active=where.months is None and where.boroughs is None):
+            _delete(spec.model, where)
+            written[spec.model.__name__] = sum(_insert(spec, level, where) for level in spec.levels)
     return written
+
+
+@contextmanager
+def _bare_table(model, *, active: bool):
+    """A full rebuild on PostgreSQL fills the table without its indexes and builds them once at the end, which is
+    several times faster than maintaining them row by row (the DDL is transactional: a failure restores them)."""
+    if not active or connection.vendor != "postgresql":
+        yield
+        return
+    with connection.schema_editor(atomic=False) as editor:
+        for index in model._meta.indexes:
+            editor.remove_index(model, index)
+    yield
+    with connection.schema_editor(atomic=False) as editor:
+        for index in model._meta.indexes:
+            editor.add_index(model, index)
 
 
 def month_start(month: str) -> dt.date:

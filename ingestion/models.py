@@ -55,7 +55,8 @@ class Area(models.Model):
 
 
 def _area_link(related_name: str, help_text: str):
-    # Links hold the Area code itself, so the bulk loader can COPY codes without a lookup.
+    # Links hold the Area code itself, so the bulk loader can COPY codes without a lookup. No index of their own:
+    # pages read rollups, and every index here (Django would add two per link) is paid on each imported row.
     return models.ForeignKey(
         Area,
         to_field="code",
@@ -63,6 +64,7 @@ def _area_link(related_name: str, help_text: str):
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name=related_name,
         help_text=help_text,
     )

@@ -92,6 +92,7 @@ class CallRows:
         index = {name: i for i, name in enumerate(csv_input.header)}
         self.col = {name: index[name] for name in spec.columns()}
         self.seen_areas: set[str] = set()
+        self.seen_combinations: set[tuple] = set()  # most rows repeat a known set of area codes: one lookup
 
     def __iter__(self) -> Iterator[IncidentRecord | AreaRecord | RowError]:
         for row in self.input.rows():
@@ -105,7 +106,10 @@ class CallRows:
                 yield RowError(line, ",".join(fields), str(exc))
                 continue
             record.line_number = line
-            yield from self.new_areas(record, fields)
+            combination = (record.borough_id, record.neighborhood_id, record.post_id, record.zip_code_id)
+            if combination not in self.seen_combinations:
+                self.seen_combinations.add(combination)
+                yield from self.new_areas(record, fields)
             yield record
 
     def value(self, fields: list[str], column: str | None) -> str:

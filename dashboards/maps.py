@@ -1,14 +1,13 @@
 """GeoJSON map layers for Leaflet. Each layer is {"id", "name", "kind", "geojson"}; the browser styles polygons
 from each feature's `color` and turns point layers into clustered markers."""
 
-import json
-from functools import lru_cache
-
 import h3
+from django.core.cache import cache
 from shapely.geometry import mapping, shape
 
 from accounts.scoping import area_codes_visible_to
 from analytics import selectors_forecasting as forecasting
+from analytics.cache import generation
 from analytics.models import HotspotRun
 from dashboards import selectors
 from dashboards.filters import DashboardFilters, filters_to_query
@@ -35,9 +34,16 @@ def _collection(features: list[dict]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-@lru_cache(maxsize=256)
-def _simplified(code: str, boundary_json: str) -> dict:
-    return mapping(shape(json.loads(boundary_json)).simplify(SIMPLIFY_DEGREES, preserve_topology=True))
+def _simplified_boundaries(codes: list[str]) -> dict[str, dict]:
+    """Simplified outlines by area code, cached: the stored boundaries are large and change only on re-import."""
+    keys = {code: f"dash:boundary:{code}:{generation()}" for code in codes}
+    cached = cache.get_many(list(keys.values()))
+    found = {code: cached.get(key) for code, key in keys.items()}
+    missing = [code for code, geometry in found.items() if geometry is None]
+    for area in Area.objects.filter(code__in=missing).only("code", "boundary"):
+        found[area.code] = mapping(shape(area.boundary).simplify(SIMPLIFY_DEGREES, preserve_topology=True))
+        cache.set(keys[area.code], found[area.code], None)
+    return found
 
 
 def _drill(**params) -> str:
@@ -61,13 +67,14 @@ def borough_layer(*, user, filters: DashboardFilters) -> dict | None:
     if visible is not None:
         areas = areas.filter(code__in=visible)
     values = _area_values(user=user, filters=filters, level="borough")
-    areas = [area for area in areas.only("code", "name", "boundary") if area.code in values]
+    areas = [area for area in areas.only("code", "name") if area.code in values]
     if not areas:
         return None
     top = max(values.values())
+    outlines = _simplified_boundaries([area.code for area in areas])
     features = [
         _feature(
-            _simplified(area.code, json.dumps(area.boundary, sort_keys=True)),
+            outlines[area.code],
             code=area.code,
             name=area.name,
             value=values[area.code],

@@ -6,7 +6,9 @@ from datetime import date
 
 import numpy as np
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 
 from accounts.scoping import area_codes_visible_to
 from analytics import selectors as analytics_selectors
@@ -30,21 +32,50 @@ WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 TOP_CATEGORIES = 6
 
 
-def page_context(*, page: str, user, filters: DashboardFilters, request) -> dict:
-    key = _cache_key(page=page, user=user, filters=filters)
-    context = cache.get(key)
-    if context is None:
-        context = BUILDERS[page](user=user, filters=with_default_period(filters))
-        context.update(_filter_form(user=user))
-        cache.set(key, context, CACHE_SECONDS)
-    return {**context, **_live_context(page=page, user=user, filters=filters)}
+def page_context(*, page: str, user, filters: DashboardFilters) -> dict:
+    """Everything a page shows from stored results (the exports read this too)."""
+    return _cached(_cache_key("context", page=page, user=user, filters=filters),
+                   lambda: BUILDERS[page](user=user, filters=with_default_period(filters)))  # fmt: skip
 
 
-def _cache_key(*, page: str, user, filters: DashboardFilters) -> str:
+def page_body(*, page: str, user, filters: DashboardFilters, request) -> str:
+    """The page body as HTML: the stored-results part rendered once per scope, role, filters and data generation
+    (a repeated view costs one cache read), then the live part (feed, alerts, plans) rendered fresh."""
+    key = _cache_key("html", page=page, user=user, filters=filters)
+    body = _cached(key, lambda: render_to_string(
+        f"dashboards/{page}_body.html", page_context(page=page, user=user, filters=filters), request=request
+    ))  # fmt: skip
+    if page == "tactical":
+        live = _live_context(user=user, filters=filters)
+        body = render_to_string("dashboards/_tactical_live.html", live, request=request) + body
+    return mark_safe(body)  # noqa: S308 - both parts are our own templates, escaped when rendered
+
+
+def filter_form(*, user) -> dict:
+    key = _cache_key("form", page="", user=user, filters=DashboardFilters())
+    return _cached(
+        key, lambda: {"area_options": selectors.area_options(user=user), **selectors.filter_choices(user=user)}
+    )
+
+
+def _filter_form(*, user) -> dict:
+    return {"area_options": selectors.area_options(user=user), **selectors.filter_choices(user=user)}
+
+
+def _cached(key: str, compute):
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def _cache_key(part: str, *, page: str, user, filters: DashboardFilters) -> str:
+    # Role and scope decide what the same URL shows (rows, small counts, links), so both are in the key.
     visible = area_codes_visible_to(user=user)
     scope = "force" if visible is None else ",".join(sorted(visible)) or "none"
     small = "all" if sees_small_counts(user=user) else "suppressed"
-    return f"dash:{page}:{scope}:{small}:{generation()}:{filters_to_query(filters)}"
+    return f"dash:{part}:{page}:{user.role}:{scope}:{small}:{generation()}:{filters_to_query(filters)}"
 
 
 def with_default_period(filters: DashboardFilters) -> DashboardFilters:
@@ -58,14 +89,8 @@ def with_default_period(filters: DashboardFilters) -> DashboardFilters:
     return filters_with(filters, date_from=date(months // 12, months % 12 + 1, 1))
 
 
-def _filter_form(*, user) -> dict:
-    return {"area_options": selectors.area_options(user=user), **selectors.filter_choices(user=user)}
-
-
-def _live_context(*, page: str, user, filters: DashboardFilters) -> dict:
-    """Parts that must never be cached: the live feed and open alerts."""
-    if page != "tactical":
-        return {}
+def _live_context(*, user, filters: DashboardFilters) -> dict:
+    """Parts of the tactical page that must never be cached: the live feed, open alerts, the plan to accept."""
     return {
         "latest": selectors.incidents_latest(user=user, filters=filters),
         "deployment": forecasting.deployment_panel(user=user),
@@ -443,8 +468,4 @@ def analytical(*, user, filters: DashboardFilters) -> dict:
     }
 
 
-def incidents(*, user, filters: DashboardFilters) -> dict:
-    return {"has_data": True}
-
-
-BUILDERS = {"strategic": strategic, "tactical": tactical, "analytical": analytical, "incidents": incidents}
+BUILDERS = {"strategic": strategic, "tactical": tactical, "analytical": analytical}

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
@@ -42,19 +43,26 @@ class DashboardPage(RoleRequiredMixin, TemplateView):
     page = ""
     page_title = ""
 
-    def get_template_names(self):
-        if self.request.META.get(PARTIAL_HEADER):
-            return [f"dashboards/{self.page}_body.html"]
-        return [self.template_name]
+    def get(self, request, *args, **kwargs):
+        filters = filters_from_query(request.GET)
+        body = self.body(filters=filters)
+        if request.META.get(PARTIAL_HEADER):
+            return HttpResponse(body)
+        return self.render_to_response(self.get_context_data(filters=filters, body_html=body, **kwargs))
 
-    def get_context_data(self, **kwargs):
-        filters = filters_from_query(self.request.GET)
-        context = pages.page_context(page=self.page, user=self.request.user, filters=filters, request=self.request)
-        context.update(page=self.page, page_title=self.page_title, filters=filters)
-        context["query"] = filters_to_query(filters)
-        context["body_template"] = f"dashboards/{self.page}_body.html"
-        context["kind_choices"] = Incident.Kind.choices
-        context["map_config"] = MAP_CONFIG
+    def body(self, *, filters) -> str:
+        return pages.page_body(page=self.page, user=self.request.user, filters=filters, request=self.request)
+
+    def get_context_data(self, *, filters, **kwargs):
+        context = {
+            "page": self.page,
+            "page_title": self.page_title,
+            "filters": filters,
+            "query": filters_to_query(filters),
+            "kind_choices": Incident.Kind.choices,
+            "map_config": MAP_CONFIG,
+            **pages.filter_form(user=self.request.user),
+        }
         return super().get_context_data(**context, **kwargs)
 
 
@@ -77,17 +85,21 @@ class AnalyticalView(DashboardPage):
 
 
 class IncidentListView(DashboardPage):
+    """Incidents matching the dashboard filters, newest first; read from Incident on its indexes, never cached."""
+
     required_permission = "dashboards.view_incidents"
     page = "incidents"
     page_title = "Incidents"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        result = incident_page(
-            user=self.request.user, filters=context["filters"], cursor=self.request.GET.get("after", "")
-        )
-        context.update(incidents=result["rows"], next_cursor=result["next_cursor"])
-        return context
+    def body(self, *, filters) -> str:
+        cursor = self.request.GET.get("after", "")
+        result = incident_page(user=self.request.user, filters=filters, cursor=cursor)
+        context = {
+            "incidents": result["rows"],
+            "next_cursor": result["next_cursor"],
+            "query": filters_to_query(filters),
+        }
+        return render_to_string("dashboards/incidents_body.html", context, request=self.request)
 
 
 class IncidentDetailView(RoleRequiredMixin, TemplateView):
@@ -148,7 +160,7 @@ def export(request, page: str, fmt: str):
         raise Http404("Nothing to export here.")
     check_permission(request.user, f"dashboards.view_{page}")
     filters = filters_from_query(request.GET)
-    context = pages.page_context(page=page, user=request.user, filters=filters, request=request)
+    context = pages.page_context(page=page, user=request.user, filters=filters)
     audit_event(action="export", request=request, target=f"{page}.{fmt}", params=filters_as_params(filters))
     body, content_type = exports.render_export(context=context, fmt=fmt)
     response = HttpResponse(body, content_type=content_type)

@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import Resolver404, resolve
 from django.utils.safestring import mark_safe
 
 from accounts.scoping import area_codes_visible_to
@@ -99,12 +99,16 @@ def _live_context(*, user, filters: DashboardFilters) -> dict:
     }
 
 
+DISPATCH_FEED_PATH = "/api/dispatch/recent/"
+
+
 def _dispatch_feed_url() -> str:
-    # The ingestion app serves the live feed; until its endpoint exists the page shows no polling.
+    # The ingestion app serves the live feed (`?since=ISO`, scoped); where it is not installed, the page does not poll.
     try:
-        return reverse("dispatch-recent")
-    except NoReverseMatch:
+        resolve(DISPATCH_FEED_PATH)
+    except Resolver404:
         return ""
+    return DISPATCH_FEED_PATH
 
 
 # --- charts from rollups ---------------------------------------------------------------------------------------

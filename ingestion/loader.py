@@ -370,6 +370,9 @@ def _postgres_load(run: ImportRun, records: Iterable[IncidentRecord]) -> tuple[i
     """COPY records into staging, upsert once; returns (staged, inserted, updated)."""
     table = f"ingest_stage_{run.pk}"
     with connection.cursor() as cursor:
+        # If this process is killed mid-upsert, the server notices within a second and rolls back, instead of
+        # finishing the statement for nobody while a re-run waits on its uncommitted keys.
+        cursor.execute("SET LOCAL client_connection_check_interval = 1000")
         cursor.execute(_STAGING_DDL.format(table=table))
         with cursor.copy(f"COPY {table} ({', '.join(COLUMN_NAMES)}) FROM STDIN") as copy:
             for record in records:

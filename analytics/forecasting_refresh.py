@@ -8,7 +8,7 @@ from analytics.run_hotspots import hotspot_backtest_run, hotspots_refresh
 
 def forecasting_refresh() -> dict:
     """Hotspot backtest and runs, demand backtests and forecasts per granularity, plans with bias reports."""
-    backtest = hotspot_backtest_run()
+    backtest = hotspot_backtest_run(kind="crime")
     result = {
         "hotspot_backtest": backtest.pk if backtest else None,
         "hotspot_runs": hotspots_refresh(),

@@ -19,6 +19,8 @@ from shapely.geometry import shape
 EARTH_RADIUS_M = 6_371_008.8
 METRES_PER_DEGREE = math.pi * EARTH_RADIUS_M / 180
 SQUARE, H3 = "square", "h3"
+# A bounding box holding more cells than this is not one force's area: the grid falls back to occupied cells.
+MAX_BBOX_CELLS = 400_000
 
 
 @dataclass(frozen=True)
@@ -134,13 +136,42 @@ def boundaries_from_areas(*, area_codes=None) -> list[dict]:
 
 
 def study_grid(*, kind: str, size: int, boundaries: list[dict], lat=None, lon=None) -> CellGrid:
-    """All cells covering the boundaries; without boundaries, all cells of the data's bounding box."""
+    """All cells covering the boundaries; without boundaries, all cells of the data's bounding box, unless that box
+    would hold more than MAX_BBOX_CELLS (data from far-apart places): then the occupied cells and their neighbours."""
     area = shapely.union_all([shape(geometry) for geometry in boundaries]) if boundaries else _bbox(lat, lon)
     minx, miny, maxx, maxy = area.bounds
     projection = Projection(lat0=round((miny + maxy) / 2, 4), lon0=round((minx + maxx) / 2, 4))
+    if not boundaries and _bbox_cells(area, kind, size, projection) > MAX_BBOX_CELLS:
+        cells = _occupied_with_neighbours(kind, size, projection, lat, lon)
+        return _grid_of(kind, size, cells, projection)
     builder = _square_cells if kind == SQUARE else _h3_cells
     cells, lat_c, lon_c = builder(area, size, projection)
     return CellGrid(kind=kind, size=size, cells=cells, lat=lat_c, lon=lon_c, projection=projection)
+
+
+def _bbox_cells(area, kind: str, size: int, projection: Projection) -> float:
+    minx, miny, maxx, maxy = area.bounds
+    (x0, x1), (y0, y1) = projection.to_xy([miny, maxy], [minx, maxx])
+    cell_m2 = size**2 if kind == SQUARE else h3.average_hexagon_area(size, unit="m^2")
+    return abs(x1 - x0) * abs(y1 - y0) / cell_m2
+
+
+def _occupied_with_neighbours(kind: str, size: int, projection: Projection, lat, lon) -> list[str]:
+    probe = CellGrid(kind=kind, size=size, cells=[], lat=np.array([]), lon=np.array([]), projection=projection)
+    occupied = set(probe.point_cells(lat=np.asarray(lat, dtype=float), lon=np.asarray(lon, dtype=float)))
+    return sorted({neighbour for cell in occupied for neighbour in probe._adjacent(cell)})
+
+
+def _grid_of(kind: str, size: int, cells: list[str], projection: Projection) -> CellGrid:
+    if kind == H3:
+        centres = np.array([h3.cell_to_latlng(cell) for cell in cells]).reshape(-1, 2)
+        lat, lon = centres[:, 0], centres[:, 1]
+    else:
+        ix, iy = (
+            np.array([int(part) for part in parts]) for parts in zip(*(c.split(":")[1:] for c in cells), strict=True)
+        )
+        lat, lon = projection.to_latlon((ix + 0.5) * size, (iy + 0.5) * size)
+    return CellGrid(kind=kind, size=size, cells=cells, lat=lat, lon=lon, projection=projection)
 
 
 def _bbox(lat, lon):

@@ -174,8 +174,14 @@ def _cell_row(run, grid, i: int, rank: int, values, gi, borough: str) -> Hotspot
 
 
 def hotspots_refresh(*, category: str = "", resolution: int = DEFAULT_RESOLUTION) -> list[int]:
-    """Every method on reported incidents, force-wide on H3 (what the maps show); ids of the stored runs."""
-    runs = [hotspot_run(method=method, resolution=resolution, category=category) for method in HotspotRun.Method]
+    """Every method on reported incidents of each kind (crimes, calls ...), force-wide on H3 (what the maps show);
+    ids of the stored runs."""
+    kinds = Incident.objects.filter(latitude__isnull=False).values_list("kind", flat=True).distinct()
+    runs = [
+        hotspot_run(method=method, resolution=resolution, category=category, kind=kind)
+        for kind in sorted(set(kinds))
+        for method in HotspotRun.Method
+    ]
     return [run.pk for run in runs if run is not None]
 
 
@@ -185,6 +191,7 @@ def hotspots_refresh(*, category: str = "", resolution: int = DEFAULT_RESOLUTION
 def hotspot_backtest_run(
     *,
     category: str = "",
+    kind: str = "",
     grid_kind: str = SQUARE,
     size: int = 250,
     test_from: str | None = None,
@@ -194,7 +201,7 @@ def hotspot_backtest_run(
 ) -> HotspotBacktest | None:
     """Backtest every method and both baselines month by month from `test_from` (default: the last 12 months) to
     `test_to` (inclusive, default the last month with data), each month predicted from all months before it."""
-    points = incident_points(category=category, origin=origin)
+    points = incident_points(category=category, kind=kind, origin=origin)
     if points.empty:
         return None
     period, labels = month_index(points)

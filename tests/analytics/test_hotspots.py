@@ -83,3 +83,11 @@ def test_benjamini_hochberg_matches_hand_computation():
     q = hotspots.benjamini_hochberg(np.array([0.01, 0.04, 0.03, 0.2]))
     # sorted p 0.01, 0.03, 0.04, 0.2 -> p*n/rank 0.04, 0.06, 0.0533, 0.2 -> running minimum from the top
     np.testing.assert_allclose(q, [0.04, 0.16 / 3, 0.16 / 3, 0.2], rtol=1e-9)
+
+
+@pytest.mark.parametrize(("kind", "size"), [(SQUARE, 250), (H3, 9)])
+def test_far_apart_data_without_boundaries_uses_occupied_cells_not_a_continental_box(kind, size):
+    lat, lon = np.array([51.5, 51.501, 39.29]), np.array([-0.12, -0.121, -76.61])  # London and Baltimore
+    grid = study_grid(kind=kind, size=size, boundaries=[], lat=lat, lon=lon)
+    assert len(grid) < 100
+    assert (grid.locate(lat=lat, lon=lon) >= 0).all()

@@ -144,6 +144,10 @@ def test_no_location_and_outcomes_for_crime():
     assert [o["category"]["code"] for o in outcomes["outcomes"]] == ["under-investigation", "no-further-action"]
 
 
-def test_other_http_errors_stop_with_the_status():
-    with FakePoliceApi() as api, pytest.raises(PoliceApiError, match="HTTP 404"):
-        client_for(api).outcomes_for_crime(persistent_id="unknown")
+def test_unknown_crime_has_no_outcomes_and_other_http_errors_stop_with_the_status():
+    with FakePoliceApi() as api:
+        client = client_for(api)
+        assert client.outcomes_for_crime(persistent_id="unknown") == {"outcomes": []}
+        api.fail_next("forces", status=500)
+        with pytest.raises(PoliceApiError, match="HTTP 500"):
+            client.forces()

@@ -26,6 +26,10 @@ class PoliceApiError(Exception):
     """The API could not give an answer we can use; the message names the request."""
 
 
+class NotFound(PoliceApiError):
+    """404: the API knows no such thing (outcomes-for-crime of a crime it has dropped)."""
+
+
 class PolygonTooBusy(PoliceApiError):
     """503 on crimes-street: the polygon holds over 10,000 crimes."""
 
@@ -66,7 +70,10 @@ class PoliceApiClient:
         return self.get("crimes-no-location", {"category": category, "force": force, "date": month})
 
     def outcomes_for_crime(self, *, persistent_id: str) -> dict:
-        return self.get(f"outcomes-for-crime/{persistent_id}")
+        try:
+            return self.get(f"outcomes-for-crime/{persistent_id}")
+        except NotFound:
+            return {"outcomes": []}
 
     def crimes_street(self, *, polygon: Polygon, month: str) -> list[dict]:
         """Crimes in one polygon for one month: GET, or POST when the URL would be too long."""
@@ -136,7 +143,8 @@ def _raise_unless_retryable(request: Request, error: HTTPError) -> None:
         return
     if error.code == 503 and "/crimes-street/" in request.full_url:
         raise PolygonTooBusy(f"{_describe(request)} answered 503: over 10,000 crimes in the polygon")
-    raise PoliceApiError(f"{_describe(request)} answered HTTP {error.code} {error.reason}")
+    kind = NotFound if error.code == 404 else PoliceApiError
+    raise kind(f"{_describe(request)} answered HTTP {error.code} {error.reason}")
 
 
 def _decode(request: Request, body: bytes):

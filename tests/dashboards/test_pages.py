@@ -1,5 +1,3 @@
-import json
-
 import pytest
 from django.urls import reverse
 
@@ -77,51 +75,10 @@ def test_every_chart_has_a_data_table_alternative(client_for, dashboard_data):
     assert visuals == content.count('<details class="data-table"><summary>Data table')
 
 
-def test_map_layers_are_embedded_as_geojson(client_for, forecast_data):
-    response = client_for("analyst").get(reverse("dashboards:tactical"))
-    layers = {layer["id"]: layer for layer in response.context["map_layers"]}
-    assert set(layers) == {"incidents", "hotspots", "gi-star"}
-    assert layers["incidents"]["geojson"]["features"][0]["geometry"]["type"] == "Point"
-    embedded = response.content.decode().split('id="map-layers" type="application/json">')[1].split("</script>")[0]
-    assert json.loads(embedded)[0]["geojson"]["type"] == "FeatureCollection"
-
-
 def test_page_views_are_audited_with_their_filters(client_for, dashboard_data):
     client_for("executive").get(reverse("dashboards:strategic"), {"category": "robbery"})
     event = AuditEvent.objects.filter(action="view", target="/dashboards/strategic/").latest("id")
     assert event.params == {"category": ["robbery"]}
-
-
-def test_analytical_page_shows_the_forecast_with_its_interval_and_backtests(client_for, forecast_data):
-    response = client_for("analyst").get(reverse("dashboards:analytical"))
-    forecast, bias = response.context["forecast_charts"]
-    assert not forecast["empty"]
-    assert [trace["name"] for trace in forecast["figure"]["data"]] == ["Observed", "Prediction interval", "Forecast"]
-    assert "MASE" in forecast["title"]
-    tables = {table["id"]: table for table in response.context["forecast_tables"]}
-    assert any("(chosen)" in row[0] for row in tables["demand-backtest"]["rows"])
-    assert any("(baseline)" in row[0] for row in tables["hotspot-backtest"]["rows"])
-    assert bias["figure"]["data"][0]["name"] == "Share of reported demand"
-
-
-def test_commander_accepts_the_proposed_deployment_plan(client_for, forecast_data):
-    from analytics.models import DeploymentPlan
-
-    client = client_for("commander")
-    plan = client.get(reverse("dashboards:tactical")).context["deployment"]
-    assert plan["borough_code"] == "E09000033"
-    assert plan["rows"]
-    response = client.post(reverse("dashboards:deployment_accept", args=[plan["id"]]))
-    assert response.status_code == 302
-    assert DeploymentPlan.objects.get(pk=plan["id"]).state == DeploymentPlan.State.ACCEPTED
-
-
-def test_commander_cannot_accept_another_bcus_plan(client_for, forecast_data):
-    from analytics.models import DeploymentPlan
-
-    camden = DeploymentPlan.objects.filter(borough_code="E09000007").first()
-    assert client_for("commander").post(reverse("dashboards:deployment_accept", args=[camden.pk])).status_code == 404
-    assert client_for("analyst").post(reverse("dashboards:deployment_accept", args=[camden.pk])).status_code == 403
 
 
 def test_small_counts_are_hidden_from_roles_without_analyst_access(client_for, dashboard_data):

@@ -14,14 +14,14 @@ BUDGET = {
 
 
 @pytest.mark.parametrize("url_name", sorted(BUDGET))
-def test_page_stays_within_its_query_budget(client_for, forecast_data, django_assert_max_num_queries, url_name):
+def test_page_stays_within_its_query_budget(client_for, dashboard_data, django_assert_max_num_queries, url_name):
     client = client_for("admin")
     with django_assert_max_num_queries(BUDGET[url_name]):
         assert client.get(reverse(url_name)).status_code == 200
 
 
 @pytest.mark.parametrize("url_name", ["dashboards:strategic", "dashboards:tactical", "dashboards:analytical"])
-def test_a_repeated_view_is_served_from_the_cache(client_for, forecast_data, django_assert_max_num_queries, url_name):
+def test_a_repeated_view_is_served_from_the_cache(client_for, dashboard_data, django_assert_max_num_queries, url_name):
     client = client_for("admin")
     client.get(reverse(url_name))
     with django_assert_max_num_queries(12):

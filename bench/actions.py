@@ -148,11 +148,13 @@ def snapshots_create(today, days: int = 90) -> int:
     return len(ActionCountSnapshot.objects.bulk_create(rows, batch_size=BATCH))
 
 
-def timed(client: Client, url: str) -> list[float]:
+def timed(client: Client, url: str, before=None) -> list[float]:
     for _ in range(WARMUP):
         assert client.get(url).status_code == 200, url
     samples = []
     for _ in range(REPEATS):
+        if before:
+            before()
         start = time.perf_counter()
         response = client.get(url)
         samples.append((time.perf_counter() - start) * 1000)
@@ -162,21 +164,24 @@ def timed(client: Client, url: str) -> list[float]:
 
 def pages_measure() -> dict:
     from accounts.models import User
+    from investigations.services import actions_changed
 
     results = {}
-    for label, username, url in (
-        ("baseline_health", None, "/health/"),
-        ("supervisor_queue", "supervisor", "/actions/"),
-        ("bcu_rollup", "commander", "/actions/rollup/"),
-        ("bcu_rollup_via_actions", "commander", "/actions/"),
+    for label, username, url, before in (
+        ("baseline_health", None, "/health/", None),
+        ("supervisor_queue", "supervisor", "/actions/", None),
+        ("bcu_rollup", "commander", "/actions/rollup/", None),
+        ("bcu_rollup_via_actions", "commander", "/actions/", None),
+        # every request after a change: the roll-up's cache generation is bumped, so it is computed afresh
+        ("bcu_rollup_cold", "commander", "/actions/rollup/", actions_changed),
     ):
         client = Client()
         if username:
             client.force_login(User.objects.get(username=username))
-        samples = timed(client, url)
+        samples = timed(client, url, before)
         results[label] = {"p50_ms": round(statistics.median(samples), 1), "p95_ms": round(p95(samples), 1)}
     baseline = results["baseline_health"]["p95_ms"]
-    for label in ("supervisor_queue", "bcu_rollup", "bcu_rollup_via_actions"):
+    for label in ("supervisor_queue", "bcu_rollup", "bcu_rollup_via_actions", "bcu_rollup_cold"):
         results[label]["p95_over_baseline_ms"] = round(results[label]["p95_ms"] - baseline, 1)
         results[label]["target_met"] = results[label]["p95_ms"] < 150
     return results

@@ -60,14 +60,14 @@ def test_cdi_failures_are_stored_and_cleared(org, today):
 
 
 def test_snapshot_task_counts_outstanding_and_overdue_per_team_and_kind(cases, today):
-    assert tasks.snapshot_action_counts.delay().get() == 3  # team A, team B, Camden: one kind each
+    assert tasks.snapshot_action_counts.apply().get() == 3  # team A, team B, Camden: one kind each
     row = ActionCountSnapshot.objects.get(team=cases["own"].team, kind="review", day=today)
     assert (row.outstanding, row.overdue) == (2, 2)
 
 
 def test_compute_task_runs_the_recompute(cases):
     Action.objects.all().delete()
-    assert tasks.compute_actions.delay().get()["created"] == 4
+    assert tasks.compute_actions.apply().get()["created"] == 4
 
 
 def test_backfill_rebuilds_the_trend_from_history(cases, today):

@@ -21,3 +21,11 @@ def import_calls(
     *, paths: list[str], layout: str = "auto", mapping: str | None = None, user_id: int | None = None
 ) -> dict:
     return runs_summary(calls_import(paths=paths, layout=layout, mapping=mapping, user=_user(user_id)), 0)
+
+
+@shared_task(name="ingestion.tasks.fetch_police_uk_configured")
+def fetch_police_uk_configured() -> dict:
+    """Monthly beat task: the latest published month of data.police.uk for POLICE_UK_AREAS."""
+    from ingestion.sources.police_uk.api import police_uk_fetch_configured
+
+    return runs_summary(police_uk_fetch_configured(), 0)

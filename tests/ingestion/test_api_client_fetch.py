@@ -65,3 +65,15 @@ def test_malformed_json_fails_the_run_and_keeps_earlier_data(two_boroughs):
 def test_areas_without_boundaries_are_refused_with_the_fix(db):
     with FakePoliceApi() as api, pytest.raises(CommandError, match="import_reference boundaries"):
         fetch(api, "--areas", "E09000007")
+
+
+def test_monthly_beat_task_fetches_the_configured_areas(two_boroughs, monkeypatch):
+    from ingestion import conf
+    from ingestion.tasks import fetch_police_uk_configured
+
+    with FakePoliceApi() as api:
+        monkeypatch.setattr(conf, "POLICE_UK_API_URL", api.url)
+        monkeypatch.setattr(conf, "POLICE_UK_AREAS", two_boroughs)
+        summary = fetch_police_uk_configured.delay().get()
+    assert summary["status"] == "succeeded"
+    assert {r["path"] for r in api.requests} >= {"forces", "crimes-street/all-crime", "crimes-no-location"}

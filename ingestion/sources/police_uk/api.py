@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
+from ingestion import conf
 from ingestion.geo import BoundaryIndex, geometry_from_geojson
 from ingestion.loader import AreaRecord, IncidentRecord, incident_import
 from ingestion.models import Area, ImportRun
@@ -37,6 +38,11 @@ def police_uk_fetch(
         target = f"data.police.uk API {month} {','.join(sorted(boundaries))}"
         runs.append(incident_import(source=SOURCE, target=target, rows=rows, user=user))
     return runs
+
+
+def police_uk_fetch_configured() -> list[ImportRun]:
+    """The configured areas (POLICE_UK_AREAS) for the latest published month, as the monthly beat task runs it."""
+    return police_uk_fetch(client=PoliceApiClient(), areas=conf.POLICE_UK_AREAS, months=default_months())
 
 
 def default_months(*, today: date | None = None) -> list[str]:

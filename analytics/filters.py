@@ -1,7 +1,7 @@
 """The filters every analytics selector takes, parsed by the dashboards and the API from query parameters."""
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from analytics.models import Level
 
@@ -24,13 +24,10 @@ class AnalyticsFilters:
     kinds: tuple[str, ...] = ()
     level: str = Level.BOROUGH.value
     reported_only: bool = False
-    extra: dict = field(default_factory=dict, compare=False)
 
     def key(self) -> dict:
         """A JSON-able form for cache keys."""
-        data = asdict(self)
-        data.pop("extra")
-        return data
+        return asdict(self)
 
     @classmethod
     def from_query(cls, params) -> "AnalyticsFilters":

@@ -143,6 +143,11 @@ def briefing_content(*, user, filters: DashboardFilters) -> dict:
     }
 
 
+def briefing_cached(*, user, filters: DashboardFilters) -> dict:
+    key = pages.cache_key("briefing", page="strategic", user=user, filters=filters)
+    return pages.cached(key, lambda: briefing_content(user=user, filters=filters))
+
+
 # --- PDF -----------------------------------------------------------------------------------------------------------
 
 

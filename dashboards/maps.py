@@ -51,7 +51,7 @@ def _drill(**params) -> str:
 
 
 def _hexagon(cell: str) -> dict:
-    ring = [[lng, lat] for lat, lng in h3.cell_to_boundary(cell)]
+    ring = [[round(lng, 5), round(lat, 5)] for lat, lng in h3.cell_to_boundary(cell)]
     return {"type": "Polygon", "coordinates": [ring + ring[:1]]}
 
 
@@ -119,7 +119,7 @@ def incident_layer(*, user, filters: DashboardFilters) -> dict | None:
         return None
     features = [
         _feature(
-            {"type": "Point", "coordinates": [p["longitude"], p["latitude"]]},
+            {"type": "Point", "coordinates": [round(p["longitude"], 5), round(p["latitude"], 5)]},
             id=p["id"],
             name=p["category"],
             when=p["occurred_at"].isoformat(),

@@ -34,15 +34,15 @@ TOP_CATEGORIES = 6
 
 def page_context(*, page: str, user, filters: DashboardFilters) -> dict:
     """Everything a page shows from stored results (the exports read this too)."""
-    return _cached(_cache_key("context", page=page, user=user, filters=filters),
+    return cached(cache_key("context", page=page, user=user, filters=filters),
                    lambda: BUILDERS[page](user=user, filters=with_default_period(filters)))  # fmt: skip
 
 
 def page_body(*, page: str, user, filters: DashboardFilters, request) -> str:
     """The page body as HTML: the stored-results part rendered once per scope, role, filters and data generation
     (a repeated view costs one cache read), then the live part (feed, alerts, plans) rendered fresh."""
-    key = _cache_key("html", page=page, user=user, filters=filters)
-    body = _cached(key, lambda: render_to_string(
+    key = cache_key("html", page=page, user=user, filters=filters)
+    body = cached(key, lambda: render_to_string(
         f"dashboards/{page}_body.html", page_context(page=page, user=user, filters=filters), request=request
     ))  # fmt: skip
     if page == "tactical":
@@ -52,8 +52,8 @@ def page_body(*, page: str, user, filters: DashboardFilters, request) -> str:
 
 
 def filter_form(*, user) -> dict:
-    key = _cache_key("form", page="", user=user, filters=DashboardFilters())
-    return _cached(
+    key = cache_key("form", page="", user=user, filters=DashboardFilters())
+    return cached(
         key, lambda: {"area_options": selectors.area_options(user=user), **selectors.filter_choices(user=user)}
     )
 
@@ -62,7 +62,7 @@ def _filter_form(*, user) -> dict:
     return {"area_options": selectors.area_options(user=user), **selectors.filter_choices(user=user)}
 
 
-def _cached(key: str, compute):
+def cached(key: str, compute):
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -70,7 +70,7 @@ def _cached(key: str, compute):
     return value
 
 
-def _cache_key(part: str, *, page: str, user, filters: DashboardFilters) -> str:
+def cache_key(part: str, *, page: str, user, filters: DashboardFilters) -> str:
     # Role and scope decide what the same URL shows (rows, small counts, links), so both are in the key.
     visible = area_codes_visible_to(user=user)
     scope = "force" if visible is None else ",".join(sorted(visible)) or "none"

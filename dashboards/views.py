@@ -136,7 +136,7 @@ class BriefingView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         filters = filters_from_query(self.request.GET)
-        content = briefing.briefing_content(user=self.request.user, filters=filters)
+        content = briefing.briefing_cached(user=self.request.user, filters=filters)
         context = {"filters": filters, "query": filters_to_query(filters), "briefing": content}
         return super().get_context_data(**context, **kwargs)
 
@@ -145,7 +145,7 @@ class BriefingView(RoleRequiredMixin, TemplateView):
 @require_GET
 def briefing_pdf(request):
     filters = filters_from_query(request.GET)
-    content = briefing.briefing_content(user=request.user, filters=filters)
+    content = briefing.briefing_cached(user=request.user, filters=filters)
     audit_event(action="export", request=request, target="briefing.pdf", params=filters_as_params(filters))
     response = HttpResponse(briefing.briefing_pdf(content=content), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{content["filename"]}"'

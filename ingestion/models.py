@@ -208,3 +208,33 @@ class BoroughResources(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["area_code", "year"], name="resources_area_year_unique")]
+
+
+class DispatchUpdate(models.Model):
+    """One status change of a live CAD incident as the dispatch system posted it; (incident_key, updated_at) is
+    unique, so a repeated post changes nothing."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        DISPATCHED = "dispatched", "Dispatched"
+        EN_ROUTE = "en_route", "En route"
+        ON_SCENE = "on_scene", "On scene"
+        RESOLVED = "resolved", "Resolved"
+        CANCELLED = "cancelled", "Cancelled"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="dispatch_updates")
+    incident_key = models.CharField(max_length=128)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    updated_at = models.DateTimeField(help_text="When the dispatch system made the change.")
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["updated_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident_key", "updated_at"], name="dispatch_update_key_time_unique")
+        ]
+        indexes = [models.Index(fields=["updated_at"], name="dispatch_update_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.incident_key} {self.status} at {self.updated_at:%Y-%m-%d %H:%M}"

@@ -74,6 +74,6 @@ def test_monthly_beat_task_fetches_the_configured_areas(two_boroughs, monkeypatc
     with FakePoliceApi() as api:
         monkeypatch.setattr(conf, "POLICE_UK_API_URL", api.url)
         monkeypatch.setattr(conf, "POLICE_UK_AREAS", two_boroughs)
-        summary = fetch_police_uk_configured.delay().get()
+        summary = fetch_police_uk_configured()
     assert summary["status"] == "succeeded"
     assert {r["path"] for r in api.requests} >= {"forces", "crimes-street/all-crime", "crimes-no-location"}

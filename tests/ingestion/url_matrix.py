@@ -7,6 +7,14 @@ def only(*roles: str) -> dict:
     return {"anonymous": 302, **{role: 200 if role in roles else 403 for role in ROLES}}
 
 
+def api_only(*roles: str, granted: int = 200) -> dict:
+    """API endpoints: 403 for anonymous (session auth answers 403, not 401) and for roles without the permission."""
+    return {"anonymous": 403, **{role: granted if role in roles else 403 for role in ROLES}}
+
+
 EXPECTED = {
     "ingestion:imports": only("admin", "analyst"),
+    # POST-only: a permitted GET is 405 Method Not Allowed.
+    "ingestion-dispatch": api_only("admin", granted=405),
+    "ingestion-dispatch-recent": api_only("admin", "commander", "analyst"),
 }

@@ -1,0 +1,88 @@
+"""Live dispatch (CAD) feed: a dispatch system posts new incidents and status changes as they happen.
+
+Each post is one DispatchUpdate keyed by (incident id, update time): posting it again changes nothing. The
+Incident (source "cad", kind call, minute precision) carries the status of its latest update.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from accounts.scoping import restrict_to_areas
+from ingestion import conf
+from ingestion.geo import BoundaryIndex
+from ingestion.models import Area, DispatchUpdate, Incident
+
+SOURCE = "cad"
+
+
+def dispatch_update_record(*, data: dict) -> tuple[DispatchUpdate, bool]:
+    """Store one validated update (see DispatchUpdateSerializer); returns it and whether it was new."""
+    existing = DispatchUpdate.objects.filter(incident_key=data["incident_id"], updated_at=data["updated_at"]).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            incident = _incident_upsert(data)
+            update = DispatchUpdate.objects.create(
+                incident=incident,
+                incident_key=data["incident_id"],
+                status=data["status"],
+                updated_at=data["updated_at"],
+                payload=_jsonable(data),
+            )
+    except IntegrityError:  # the same update posted twice at the same moment
+        return DispatchUpdate.objects.get(incident_key=data["incident_id"], updated_at=data["updated_at"]), False
+    return update, True
+
+
+def _incident_upsert(data: dict) -> Incident:
+    incident, created = Incident.objects.select_for_update().get_or_create(
+        source=SOURCE, source_key=data["incident_id"], defaults=_new_incident(data)
+    )
+    latest = incident.dispatch_updates.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    if not created and (latest is None or data["updated_at"] >= latest):
+        # A late-arriving older update joins the history without overwriting the current status.
+        incident.status = data["status"]
+        for field in ("priority", "category", "location_text"):
+            if data.get(field):
+                setattr(incident, field, data[field])
+        incident.save()
+    return incident
+
+
+def _new_incident(data: dict) -> dict:
+    latitude, longitude = data.get("latitude"), data.get("longitude")
+    return {
+        "kind": Incident.Kind.CALL,
+        "category": data.get("category") or "other",
+        "raw_category": data.get("raw_category") or data.get("category") or "",
+        "occurred_at": (data.get("occurred_at") or data["updated_at"]).replace(second=0, microsecond=0),
+        "time_precision": Incident.Precision.MINUTE,
+        "latitude": latitude,
+        "longitude": longitude,
+        "location_text": data.get("location_text", ""),
+        "borough_id": data.get("area_code") or _borough_at(latitude, longitude),
+        "priority": data.get("priority", ""),
+        "status": data["status"],
+        "origin": Incident.Origin.PUBLIC_REPORT,
+    }
+
+
+def _borough_at(latitude: float | None, longitude: float | None) -> str | None:
+    if latitude is None or longitude is None:
+        return None
+    return BoundaryIndex.for_kind(Area.Kind.BOROUGH).locate(lons=[longitude], lats=[latitude])[0]
+
+
+def _jsonable(data: dict) -> dict:
+    return {key: value.isoformat() if isinstance(value, datetime) else value for key, value in data.items()}
+
+
+def dispatch_recent(*, user, since: datetime) -> list[DispatchUpdate]:
+    """Updates made after `since` to incidents in the user's areas, oldest first (what the tactical page polls)."""
+    updates = DispatchUpdate.objects.filter(updated_at__gt=since).select_related("incident")
+    updates = restrict_to_areas(updates, user=user, field="incident__borough_id")
+    return list(updates.order_by("updated_at", "pk")[: conf.DISPATCH_RECENT_LIMIT])

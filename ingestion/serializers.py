@@ -1,0 +1,59 @@
+"""Serializers of the ingestion API: validation of live dispatch posts and the shape of the recent feed."""
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from ingestion.models import DispatchUpdate
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with a zone offset: a dispatch time without one is ambiguous, so it is refused."""
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        if isinstance(value, str) and not _has_offset(value):
+            raise serializers.ValidationError("Give the time zone offset, as in 2025-03-01T21:15:00+00:00.")
+        if parsed > timezone.now() + timezone.timedelta(minutes=5):
+            raise serializers.ValidationError("This time is in the future.")
+        return parsed
+
+
+def _has_offset(text: str) -> bool:
+    tail = text.strip()[10:]
+    return tail.endswith("Z") or "+" in tail or "-" in tail
+
+
+class DispatchUpdateSerializer(serializers.Serializer):
+    incident_id = serializers.CharField(max_length=128)
+    updated_at = AwareDateTimeField()
+    status = serializers.ChoiceField(choices=DispatchUpdate.Status.choices)
+    occurred_at = AwareDateTimeField(required=False)
+    category = serializers.SlugField(max_length=64, required=False)
+    raw_category = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    priority = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    latitude = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    longitude = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    location_text = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    area_code = serializers.CharField(max_length=64, required=False)
+
+    def validate(self, attrs):
+        if ("latitude" in attrs) != ("longitude" in attrs):
+            raise serializers.ValidationError("Give both latitude and longitude, or neither.")
+        return attrs
+
+
+class DispatchRecentSerializer(serializers.ModelSerializer):
+    incident_id = serializers.CharField(source="incident_key")
+    category = serializers.CharField(source="incident.category")
+    priority = serializers.CharField(source="incident.priority")
+    current_status = serializers.CharField(source="incident.status")
+    occurred_at = serializers.DateTimeField(source="incident.occurred_at")
+    latitude = serializers.FloatField(source="incident.latitude")
+    longitude = serializers.FloatField(source="incident.longitude")
+    location_text = serializers.CharField(source="incident.location_text")
+    area_code = serializers.CharField(source="incident.borough_id")
+
+    class Meta:
+        model = DispatchUpdate
+        fields = ["incident_id", "status", "updated_at", "current_status", "category", "priority", "occurred_at",
+                  "latitude", "longitude", "location_text", "area_code"]  # fmt: skip

@@ -1,0 +1,118 @@
+"""Live dispatch feed: POST /api/dispatch/ from a CAD system, GET /api/dispatch/recent/ for the tactical page."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from ingestion.models import DispatchUpdate, Incident
+from tests.factories import UserFactory
+
+URL = "/api/dispatch/"
+
+
+@pytest.fixture
+def cad(db, two_boroughs):
+    """A CAD system's account: a token and only the post_dispatch permission."""
+    user = UserFactory(username="cad-system", role="analyst")
+    user.groups.clear()
+    user.user_permissions.add(Permission.objects.get(codename="post_dispatch"))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def update(**overrides) -> dict:
+    when = (timezone.now() - timedelta(minutes=10)).replace(microsecond=0)
+    body = {
+        "incident_id": "CAD-1001",
+        "updated_at": when.isoformat(),
+        "status": "received",
+        "category": "assault",
+        "priority": "Emergency",
+        "latitude": 51.5126,
+        "longitude": -0.1337,
+        "location_text": "Frith Street",
+    }
+    return body | overrides
+
+
+def test_new_incident_is_stored_as_a_minute_precision_call(cad):
+    response = cad.post(URL, update(), format="json")
+    assert response.status_code == 201
+    incident = Incident.objects.get(source="cad", source_key="CAD-1001")
+    assert (incident.kind, incident.time_precision, incident.status) == ("call", "minute", "received")
+    assert incident.borough_id == "E09000033"
+    assert incident.occurred_at.second == 0
+
+
+def test_posting_the_same_update_again_changes_nothing(cad):
+    body = update()
+    assert cad.post(URL, body, format="json").status_code == 201
+    again = cad.post(URL, body, format="json")
+    assert again.status_code == 200 and again.json()["created"] is False
+    assert DispatchUpdate.objects.count() == 1
+
+
+def test_status_changes_build_a_history_and_an_older_late_update_does_not_overwrite(cad):
+    start = timezone.now() - timedelta(minutes=30)
+    for minutes, state in ((0, "received"), (5, "dispatched"), (20, "on_scene")):
+        cad.post(URL, update(updated_at=(start + timedelta(minutes=minutes)).isoformat(), status=state), format="json")
+    cad.post(URL, update(updated_at=(start + timedelta(minutes=10)).isoformat(), status="en_route"), format="json")
+    incident = Incident.objects.get(source_key="CAD-1001")
+    assert incident.status == "on_scene"
+    assert list(incident.dispatch_updates.values_list("status", flat=True)) == [
+        "received", "dispatched", "en_route", "on_scene"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"incident_id": None}, "incident_id", "null"),
+        ({"updated_at": "yesterday"}, "updated_at", "Datetime has wrong format"),
+        ({"updated_at": "2025-03-01T21:15:00"}, "updated_at", "time zone offset"),
+        ({"status": "teleported"}, "status", "not a valid choice"),
+    ],
+)
+def test_invalid_posts_get_a_400_naming_the_field(cad, body, field, message):
+    response = cad.post(URL, update(**body), format="json")
+    assert response.status_code == 400
+    assert message in str(response.json()[field])
+    assert not Incident.objects.exists()
+
+
+def test_missing_fields_are_named(cad):
+    response = cad.post(URL, {"category": "assault"}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"incident_id", "updated_at", "status"}
+
+
+def test_posting_needs_the_post_dispatch_permission(client_for):
+    response = client_for("analyst").post(URL, update(), content_type="application/json")
+    assert response.status_code == 403
+
+
+def test_posting_without_a_token_is_refused(db):
+    assert APIClient().post(URL, update(), format="json").status_code in (401, 403)
+
+
+def test_recent_feed_returns_updates_since_a_time_scoped_to_the_users_area(cad, client_for):
+    cad.post(URL, update(), format="json")
+    cad.post(URL, update(incident_id="CAD-2002", latitude=51.5155, longitude=-0.0925), format="json")  # the City
+    since = (timezone.now() - timedelta(hours=1)).isoformat()
+    force_wide = client_for("analyst").get(reverse("ingestion-dispatch-recent"), {"since": since}).json()
+    assert {u["incident_id"] for u in force_wide["updates"]} == {"CAD-1001", "CAD-2002"}
+    westminster = client_for("commander").get(reverse("ingestion-dispatch-recent"), {"since": since}).json()
+    assert [u["incident_id"] for u in westminster["updates"]] == ["CAD-1001"]
+    later = client_for("analyst").get(reverse("ingestion-dispatch-recent"), {"since": force_wide["now"]}).json()
+    assert later["updates"] == []
+
+
+def test_recent_feed_refuses_a_bad_since(client_for):
+    response = client_for("analyst").get(reverse("ingestion-dispatch-recent"), {"since": "last week"})
+    assert response.status_code == 400

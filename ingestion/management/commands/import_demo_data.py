@@ -1,0 +1,45 @@
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+
+def demo_steps(folder: Path) -> list[tuple[str, list[str]]]:
+    """Every demo file through the real importers, reference data first, then the analytics and the actions."""
+    return [
+        ("import_reference", ["boundaries", str(folder / "boroughs.geojson")]),
+        ("import_reference", ["population", str(folder / "population.csv")]),
+        ("import_reference", ["deprivation", str(folder / "deprivation.csv")]),
+        ("import_reference", ["resources", str(folder / "resources.csv")]),
+        ("import_police_uk", [str(folder / "police-uk.zip")]),
+        ("import_calls", [str(folder / "calls.csv")]),
+        ("import_calls", [str(folder / "cad-incidents.csv"), "--mapping", str(DATA_DIR / "cad_mapping_demo.json")]),
+        ("import_investigations", [str(folder / "investigations.csv")]),
+        ("refresh_analytics", ["--full"]),
+        ("detect_trends", []),
+        ("compute_actions", ["--backfill-days", "90"]),
+    ]
+
+
+class Command(BaseCommand):
+    help = "Import the files of make_demo_data through the real importers, then refresh analytics and actions."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dir", type=Path, required=True)
+
+    def handle(self, *args, dir: Path, **options):
+        if not (dir / "police-uk.zip").exists():
+            raise CommandError(f"{dir} holds no demo data: run `python manage.py make_demo_data --out {dir}` first.")
+        for command, arguments in demo_steps(dir):
+            self.stdout.write(self.style.MIGRATE_HEADING(f"== {command} {' '.join(arguments)}"))
+            call_command(command, *arguments, stdout=self.stdout, stderr=self.stderr)
+        self._forecasts()
+
+    def _forecasts(self):
+        """Hotspot runs, demand forecasts with their backtests and the deployment plan: the weekly beat task."""
+        from analytics.tasks import run_backtests
+
+        self.stdout.write(self.style.MIGRATE_HEADING("== analytics.tasks.run_backtests"))
+        self.stdout.write(str(run_backtests()))

@@ -116,3 +116,17 @@ def test_recent_feed_returns_updates_since_a_time_scoped_to_the_users_area(cad, 
 def test_recent_feed_refuses_a_bad_since(client_for):
     response = client_for("analyst").get(reverse("ingestion-dispatch-recent"), {"since": "last week"})
     assert response.status_code == 400
+
+
+def test_simulate_dispatch_streams_the_demo_cad_file_through_the_service(two_boroughs, tmp_path):
+    from django.core.management import call_command
+
+    (tmp_path / "cad-incidents.csv").write_text(
+        "IncidentNumber,Created,CallType,Priority,Status,Address,Lat,Lon,Beat\n"
+        "CAD-1,2025-01-01T10:00:00+00:00,Assault,Emergency,Open,Frith Street,51.5126,-0.1337,W1\n"
+        "CAD-2,2025-01-01T10:05:00+00:00,Theft,Priority,Open,Cheapside,51.5155,-0.0925,C1\n"
+    )
+    call_command("simulate_dispatch", "--dir", str(tmp_path), "--rate", "0", "--count", "8")
+    assert DispatchUpdate.objects.count() == 8
+    assert Incident.objects.get(source="cad", source_key="CAD-1").status == "resolved"
+    assert Incident.objects.get(source="cad", source_key="CAD-2").borough_id == "E09000001"

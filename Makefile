@@ -34,9 +34,13 @@ browser:
 migrate: venv
 	$(PY) manage.py migrate --no-input
 
-demo-data: migrate
+# Demo data is written and imported once; `make clean` (or deleting demo-data/) starts again.
+demo-data: migrate $(DEMO_DIR)/.imported
+
+$(DEMO_DIR)/.imported:
 	$(PY) manage.py make_demo_data --out $(DEMO_DIR) --scale $(DEMO_SCALE)
 	$(PY) manage.py import_demo_data --dir $(DEMO_DIR)
+	touch $@
 
 demo-accounts: migrate
 	$(PY) manage.py create_demo_accounts

@@ -3,7 +3,6 @@
 import csv
 import io
 import zipfile
-from datetime import UTC, datetime
 
 import pytest
 
@@ -12,7 +11,6 @@ from ingestion.demo.police_uk import STREET_HEADER, ArchiveSpec, month_list, pol
 from ingestion.models import Incident
 from ingestion.services import police_uk_archive_import
 
-NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
 def _archive(tmp_path, name: str = "police-uk.zip"):

@@ -12,7 +12,6 @@ from ingestion.models import Incident
 from ingestion.services import police_uk_archive_import
 
 
-
 def _archive(tmp_path, name: str = "police-uk.zip"):
     places = demo_places_build(seed=3)
     spec = ArchiveSpec(month_list(end="2026-10", count=3), crimes_per_month=120, stops_per_month=10, seed=3)

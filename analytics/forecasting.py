@@ -126,7 +126,12 @@ MODELS = {
 
 
 def forecast(*, model: str, history: np.ndarray, horizon: int, season: int, level: float = LEVEL) -> Forecast:
-    return MODELS[model](np.asarray(history, dtype=float), horizon, season, level)
+    history = np.asarray(history, dtype=float)
+    if not history.any():
+        # an area with no demand at all (a source that stopped, a new beat): nothing to fit, zero is exact
+        zeros = np.zeros(horizon)
+        return Forecast(zeros, zeros, zeros)
+    return MODELS[model](history, horizon, season, level)
 
 
 def regular_series(*, timestamps: pd.Series, granularity: str, start=None, end=None) -> pd.Series:

@@ -55,3 +55,10 @@ def test_gradient_boosting_copes_with_lags_longer_than_the_history():
     history = _seasonal_counts(118, season=52)
     result = forecasting.gradient_boosting(history, 4, 52)
     assert np.isfinite(result.mean).all() and len(result.mean) == 4
+
+
+@pytest.mark.parametrize("model", sorted(forecasting.MODELS))
+def test_an_area_with_no_demand_forecasts_zero_with_every_model(model):
+    result = forecasting.forecast(model=model, history=np.zeros(60), horizon=7, season=7)
+    assert result.mean.tolist() == [0.0] * 7
+    assert result.upper.tolist() == [0.0] * 7

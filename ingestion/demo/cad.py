@@ -1,4 +1,5 @@
-"""Demo CAD incidents (a generic dispatch export); read with ingestion/data/cad_mapping_demo.json."""
+"""Demo CAD incidents: a generic dispatch export of the last four months for the five boroughs, with hour-of-day
+and weekday structure, read with ingestion/data/cad_mapping_demo.json. The borough column carries GSS codes."""
 
 import csv
 from datetime import datetime, timedelta
@@ -9,7 +10,7 @@ import numpy as np
 
 from ingestion.demo.places import DemoPlaces
 
-HEADER = ["IncidentNumber", "Created", "CallType", "Priority", "Status", "Address", "Lat", "Lon", "Beat"]
+HEADER = ["IncidentNumber", "Created", "CallType", "Priority", "Status", "Address", "Lat", "Lon", "Borough", "Beat"]
 CALL_TYPES = [
     ("Assault", 0.18), ("Theft", 0.2), ("Disturbance", 0.16), ("Suspicious person", 0.12),
     ("Road traffic collision", 0.1), ("Burglary", 0.08), ("Domestic", 0.1), ("Concern for welfare", 0.06),
@@ -17,25 +18,40 @@ CALL_TYPES = [
 PRIORITIES = ["Emergency", "Priority", "Scheduled", "Resolve without deployment"]
 STATUSES = ["Open", "Dispatched", "At scene", "Closed"]
 LONDON = ZoneInfo("Europe/London")
+# relative demand by hour of day (quiet before dawn, peaks in the evening) and by weekday (Friday, Saturday high)
+HOURLY = np.array([5, 4, 3, 2, 2, 2, 3, 4, 5, 6, 6, 7, 7, 7, 7, 8, 8, 9, 9, 9, 9, 8, 7, 6], dtype=float)
+WEEKDAY = np.array([0.95, 0.92, 0.95, 1.0, 1.15, 1.2, 1.0])
 
 
-def cad_csv_write(*, path: Path, places: DemoPlaces, now: datetime, seed: int, count: int = 600) -> int:
+def cad_csv_write(
+    *, path: Path, places: DemoPlaces, now: datetime, seed: int, days: int = 120, per_day: int = 110
+) -> int:
     rng = np.random.default_rng(seed + 3)
     weights = places.lsoa_weights / places.lsoa_weights.sum()
     types, type_p = zip(*CALL_TYPES, strict=True)
-    start = now.astimezone(LONDON) - timedelta(days=2)
-    offsets = np.sort(rng.uniform(0, 2 * 86400, size=count))
+    type_p = np.array(type_p) / sum(type_p)
+    end = now.astimezone(LONDON).replace(minute=0, second=0, microsecond=0)
+    hours = [end - timedelta(hours=h) for h in range(days * 24, 0, -1)]
+    rate = np.array([HOURLY[h.hour] * WEEKDAY[h.weekday()] for h in hours])
+    counts = rng.poisson(rate / rate.sum() * days * per_day)
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(HEADER)
-        for number, offset in enumerate(offsets, start=1):
-            lsoa = int(rng.choice(len(weights), p=weights))
-            lat, lon = places.point_near(rng, lsoa)
-            created = start + timedelta(seconds=float(offset))
-            age_hours = (2 * 86400 - offset) / 3600
-            status = STATUSES[3] if age_hours > 3 else STATUSES[int(rng.integers(0, 3))]
-            writer.writerow([f"CAD{created:%y%m%d}{number:05d}", f"{created:%d/%m/%Y %H:%M}",
-                             str(rng.choice(types, p=np.array(type_p) / sum(type_p))),
-                             PRIORITIES[int(rng.integers(0, 4))], status, f"{places.names[lsoa]} area",
-                             f"{lat:.6f}", f"{lon:.6f}", f"{places.names[lsoa][:-5]} beat {lsoa % 6 + 1}"])  # fmt: skip
-    return count
+        number = 0
+        for hour, count in zip(hours, counts, strict=True):
+            for _ in range(count):
+                number += 1
+                writer.writerow(_row(rng, places, weights, types, type_p, hour, end, number))
+    return number
+
+
+def _row(rng, places: DemoPlaces, weights, types, type_p, hour: datetime, end: datetime, number: int) -> list:
+    lsoa = int(rng.choice(len(weights), p=weights))
+    lat, lon = places.point_near(rng, lsoa)
+    created = hour + timedelta(seconds=int(rng.integers(0, 3600)))
+    age_hours = (end - created).total_seconds() / 3600
+    status = STATUSES[3] if age_hours > 3 else STATUSES[int(rng.integers(0, 3))]
+    beat = f"{places.names[lsoa][:-5]} beat {lsoa % 6 + 1}"
+    return [f"CAD{created:%y%m%d}{number:06d}", f"{created:%d/%m/%Y %H:%M}", str(rng.choice(types, p=type_p)),
+            PRIORITIES[int(rng.integers(0, 4))], status, f"{places.names[lsoa]} area", f"{lat:.6f}", f"{lon:.6f}",
+            places.borough_of[lsoa], beat]  # fmt: skip

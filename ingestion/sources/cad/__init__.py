@@ -152,7 +152,8 @@ class CallRows:
     @staticmethod
     @lru_cache(maxsize=16_384)
     def area_code(prefix: str, name: str) -> str:
-        return f"{prefix}:{name.upper()}"
+        # an empty prefix means the column already holds official area codes (GSS codes such as E09000033)
+        return f"{prefix}:{name.upper()}" if prefix else name.upper()
 
     def coordinates(self, fields: list[str]) -> tuple[float | None, float | None, bool]:
         if self.spec.point_column:
@@ -170,7 +171,8 @@ class CallRows:
     def new_areas(self, record: IncidentRecord, fields: list[str]) -> Iterator[AreaRecord]:
         for area in self.spec.areas:
             code = getattr(record, area.link)
-            if code and code not in self.seen_areas:
+            # official codes (no prefix) name areas that reference data owns: link to them, never rename them
+            if code and area.prefix and code not in self.seen_areas:
                 self.seen_areas.add(code)
                 parent = getattr(record, area.parent_link) if area.parent_link else None
                 yield AreaRecord(code, self.value(fields, area.column).title(), area.kind, parent)

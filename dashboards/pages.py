@@ -3,6 +3,7 @@ layers. A page's context is cached per scope, filters and data generation, so a 
 
 from collections import defaultdict
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 from django.core.cache import cache
@@ -102,6 +103,7 @@ def _live_context(*, user, filters: DashboardFilters) -> dict:
 DISPATCH_FEED_PATH = "/api/dispatch/recent/"
 
 
+@lru_cache(maxsize=1)
 def _dispatch_feed_url() -> str:
     # The ingestion app serves the live feed (`?since=ISO`, scoped); where it is not installed, the page does not poll.
     try:

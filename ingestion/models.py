@@ -238,3 +238,33 @@ class DispatchUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_key} {self.status} at {self.updated_at:%Y-%m-%d %H:%M}"
+
+
+class ImportUpload(models.Model):
+    """A file an analyst uploaded on /imports/, and how far its import task has got (the page polls this)."""
+
+    class Importer(models.TextChoices):
+        POLICE_UK = "police_uk", "data.police.uk archive (zip or CSV)"
+        CALLS = "calls", "Calls for service CSV (Baltimore layouts)"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    file_name = models.CharField(max_length=255)
+    path = models.CharField(max_length=500)
+    importer = models.CharField(max_length=16, choices=Importer.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    rows_done = models.PositiveBigIntegerField(default=0)
+    run_ids = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"

@@ -29,3 +29,11 @@ def fetch_police_uk_configured() -> dict:
     from ingestion.sources.police_uk.api import police_uk_fetch_configured
 
     return runs_summary(police_uk_fetch_configured(), 0)
+
+
+@shared_task(name="ingestion.tasks.import_upload")
+def import_upload(*, upload_id: int) -> str:
+    """A file uploaded on /imports/."""
+    from ingestion.uploads import upload_process
+
+    return upload_process(upload_id=upload_id).status

@@ -1,5 +1,7 @@
 """Who may open the ingestion URLs (see tests/test_url_matrix.py). Extend it with every URL you add."""
 
+from ingestion.models import ImportRun, ImportUpload
+
 ROLES = ["admin", "executive", "commander", "analyst", "supervisor", "officer"]
 
 
@@ -12,7 +14,17 @@ def api_only(*roles: str, granted: int = 200) -> dict:
     return {"anonymous": 403, **{role: granted if role in roles else 403 for role in ROLES}}
 
 
+def _upload(org) -> dict:
+    return {"pk": ImportUpload.objects.create(file_name="a.csv", path="/nonexistent/a.csv", importer="calls").pk}
+
+
+def _run(org) -> dict:
+    return {"pk": ImportRun.objects.create(source="police_uk", target="a.csv").pk}
+
+
 EXPECTED = {
+    "ingestion:upload-status": only("admin", "analyst") | {"kwargs": _upload},
+    "ingestion:rejected-csv": only("admin", "analyst") | {"kwargs": _run},
     "ingestion:imports": only("admin", "analyst"),
     # POST-only: a permitted GET is 405 Method Not Allowed.
     "ingestion-dispatch": api_only("admin", granted=405),

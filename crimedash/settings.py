@@ -201,6 +201,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # several models have a `status` with their own choices: name each enum after its model
+    "ENUM_NAME_OVERRIDES": {
+        "ImportRunStatusEnum": "ingestion.models.ImportRun.Status",
+        "DispatchStatusEnum": "ingestion.models.DispatchUpdate.Status",
+        "InvestigationStatusEnum": "investigations.models.Investigation.Status",
+    },
 }
 
 # --- internationalisation --------------------------------------------------

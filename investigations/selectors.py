@@ -31,6 +31,8 @@ def local_today() -> date:
 
 
 def _scoped(queryset: QuerySet, *, user: User, officer_field: str, team_field: str) -> QuerySet:
+    if not user.is_authenticated:  # schema generation asks for querysets without a user
+        return queryset.none()
     scope = scope_of(user=user)
     if scope == OWN:
         return queryset.filter(**{officer_field: user})

@@ -24,6 +24,16 @@ def _block_outbound_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _celery_in_process():
+    """Tasks run in the test's own process and transaction (cookiecutter-django's convention), even with REDIS_URL
+    set; tests/test_celery_worker.py is the one that sends tasks through the real broker to a real worker."""
+    from crimedash.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Production hashing costs seconds per user on this machine; tests check behaviour, not hash strength."""

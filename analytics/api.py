@@ -88,6 +88,7 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Alert.objects.none()  # for the schema; requests use get_queryset
     serializer_class = AlertSerializer
     filterset_class = AlertFilterSet
+    lookup_value_regex = r"\d+"  # a non-numeric id is no alert: 404, never int() of it
     required_permission = {"acknowledge": "analytics.acknowledge_alert", "dismiss": "analytics.acknowledge_alert",
                            "default": TACTICAL}  # fmt: skip
 

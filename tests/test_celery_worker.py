@@ -21,10 +21,12 @@ pytestmark = pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL:
 
 @pytest.fixture
 def worker(transactional_db):
+    app.conf.task_always_eager = False  # tests/conftest.py runs tasks in-process; this one goes through Redis
     env = dict(os.environ, DATABASE_URL=_test_database_url(), CELERY_TASK_ALWAYS_EAGER="0")
     command = [sys.executable, "-m", "celery", "-A", "crimedash", "worker", "--pool", "solo", "--loglevel", "WARNING"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     yield process
+    app.conf.task_always_eager = True
     process.terminate()
     process.wait(timeout=30)
 

@@ -1,4 +1,7 @@
-"""`make bench`: run every benchmark module in this folder (each prints a JSON summary as its last line)."""
+"""`make bench`: run every benchmark module in this folder (each prints a JSON summary as its last line).
+
+They measure PostgreSQL: `DATABASE_URL=postgres://.../scratch make bench` (some delete the rows they load).
+`python -m bench import_calls` runs one; `python -m bench.import_calls --rows 10000000` passes options."""
 
 import importlib
 import pkgutil
@@ -11,6 +14,7 @@ def main() -> int:
     wanted = sys.argv[1:] or names
     for name in wanted:
         print(f"== bench.{name}", flush=True)
+        sys.argv = [f"bench.{name}"]  # each benchmark parses its own options: run it with its defaults
         importlib.import_module(f"bench.{name}").main()
     return 0
 

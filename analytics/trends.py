@@ -147,12 +147,14 @@ def _by_category(rows, key: str) -> dict[str, dict]:
 
 def _detect_monthly(detection: _Detection, level: str, area_code: str, borough_code: str) -> None:
     rows = MonthlyCount.objects.filter(level=level, area_code=area_code)
-    latest = rows.aggregate(latest=Max("month"))["latest"]
-    running = _running_categories(level, area_code, latest)
+    latest_of = _latest_month_by_category(rows)
+    running = {month: _running_categories(level, area_code, month) for month in set(latest_of.values())}
     for category, totals in _by_category(rows, "month").items():
-        # The area's latest month is the one tested (a category with nothing in it counts 0), or the month before
-        # when the category's timed data show the latest is still running.
-        tested = (latest - dt.timedelta(days=1)).replace(day=1) if category in running else latest
+        # A category's latest month is the latest of the sources that record it (a monthly archive and a live CAD
+        # feed end in different months); a category with nothing in that month counts 0. The month before is
+        # tested when the category's timed data show the latest is still running.
+        latest = latest_of[category]
+        tested = (latest - dt.timedelta(days=1)).replace(day=1) if category in running[latest] else latest
         totals = {month: count for month, count in totals.items() if month <= tested}
         totals.setdefault(tested, 0)
         months, values = dense_series(totals)
@@ -161,6 +163,14 @@ def _detect_monthly(detection: _Detection, level: str, area_code: str, borough_c
         expected, dispersion = monthly_expectation(values[:-1], tested.month, months[0].month)
         test = count_test(int(values[-1]), expected, dispersion)
         detection.record(test, level, area_code, borough_code, category, Alert.Period.MONTH, tested)
+
+
+def _latest_month_by_category(rows) -> dict[str, dt.date]:
+    latest_of_source = dict(rows.values_list("source").annotate(latest=Max("month")).order_by())
+    latest = {}
+    for category, source in rows.values_list("category", "source").distinct().order_by():
+        latest[category] = max(latest.get(category, latest_of_source[source]), latest_of_source[source])
+    return latest
 
 
 def _running_categories(level: str, area_code: str, month: dt.date) -> set[str]:

@@ -114,3 +114,14 @@ def test_a_surge_in_the_latest_week_of_timed_data_raises_a_weekly_alert():
     trends_detect()
     alert = Alert.objects.get(level="force", period="week", category="assault")
     assert (alert.period_start, alert.observed, alert.direction) == (dt.date(2024, 3, 25), 84, "up")
+
+
+def test_a_live_source_running_ahead_does_not_make_a_monthly_archive_look_like_a_collapse():
+    _series(_stable())  # police_uk burglary, monthly archive up to June 2024
+    incidents(
+        5, occurred_at=local(2024, 7), category="assault", source="cad_demo", kind="call", time_precision="minute"
+    )
+    rollups_rebuild(where=Slice())
+    trends_detect()
+    burglary = Alert.objects.filter(area_code=WESTMINSTER, category="burglary")
+    assert not burglary.filter(period_start=dt.date(2024, 7, 1)).exists()

@@ -132,7 +132,7 @@ def briefing_content(*, user, filters: DashboardFilters) -> dict:
     return {
         "period": f"{start:%B %Y} to {end:%B %Y}" if start and end else "all data",
         "filename": f"crimedash-briefing-{end:%Y-%m}.pdf" if end else "crimedash-briefing.pdf",
-        "kpis": pages.kpi_tiles(metrics),
+        "kpis": pages.kpi_tiles(metrics, pages.kpi_summary_12_months(user=user, filters=period_filters)),
         "findings": findings(
             changes=changes, hotspots=hotspots, outcomes=outcome_changes(metrics), efficiency=efficiency
         ),

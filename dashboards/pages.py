@@ -176,6 +176,65 @@ def hour_weekday_chart(*, user, filters: DashboardFilters, months: int = 3):
 # --- strategic ---------------------------------------------------------------------------------------------------
 
 
+KPI_TILES = [
+    ("recorded", "Recorded crime", "{:,.0f}"),
+    ("rate", "Rate per 1,000 residents", "{:,.1f}"),
+    ("change", "Change on last year", "{:+.1f}%"),
+    ("resolution_rate", "Resolution rate", "{:.1f}%"),
+    ("per_officer", "Crimes per officer", "{:,.1f}"),
+    ("budget_per_crime", "Budget per crime", "£{:,.0f}"),
+]
+# kpi_summary keys of the tiles measured over the latest 12 months against the 12 before
+ROLLING = {"recorded": "recorded", "rate": "rate_per_1000", "change": "change_on_last_year",
+           "resolution_rate": "resolution_rate"}  # fmt: skip
+
+
+def kpi_summary_12_months(*, user, filters: DashboardFilters) -> dict:
+    """The headline figures cover the 12 months up to the end of the chosen period, whatever its length."""
+    return analytics_selectors.kpi_summary(user=user, filters=filters_with(filters, date_from=None))
+
+
+def kpi_tiles(metric_rows, summary: dict) -> list[dict]:
+    """Crime, rate, change and resolution over the latest 12 months (so a year still running is never compared
+    with a whole one), with monthly sparklines; officers and budget from the latest resources year."""
+    by_key = {kpi["key"]: kpi for kpi in summary.get("kpis", [])}
+    if not by_key:
+        return []
+    months = [_month_label(date.fromisoformat(month)) for month in summary["months"]]
+    values = {tile: by_key[key]["value"] for tile, key in ROLLING.items()}
+    series = {tile: by_key[key]["series"] for tile, key in ROLLING.items()}
+    if values["resolution_rate"] is not None:
+        values["resolution_rate"] *= 100
+        series["resolution_rate"] = [v * 100 if v is not None else None for v in series["resolution_rate"]]
+    values.update(_resource_ratios(metric_rows, recorded=values["recorded"]))
+    period = f"{months[0]} to {months[-1]}"
+    return [
+        _tile(key, label, pattern, values[key], months, series.get(key), period) for key, label, pattern in KPI_TILES
+    ]
+
+
+def _resource_ratios(metric_rows, *, recorded) -> dict:
+    latest_year = max((row.year for row in metric_rows), default=None)
+    latest = [row for row in metric_rows if row.year == latest_year]
+    return {
+        "per_officer": _ratio(recorded, _sum(latest, "officers")),
+        "budget_per_crime": _ratio(_sum(latest, "budget_gbp"), recorded),
+    }
+
+
+def _tile(key: str, label: str, pattern: str, value, months: list[str], series: list | None, period: str) -> dict:
+    points = series or []
+    return {
+        "key": key,
+        "spark_id": f"spark-{key}",
+        "label": label,
+        "value": pattern.format(value) if value is not None else "–",
+        "period": period if series else f"{period}, latest resources year",
+        "series": [{"year": month, "value": v} for month, v in zip(months, points, strict=False)],
+        "sparkline": sparkline(months, [v if v is not None else 0 for v in points]) if series else None,
+    }
+
+
 def _sum(rows, attribute: str):
     values = [getattr(row, attribute) for row in rows if getattr(row, attribute) is not None]
     return sum(values) if values else None
@@ -183,54 +242,6 @@ def _sum(rows, attribute: str):
 
 def _ratio(numerator, denominator, scale: float = 1.0):
     return round(float(numerator) / float(denominator) * scale, 2) if numerator is not None and denominator else None
-
-
-def _year_kpis(rows) -> dict:
-    recorded = _sum(rows, "recorded")
-    return {
-        "recorded": recorded,
-        "rate": _ratio(recorded, _sum(rows, "population"), 1000),
-        "outcome_rate": _ratio(_sum(rows, "with_outcome"), recorded, 100),
-        "per_officer": _ratio(recorded, _sum(rows, "officers")),
-        "budget_per_crime": _ratio(_sum(rows, "budget_gbp"), recorded),
-    }
-
-
-KPI_TILES = [
-    ("recorded", "Recorded crime", "{:,.0f}"),
-    ("rate", "Rate per 1,000 residents", "{:,.1f}"),
-    ("change", "Change on last year", "{:+.1f}%"),
-    ("outcome_rate", "Outcome rate", "{:.1f}%"),
-    ("per_officer", "Crimes per officer", "{:,.1f}"),
-    ("budget_per_crime", "Budget per crime", "£{:,.0f}"),
-]
-
-
-def kpi_tiles(metric_rows) -> list[dict]:
-    by_year = defaultdict(list)
-    for row in metric_rows:
-        by_year[row.year].append(row)
-    years = sorted(by_year)
-    per_year = [_year_kpis(by_year[year]) for year in years]
-    for index, kpis in enumerate(per_year):
-        previous = per_year[index - 1]["recorded"] if index else None
-        kpis["change"] = _ratio(kpis["recorded"] - previous, previous, 100) if previous else None
-    tiles = []
-    for key, label, pattern in KPI_TILES:
-        series = [kpis[key] for kpis in per_year]
-        value = series[-1] if series else None
-        tiles.append(
-            {
-                "key": key,
-                "spark_id": f"spark-{key}",
-                "label": label,
-                "value": pattern.format(value) if value is not None else "–",
-                "period": str(years[-1]) if years else "",
-                "series": [{"year": year, "value": v} for year, v in zip(years, series, strict=False)],
-                "sparkline": sparkline([str(y) for y in years], [v if v is not None else 0 for v in series]),
-            }
-        )
-    return tiles
 
 
 def efficiency_table(metric_rows) -> list[dict]:
@@ -251,7 +262,7 @@ def strategic(*, user, filters: DashboardFilters) -> dict:
         category_trend_chart(user=user, filters=filters, title="Three-year trend by category"),
     ]
     return {
-        "kpis": kpi_tiles(metrics),
+        "kpis": kpi_tiles(metrics, kpi_summary_12_months(user=user, filters=filters)),
         "charts": charts,
         "efficiency": efficiency_table(metrics),
         "map_layers": maps.choropleth_layers(user=user, filters=filters),

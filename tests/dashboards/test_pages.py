@@ -24,12 +24,12 @@ def test_dashboard_pages_render_charts_with_data(client_for, dashboard_data, rol
     assert b'class="chart js-chart"' in response.content
 
 
-def test_strategic_kpis_and_efficiency_come_from_stored_metrics(client_for, dashboard_data):
+def test_strategic_kpis_cover_the_latest_12_months_and_efficiency_comes_from_stored_metrics(client_for, dashboard_data):
     response = client_for("executive").get(reverse("dashboards:strategic"))
     tiles = {tile["key"]: tile for tile in response.context["kpis"]}
-    assert tiles["recorded"]["value"] == "288"  # 12 crimes x 12 months x 2 boroughs in 2024
-    assert tiles["change"]["value"] == "+0.0%"
-    assert tiles["per_officer"]["value"] == "0.2"
+    assert tiles["recorded"]["value"] == "288"  # 12 crimes x 12 months x 2 boroughs in 2024, not the 3-year window
+    assert tiles["change"]["value"] == "+0.0%"  # against the same 12 months of 2023
+    assert tiles["per_officer"]["value"] == "0.2"  # 288 crimes / 1,200 officers of 2024
     assert [item["name"] for item in response.context["efficiency"]] == ["Camden", "Westminster"]
 
 

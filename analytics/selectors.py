@@ -222,7 +222,12 @@ def _scope_population(*, user, filters: AnalyticsFilters) -> int | None:
     if wanted:
         return sum(_populations(wanted).values()) or None
     forces = Area.objects.filter(kind=Area.Kind.FORCE, population__isnull=False)
-    return forces.aggregate(total=Sum("population"))["total"]
+    force_total = forces.aggregate(total=Sum("population"))["total"]
+    if force_total is not None:
+        return force_total
+    # no force-level figure imported: the residents of the boroughs the census gave us
+    boroughs = Area.objects.filter(kind=Area.Kind.BOROUGH, population__isnull=False)
+    return boroughs.aggregate(total=Sum("population"))["total"]
 
 
 def _resolution(*, user, filters: AnalyticsFilters, months: list) -> dict:

@@ -27,6 +27,7 @@ from dashboards.figures import (
     stacked_lines_chart,
 )
 from dashboards.filters import DashboardFilters, filters_to_query, filters_with
+from ingestion.models import Incident
 
 CACHE_SECONDS = 300
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -256,6 +257,9 @@ def efficiency_table(metric_rows) -> list[dict]:
 
 
 def strategic(*, user, filters: DashboardFilters) -> dict:
+    # the strategic view is recorded crime unless a kind is chosen: calls and stops would swell its trends, and a
+    # live feed running into the current month would end every crime line in a false fall to zero
+    filters = filters if filters.kinds else filters_with(filters, kinds=(Incident.Kind.CRIME,))
     metrics = selectors.strategic_metric_rows(user=user, filters=filters)
     charts = [
         area_comparison_chart(user=user, filters=filters),

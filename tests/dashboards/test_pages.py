@@ -87,3 +87,15 @@ def test_small_counts_are_hidden_from_roles_without_analyst_access(client_for, d
     analyst = client_for("analyst").get(reverse("dashboards:strategic"), query).context["charts"][0]
     assert analyst["figure"]["data"][0]["y"] == [3, 3]
     assert executive["figure"]["data"][0]["y"] == [None, None]
+
+
+def test_strategic_shows_recorded_crime_unless_a_kind_is_chosen(client_for, dashboard_data):
+    from tests.dashboards.factories import CALL_TYPES, CATEGORIES
+
+    def trend_categories(url):
+        charts = client_for("executive").get(url).context["charts"]
+        trend = next(chart for chart in charts if chart["id"] == "trends")
+        return {trace["name"] for trace in trend["figure"]["data"]}
+
+    assert trend_categories(reverse("dashboards:strategic")) <= set(CATEGORIES)
+    assert trend_categories(reverse("dashboards:strategic") + "?kind=call") <= set(CALL_TYPES)

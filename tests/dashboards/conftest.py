@@ -30,12 +30,6 @@ def dashboard_data(_module_data, db):
     """Two boroughs, two years of crimes and calls, and every analytics result refreshed from them."""
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # role_users hashes six passwords per test; the default hasher makes that seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="module")
 def _module_forecasts(_module_data, django_db_blocker):
     with django_db_blocker.unblock():

@@ -7,12 +7,6 @@ from investigations.services import actions_compute
 from tests.investigations.factories import InvestigationFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """role_users hashes six passwords per test; the default hasher makes that seconds per test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def today():
     return timezone.localdate()

@@ -28,8 +28,7 @@ def _shift_months(day: date, months: int) -> date:
 
 
 def _period(filters: DashboardFilters) -> tuple[date | None, date | None]:
-    filters = pages.with_default_period(filters)
-    end = filters.date_to or selectors.latest_month()
+    end = filters.date_to or selectors.latest_month(kinds=filters.kinds)
     return filters.date_from, end
 
 
@@ -122,6 +121,7 @@ def findings(*, changes, hotspots, outcomes, efficiency) -> list[str]:
 
 
 def briefing_content(*, user, filters: DashboardFilters) -> dict:
+    filters = pages.strategic_filters(filters)
     start, end = _period(filters)
     metrics = selectors.strategic_metric_rows(user=user, filters=filters)
     efficiency = pages.efficiency_table(metrics)

@@ -37,7 +37,7 @@ TOP_CATEGORIES = 6
 def page_context(*, page: str, user, filters: DashboardFilters) -> dict:
     """Everything a page shows from stored results (the exports read this too)."""
     return cached(cache_key("context", page=page, user=user, filters=filters),
-                   lambda: BUILDERS[page](user=user, filters=with_default_period(filters)))  # fmt: skip
+                   lambda: BUILDERS[page](user=user, filters=filters))  # fmt: skip
 
 
 def page_body(*, page: str, user, filters: DashboardFilters, request) -> str:
@@ -81,10 +81,10 @@ def cache_key(part: str, *, page: str, user, filters: DashboardFilters) -> str:
 
 
 def with_default_period(filters: DashboardFilters) -> DashboardFilters:
-    """With no dates chosen, show the three years up to the latest month with data."""
+    """With no dates chosen, show the three years up to the latest month with data of the filters' kinds."""
     if filters.date_from or filters.date_to:
         return filters
-    last = selectors.latest_month()
+    last = selectors.latest_month(kinds=filters.kinds)
     if last is None:
         return filters
     months = last.year * 12 + last.month - 36
@@ -256,10 +256,15 @@ def efficiency_table(metric_rows) -> list[dict]:
     ]
 
 
-def strategic(*, user, filters: DashboardFilters) -> dict:
-    # the strategic view is recorded crime unless a kind is chosen: calls and stops would swell its trends, and a
-    # live feed running into the current month would end every crime line in a false fall to zero
+def strategic_filters(filters: DashboardFilters) -> DashboardFilters:
+    """The strategic view and briefing show recorded crime unless a kind is chosen: calls and stops would swell its
+    trends, and a live feed running into the current month would end every crime line in a false fall to zero."""
     filters = filters if filters.kinds else filters_with(filters, kinds=(Incident.Kind.CRIME,))
+    return with_default_period(filters)
+
+
+def strategic(*, user, filters: DashboardFilters) -> dict:
+    filters = strategic_filters(filters)
     metrics = selectors.strategic_metric_rows(user=user, filters=filters)
     charts = [
         area_comparison_chart(user=user, filters=filters),
@@ -279,8 +284,9 @@ def strategic(*, user, filters: DashboardFilters) -> dict:
 
 
 def tactical(*, user, filters: DashboardFilters) -> dict:
-    charts = [hour_weekday_chart(user=user, filters=filters)]
     calls = calls_panels(user=user, filters=filters)
+    filters = with_default_period(filters)
+    charts = [hour_weekday_chart(user=user, filters=filters)]
     return {
         "charts": charts,
         "calls": calls,
@@ -296,7 +302,8 @@ OVERDOSE = "overdose"
 
 
 def calls_panels(*, user, filters: DashboardFilters) -> list[dict]:
-    calls = filters_with(filters, kinds=("call",))
+    """Calls for service over the three years up to the latest month of calls, unless dates are chosen."""
+    calls = with_default_period(filters_with(filters, kinds=("call",)))
     charts = [category_trend_chart(user=user, filters=calls, chart_id="calls-type", title="Calls by type per month")]
     for level, label in CALL_LEVELS:
         charts.append(_calls_by_level(user=user, filters=calls, level=level, label=label))
@@ -471,6 +478,8 @@ def decomposition_chart(*, user, filters: DashboardFilters) -> dict:
 
 
 def analytical(*, user, filters: DashboardFilters) -> dict:
+    calls = calls_panels(user=user, filters=filters)
+    filters = with_default_period(filters)
     deprivation = deprivation_panel(user=user)
     charts = [
         deprivation["chart"],
@@ -478,7 +487,6 @@ def analytical(*, user, filters: DashboardFilters) -> dict:
         decomposition_chart(user=user, filters=filters),
         area_comparison_chart(user=user, filters=filters),
     ]
-    calls = calls_panels(user=user, filters=filters)
     return {
         "charts": charts,
         "correlations": deprivation["results"],

@@ -121,9 +121,13 @@ def area_names(codes) -> dict[str, str]:
 # and sum precomputed rows, which are orders of magnitude fewer than incidents; none touches Incident.
 
 
-def latest_month(*, model=None):
-    model = model or MonthlyCount
-    return model.objects.filter(level="borough").order_by("-month").values_list("month", flat=True).first()
+def latest_month(*, model=None, kinds: tuple[str, ...] = ()):
+    """The latest month with data, of the given kinds when any are given (calls and crimes end at different
+    months: a CAD export may stop years before the monthly police.uk file)."""
+    queryset = (model or MonthlyCount).objects.filter(level="borough")
+    if kinds:
+        queryset = queryset.filter(kind__in=kinds)
+    return queryset.order_by("-month").values_list("month", flat=True).first()
 
 
 def recent_window(filters: DashboardFilters, months: int) -> DashboardFilters:

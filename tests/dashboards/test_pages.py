@@ -99,3 +99,25 @@ def test_strategic_shows_recorded_crime_unless_a_kind_is_chosen(client_for, dash
 
     assert trend_categories(reverse("dashboards:strategic")) <= set(CATEGORIES)
     assert trend_categories(reverse("dashboards:strategic") + "?kind=call") <= set(CALL_TYPES)
+
+
+def test_calls_charts_follow_the_latest_month_of_calls_not_of_crime(client_for, dashboard_data):
+    """A CAD export that ends years before the police.uk file still fills the calls charts' default window."""
+    import datetime as dt
+    import random
+
+    from django.utils import timezone
+
+    from analytics.refresh import analytics_refresh
+    from tests.dashboards.factories import WESTMINSTER, _incident
+
+    late = timezone.make_aware(dt.datetime(2027, 6, 3, 14, 5))
+    _incident(random.Random(1), 99_999, WESTMINSTER, late, "crime", "burglary").save()
+    analytics_refresh(full=True)
+
+    charts = client_for("analyst").get(reverse("dashboards:tactical")).context["calls"]
+    months = next(chart for chart in charts if chart["id"] == "calls-type")["figure"]["data"][0]["x"]
+    assert months[0] == "2023-01" and months[-1] == "2024-12"  # all 24 months of calls, not the last 6
+    strategic = client_for("analyst").get(reverse("dashboards:strategic")).context["charts"]
+    trend = next(chart for chart in strategic if chart["id"] == "trends")["figure"]["data"][0]["x"]
+    assert trend[-1] == "2027-06"

@@ -44,6 +44,7 @@ class DispatchUpdateSerializer(serializers.Serializer):
 
 class DispatchRecentSerializer(serializers.ModelSerializer):
     incident_id = serializers.CharField(source="incident_key")
+    incident_pk = serializers.IntegerField(source="incident.pk", help_text="The incident page's id.")
     category = serializers.CharField(source="incident.category")
     priority = serializers.CharField(source="incident.priority")
     current_status = serializers.CharField(source="incident.status")
@@ -55,5 +56,5 @@ class DispatchRecentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DispatchUpdate
-        fields = ["incident_id", "status", "updated_at", "current_status", "category", "priority", "occurred_at",
+        fields = ["incident_id", "incident_pk", "status", "updated_at", "current_status", "category", "priority", "occurred_at",
                   "latitude", "longitude", "location_text", "area_code"]  # fmt: skip

@@ -160,12 +160,23 @@
 
   /* --- live feed --------------------------------------------------------------------------------------------- */
 
-  function feedItem(item) {
+  function feedItem(item, detailUrl) {
+    // One update from /api/dispatch/recent/: the incident as it now stands, linked to its page when allowed.
     var li = document.createElement("li");
-    li.dataset.incident = item.id;
-    var when = (item.occurred_at || "").slice(0, 16).replace("T", " ");
-    var parts = [when, item.category, item.priority, item.status].filter(Boolean);
-    li.textContent = parts.join(" · ");
+    li.dataset.incident = item.incident_pk;
+    var when = document.createElement("time");
+    when.dateTime = item.occurred_at || "";
+    when.textContent = (item.occurred_at || "").slice(0, 16).replace("T", " ");
+    li.appendChild(when);
+    var parts = [item.category, item.priority, item.status].filter(Boolean);
+    li.appendChild(document.createTextNode(" · " + parts.join(" · ")));
+    if (detailUrl) {
+      var link = document.createElement("a");
+      link.href = detailUrl.replace("/0/", "/" + item.incident_pk + "/");
+      link.textContent = "details";
+      li.appendChild(document.createTextNode(" · "));
+      li.appendChild(link);
+    }
     li.className = "fresh";
     return li;
   }
@@ -180,12 +191,14 @@
       fetch(list.dataset.feedUrl + "?since=" + encodeURIComponent(since), { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (payload) {
-          var items = payload ? (Array.isArray(payload) ? payload : payload.results || []) : [];
+          var items = (payload && payload.updates) || [];
           items.forEach(function (item) {
-            var old = list.querySelector('[data-incident="' + item.id + '"]');
-            if (old) list.replaceChild(feedItem(item), old); else list.insertBefore(feedItem(item), list.firstChild);
-            var stamp = item.updated_at || item.occurred_at;
-            if (stamp && stamp > since) since = stamp;
+            var fresh = feedItem(item, list.dataset.detailUrl);
+            var old = list.querySelector('[data-incident="' + item.incident_pk + '"]');
+            if (old) list.replaceChild(fresh, old); else list.insertBefore(fresh, list.firstChild);
+            var empty = list.querySelector("li.muted");
+            if (empty) list.removeChild(empty);
+            if (item.updated_at && new Date(item.updated_at) > new Date(since)) since = item.updated_at;
           });
           while (list.children.length > 50) list.removeChild(list.lastChild);
         })

@@ -104,3 +104,34 @@ def test_executive_downloads_the_briefing_pdf(page, login, live_server, seeded):
     assert content.startswith(b"%PDF")
     assert content.count(b"/Type /Page") >= 1
     assert page.problems.console_errors == []
+
+
+def test_a_dispatch_update_appears_in_the_commanders_live_feed_without_reloading(page, login, live_server, seeded):
+    """The CAD feed posts through the real service; the open tactical page polls /api/dispatch/recent/ and shows
+    the new incident, linked to its page, then its status change in place."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ingestion.dispatch import dispatch_update_record
+
+    login(page, "commander")  # Westminster only
+    _open(page, live_server, PAGES["tactical"])
+
+    def post(status: str) -> None:
+        when = timezone.now() + timedelta(seconds=2)
+        dispatch_update_record(data={
+            "incident_id": "CAD-E2E-1", "updated_at": when, "status": status, "category": "assault",
+            "priority": "Emergency", "latitude": 51.512, "longitude": -0.135, "area_code": "E09000033",
+        })  # fmt: skip
+
+    post("received")
+    item = page.locator("#live-feed li.fresh", has_text="assault")
+    item.wait_for(timeout=20_000)
+    assert "received" in item.inner_text()
+    assert item.get_by_role("link", name="details").count() == 1
+    post("dispatched")
+    page.locator("#live-feed li.fresh", has_text="dispatched").wait_for(timeout=20_000)
+    assert page.locator("#live-feed li.fresh").count() == 1  # replaced in place, not added
+    assert page.url.endswith("/dashboards/tactical/")
+    assert page.problems.console_errors == []

@@ -56,5 +56,5 @@ class DispatchRecentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DispatchUpdate
-        fields = ["incident_id", "incident_pk", "status", "updated_at", "current_status", "category", "priority", "occurred_at",
-                  "latitude", "longitude", "location_text", "area_code"]  # fmt: skip
+        fields = ["incident_id", "incident_pk", "status", "updated_at", "current_status", "category", "priority",
+                  "occurred_at", "latitude", "longitude", "location_text", "area_code"]  # fmt: skip

@@ -17,6 +17,7 @@ from accounts.audit import audit_event
 from accounts.models import AuditEvent, OrgUnit, User
 from ingestion.models import ImportRun, RejectedRow
 from investigations.models import (
+    AUTHORITY_CHOICES,
     CustodyEvent,
     EnquiryLogUpdate,
     Investigation,
@@ -175,7 +176,7 @@ def parse_row(raw: dict, *, line: int, text: str) -> Row:
         raise RowError(f"event {event} needs person_ref")
     authority = raw["authorising_rank"].strip()
     if authority:
-        _choice(authority, "authorising_rank", CustodyEvent.Authority.values)
+        _choice(authority, "authorising_rank", [rank for rank, _ in AUTHORITY_CHOICES])
     return Row(
         line=line,
         raw=text,

@@ -72,6 +72,14 @@ class Suspect(models.Model):
         return self.name or self.reference
 
 
+# Who may authorise a custody decision: an officer of sergeant rank or above (the ranks are accounts.User.Rank's, so a
+# force adding a rank changes one place), or a magistrates' court.
+NOT_AUTHORISING = {User.Rank.STAFF, User.Rank.CONSTABLE}
+AUTHORITY_CHOICES = [(rank, label) for rank, label in User.Rank.choices if rank not in NOT_AUTHORISING] + [
+    ("court", "Magistrates' court")
+]
+
+
 class CustodyEvent(models.Model):
     class Kind(models.TextChoices):
         ARREST = "arrest", "Arrest"
@@ -83,20 +91,11 @@ class CustodyEvent(models.Model):
         CHARGE = "charge", "Charge"
         RELEASE = "release", "Released (no further action)"
 
-    class Authority(models.TextChoices):
-        SERGEANT = "sergeant", "Sergeant"
-        INSPECTOR = "inspector", "Inspector"
-        CHIEF_INSPECTOR = "chief_inspector", "Chief Inspector"
-        SUPERINTENDENT = "superintendent", "Superintendent"
-        CHIEF_SUPERINTENDENT = "chief_superintendent", "Chief Superintendent"
-        CHIEF_OFFICER = "chief_officer", "Chief officer"
-        COURT = "court", "Magistrates' court"
-
     investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="custody_events")
     suspect = models.ForeignKey(Suspect, on_delete=models.CASCADE, related_name="custody_events")
     kind = models.CharField(max_length=24, choices=Kind.choices)
     occurred_on = models.DateField()
-    authorising_rank = models.CharField(max_length=24, choices=Authority.choices, blank=True)
+    authorising_rank = models.CharField(max_length=24, choices=AUTHORITY_CHOICES, blank=True)
     note = models.TextField(blank=True)
 
     class Meta:

@@ -16,7 +16,7 @@ from investigations import selectors, services
 from investigations.charts import trend_svg
 from investigations.conf import rule_settings
 from investigations.flags import FLAG_LABELS, FLAG_ORDER
-from investigations.models import Action, CustodyEvent
+from investigations.models import AUTHORITY_CHOICES, Action
 from investigations.services import COMPLETE_PERMISSION, DEFAULT_COMPLETE_PERMISSION
 
 PAGE_SIZE = 25
@@ -47,7 +47,7 @@ def queue_context(request, *, team_view: bool) -> dict:
         "page": page,
         "actions": selectors.with_flags(page.object_list, today=today),
         "can_complete": completable_kinds(request.user),
-        "authorities": CustodyEvent.Authority.choices,
+        "authorities": AUTHORITY_CHOICES,
     }
     if team_view:
         reviews = selectors.action_page(base, today=today, kind=Action.Kind.REVIEW).filter(warn_from__lte=today)
@@ -134,7 +134,7 @@ class InvestigationView(RoleRequiredMixin, TemplateView):
             "actions": selectors.with_flags(actions, today=today),
             "history": investigation.actions.exclude(state=Action.State.OPEN).select_related("completed_by")[:50],
             "can_complete": completable_kinds(user),
-            "authorities": CustodyEvent.Authority.choices,
+            "authorities": AUTHORITY_CHOICES,
             "can_reassign": user.has_perm("investigations.reassign_investigation"),
             "officers": selectors.team_officers(team=investigation.team),
             "today": today,

@@ -19,8 +19,9 @@ class Level(models.TextChoices):
     H3 = "h3", "H3 cell (res 9)"
 
 
-class MonthlyCount(models.Model):
-    """Incidents per area x month x category x kind x origin x source."""
+class AreaRollup(models.Model):
+    """The dimensions every count rollup shares: an area at a level, the borough it lies in, a month, and what was
+    counted. Concrete rollups add their own (weekday and hour, day and priority, origin, outcome)."""
 
     level = models.CharField(max_length=16, choices=Level.choices)
     area_code = models.CharField(max_length=64)
@@ -28,9 +29,18 @@ class MonthlyCount(models.Model):
     month = models.DateField(help_text="First day of the month (local time).")
     category = models.CharField(max_length=64)
     kind = models.CharField(max_length=8)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+        app_label = "analytics"
+
+
+class MonthlyCount(AreaRollup):
+    """Incidents per area x month x category x kind x origin x source."""
+
     origin = models.CharField(max_length=16)
     source = models.CharField(max_length=32)
-    count = models.PositiveIntegerField()
 
     class Meta:
         app_label = "analytics"
@@ -42,19 +52,12 @@ class MonthlyCount(models.Model):
         ]
 
 
-class HourWeekdayCount(models.Model):
+class HourWeekdayCount(AreaRollup):
     """Minute-precision incidents per area x month x ISO weekday (1 = Monday) x hour x category x kind."""
 
-    level = models.CharField(max_length=16, choices=Level.choices)
-    area_code = models.CharField(max_length=64)
-    borough_code = models.CharField(max_length=64, blank=True)
-    month = models.DateField()
     weekday = models.PositiveSmallIntegerField()
     hour = models.PositiveSmallIntegerField()
-    category = models.CharField(max_length=64)
-    kind = models.CharField(max_length=8)
     source = models.CharField(max_length=32)
-    count = models.PositiveIntegerField()
 
     class Meta:
         app_label = "analytics"
@@ -65,19 +68,12 @@ class HourWeekdayCount(models.Model):
         ]
 
 
-class DailyCount(models.Model):
+class DailyCount(AreaRollup):
     """Day- or minute-precision incidents per area x day x category x kind x priority (demand, holiday effects)."""
 
-    level = models.CharField(max_length=16, choices=Level.choices)
-    area_code = models.CharField(max_length=64)
-    borough_code = models.CharField(max_length=64, blank=True)
-    month = models.DateField()
     day = models.DateField()
-    category = models.CharField(max_length=64)
-    kind = models.CharField(max_length=8)
     source = models.CharField(max_length=32)
     priority = models.CharField(max_length=32, blank=True)
-    count = models.PositiveIntegerField()
 
     class Meta:
         app_label = "analytics"
@@ -88,17 +84,10 @@ class DailyCount(models.Model):
         ]
 
 
-class OutcomeCount(models.Model):
+class OutcomeCount(AreaRollup):
     """Incidents per borough-or-force x month x category x last outcome ('' = none recorded)."""
 
-    level = models.CharField(max_length=16, choices=Level.choices)
-    area_code = models.CharField(max_length=64)
-    borough_code = models.CharField(max_length=64, blank=True)
-    month = models.DateField()
-    category = models.CharField(max_length=64)
-    kind = models.CharField(max_length=8)
     outcome = models.CharField(max_length=128, blank=True)
-    count = models.PositiveIntegerField()
 
     class Meta:
         app_label = "analytics"

@@ -6,7 +6,8 @@ django-celery-beat copies these into the database, where admins may edit them.
 
 from celery.schedules import crontab
 
-HOUR = 3600
+MINUTE = 60
+HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 
 
@@ -19,6 +20,7 @@ BEAT_SCHEDULE = {
         "ingestion.tasks.fetch_police_uk_configured", crontab(day_of_month="3", hour="4", minute="0"), 31 * DAY
     ),
     "refresh-analytics-hourly": _entry("analytics.tasks.refresh_analytics", crontab(minute="15"), HOUR),
+    "warm-dashboards": _entry("dashboards.tasks.warm_dashboards", 5 * MINUTE, 5 * MINUTE),
     "detect-emerging-trends-daily": _entry("analytics.tasks.detect_trends", crontab(hour="5", minute="30"), DAY),
     "run-backtests-weekly": _entry(
         "analytics.tasks.run_backtests", crontab(day_of_week="sun", hour="2", minute="0"), 7 * DAY

@@ -1,0 +1,12 @@
+"""Celery tasks of the dashboards app (names are fixed by crimedash/schedule.py)."""
+
+from celery import shared_task
+
+from dashboards.warm import dashboards_warm
+
+
+@shared_task(name="dashboards.tasks.warm_dashboards")
+def warm_dashboards() -> dict:
+    """Every few minutes: render each scope's default dashboards, so the first visitor after a refresh waits for
+    nothing."""
+    return dashboards_warm()

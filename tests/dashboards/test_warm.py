@@ -1,0 +1,42 @@
+"""Beat's warm_dashboards renders each scope's default dashboards, so a first visit reads no rollup."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from crimedash.celery import app
+from crimedash.schedule import BEAT_SCHEDULE
+from dashboards.tasks import warm_dashboards
+from tests.factories import UserFactory
+
+ROLLUP_TABLES = ("analytics_monthlycount", "analytics_hourweekdaycount", "analytics_dailycount", "analytics_outcome")
+
+
+def _rollup_reads(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in queries if any(table in query["sql"] for table in ROLLUP_TABLES)]
+
+
+def test_warming_renders_each_page_a_role_may_open_once_per_role_and_unit(dashboard_data, role_users, org):
+    UserFactory(username="second-analyst", role="analyst", unit=role_users["analyst"].unit)  # shares the first's pages
+    warmed = warm_dashboards.delay().get()
+    # analyst and admin open all three; executive strategic; commander strategic and tactical
+    assert warmed == {"strategic": 4, "tactical": 3, "analytical": 2}
+
+
+def test_after_warming_a_default_dashboard_reads_no_rollup(client_for, dashboard_data):
+    for role, url in (("executive", "dashboards:strategic"), ("commander", "dashboards:tactical")):
+        assert _rollup_reads(client_for(role), reverse(url)), "a cold page must read the rollups"
+    warm_dashboards()
+    for role, url in (("executive", "dashboards:strategic"), ("commander", "dashboards:tactical"),
+                      ("analyst", "dashboards:analytical")):  # fmt: skip
+        assert _rollup_reads(client_for(role), reverse(url)) == [], f"{role} {url} computed what was warmed"
+    # a filter nobody has asked for is computed on request
+    assert _rollup_reads(client_for("analyst"), reverse("dashboards:analytical") + "?category=burglary")
+
+
+def test_the_beat_entry_names_the_registered_task():
+    entry = BEAT_SCHEDULE["warm-dashboards"]
+    assert entry["task"] == warm_dashboards.name and entry["task"] in app.tasks
+    assert entry["options"]["expire_seconds"] == 360

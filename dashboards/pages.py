@@ -164,13 +164,16 @@ def category_trend_chart(*, user, filters: DashboardFilters, chart_id="trends", 
 
 
 def hour_weekday_chart(*, user, filters: DashboardFilters, months: int = 3):
-    rows = selectors.rollup_totals(
-        user=user, filters=selectors.recent_window(filters, months), by=("weekday", "hour"), model=HourWeekdayCount
-    )
+    window = selectors.recent_window(filters, months, model=HourWeekdayCount)  # timed data may end earlier
+    rows = selectors.rollup_totals(user=user, filters=window, by=("weekday", "hour"), model=HourWeekdayCount)
     matrix = [[0] * 24 for _ in WEEKDAYS]
     for row in rows:
         matrix[row["weekday"] - 1][row["hour"]] = row["total"]
-    title = f"Incidents by hour and weekday, last {months} months"
+    title = "Incidents by hour and weekday"
+    if window.date_from:
+        title += (
+            f", {window.date_from:%b %Y} to {window.date_to or selectors.latest_month(model=HourWeekdayCount):%b %Y}"
+        )
     chart = heatmap_chart("hour-weekday", title, x=[f"{h:02d}" for h in range(24)], y=WEEKDAYS, z=matrix)
     chart["empty"] = not rows
     return chart

@@ -130,9 +130,10 @@ def latest_month(*, model=None, kinds: tuple[str, ...] = ()):
     return queryset.order_by("-month").values_list("month", flat=True).first()
 
 
-def recent_window(filters: DashboardFilters, months: int) -> DashboardFilters:
-    """The last `months` months of the chosen period: tactical patterns are about now, not three years ago."""
-    end = filters.date_to or latest_month()
+def recent_window(filters: DashboardFilters, months: int, *, model=None) -> DashboardFilters:
+    """The last `months` months of the chosen period (with no end chosen, up to the latest month of `model`'s data):
+    tactical patterns are about now, not three years ago."""
+    end = filters.date_to or latest_month(model=model, kinds=filters.kinds)
     if end is None:
         return filters
     index = end.year * 12 + end.month - months

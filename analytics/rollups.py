@@ -9,11 +9,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import CharField, Count, DateField, F, Q, Value
+from django.db.models import CharField, Count, DateField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, TruncDate, TruncMonth
 from django.utils import timezone
 
-from analytics.models import DailyCount, HourWeekdayCount, Level, MonthlyCount, OutcomeCount
+from analytics.models import AreaMonthTotal, DailyCount, HourWeekdayCount, Level, MonthlyCount, OutcomeCount
 from ingestion.models import Incident
 
 # The Incident column each level groups by.
@@ -75,6 +75,10 @@ SPECS = (
 )
 
 
+# Rollups summed from another rollup (not from Incident): (model, summed from, the columns kept).
+DERIVED = ((AreaMonthTotal, MonthlyCount, ("level", "area_code", "borough_code", "month", "kind", "source")),)
+
+
 @dataclass(frozen=True)
 class Slice:
     """Months ('YYYY-MM') and boroughs ('' = incidents without one) to replace; None means every one."""
@@ -108,6 +112,10 @@ def rollups_rebuild(*, where: Slice) -> dict[str, int]:
         with _bare_table(spec.model, active=where.months is None and where.boroughs is None):
             _delete(spec.model, where)
             written[spec.model.__name__] = sum(_insert(spec, level, where) for level in spec.levels)
+    for model, source, keys in DERIVED:
+        with _bare_table(model, active=where.months is None and where.boroughs is None):
+            _delete(model, where)
+            written[model.__name__] = _insert_summed(model, source, keys, where)
     return written
 
 
@@ -193,4 +201,13 @@ def _insert(spec: RollupSpec, level: str, where: Slice) -> int:
     targets = ", ".join(["level", "area_code", "borough_code", "month", *spec.dimensions, "count"])
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {spec.model._meta.db_table} ({targets}) {select_sql}", params)
+        return max(cursor.rowcount, 0)
+
+
+def _insert_summed(model, source, keys: tuple[str, ...], where: Slice) -> int:
+    """The slice of `source` summed over every column not in `keys`, written into `model`."""
+    queryset = source.objects.filter(where.rollup_filter()).values(*keys).annotate(r_count=Sum("count")).order_by()
+    select_sql, params = queryset.values_list(*keys, "r_count").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(keys)}, count) {select_sql}", params)
         return max(cursor.rowcount, 0)

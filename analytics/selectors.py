@@ -18,6 +18,7 @@ from analytics.filters import AnalyticsFilters
 from analytics.metrics import CHARGED, RESOLVED, outcome_class
 from analytics.models import (
     Alert,
+    AreaMonthTotal,
     CalendarEffect,
     ContextSeries,
     CorrelationResult,
@@ -54,6 +55,14 @@ def _per_user_cache(function):
         return cached(function.__name__, parts, lambda: function(user=user, **kwargs))
 
     return wrapper
+
+
+def monthly_rollup(filters, *, by: tuple[str, ...] = ()) -> type:
+    """The monthly table to read: AreaMonthTotal (summed over category and origin, far fewer rows at LSOA,
+    neighborhood and H3 level) unless a category or the origin is filtered on or grouped by."""
+    if filters.categories or getattr(filters, "reported_only", False) or {"category", "origin"} & set(by):
+        return MonthlyCount
+    return AreaMonthTotal
 
 
 def visible_rollups(model, *, user, filters: AnalyticsFilters = NO_FILTERS, level: str | None = None):
@@ -247,7 +256,7 @@ def _resolution(*, user, filters: AnalyticsFilters, months: list) -> dict:
 def area_comparison(*, user, filters: AnalyticsFilters, limit: int | None = None) -> list[dict]:
     """Areas at filters.level ranked by count in the window, with the year before, residents and rate per 1,000
     (None below the minimum population; 'unstable' when based on few events)."""
-    rows = visible_rollups(MonthlyCount, user=user, filters=_undated(filters), level=filters.level)
+    rows = visible_rollups(monthly_rollup(filters), user=user, filters=_undated(filters), level=filters.level)
     window = _window(rows, filters)
     if window is None:
         return []
@@ -430,7 +439,7 @@ def calls_summary(*, user, filters: AnalyticsFilters, top: int = 10) -> dict:
     year, month and weekday with their top areas, the year-on-year shift between categories, and the priority mix."""
     calls = AnalyticsFilters(**{**filters.key(), "kinds": (Incident.Kind.CALL,)})
     level = filters.level if filters.level != Level.FORCE else Level.BOROUGH
-    rows = visible_rollups(MonthlyCount, user=user, filters=calls, level=level)
+    rows = visible_rollups(monthly_rollup(calls), user=user, filters=calls, level=level)
     guard = small_count_guard(user=user)
     return {
         "by_area": _top_area_series(rows, top, guard),

@@ -15,6 +15,7 @@ from analytics.models import (
     StrategicMetric,
 )
 from analytics.privacy import small_count_guard
+from analytics.selectors import monthly_rollup
 from dashboards.filters import AREA_FIELD, DashboardFilters, filters_with
 from ingestion.models import Area, Incident
 
@@ -169,7 +170,8 @@ def rollup_totals(
     *, user, filters: DashboardFilters, by: tuple[str, ...], level: str = "borough", model=None, top: int = 0
 ):
     """Summed counts grouped by the given rollup columns, e.g. by=("month", "category"); top=N keeps the N largest."""
-    queryset = _scoped_rollup(model or MonthlyCount, user=user, filters=filters, level=level)
+    model = model or monthly_rollup(filters, by=by)
+    queryset = _scoped_rollup(model, user=user, filters=filters, level=level)
     grouped = queryset.values(*by).annotate(total=Sum("count"))
     grouped = grouped.order_by("-total")[:top] if top else grouped.order_by(*by)
     return _guarded(grouped, user=user)

@@ -19,17 +19,26 @@ class Level(models.TextChoices):
     H3 = "h3", "H3 cell (res 9)"
 
 
-class AreaRollup(models.Model):
-    """The dimensions every count rollup shares: an area at a level, the borough it lies in, a month, and what was
-    counted. Concrete rollups add their own (weekday and hour, day and priority, origin, outcome)."""
+class AreaMonthRollup(models.Model):
+    """An area at a level, the borough it lies in, a month and a kind of incident: the dimensions of every rollup."""
 
     level = models.CharField(max_length=16, choices=Level.choices)
     area_code = models.CharField(max_length=64)
     borough_code = models.CharField(max_length=64, blank=True)
     month = models.DateField(help_text="First day of the month (local time).")
-    category = models.CharField(max_length=64)
     kind = models.CharField(max_length=8)
     count = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+        app_label = "analytics"
+
+
+class AreaRollup(AreaMonthRollup):
+    """Counts by category as well; concrete rollups add their own (weekday and hour, day and priority, origin,
+    outcome)."""
+
+    category = models.CharField(max_length=64)
 
     class Meta:
         abstract = True
@@ -49,6 +58,22 @@ class MonthlyCount(AreaRollup):
             models.Index(fields=["level", "month"], name="mc_level_month_idx"),
             models.Index(fields=["level", "area_code", "month"], name="mc_level_area_month_idx"),
             models.Index(fields=["level", "borough_code", "month"], name="mc_level_borough_month_idx"),
+            models.Index(fields=["level", "category", "month"], name="mc_level_category_month_idx"),
+        ]
+
+
+class AreaMonthTotal(AreaMonthRollup):
+    """MonthlyCount summed over category and origin: what a map or a top-areas chart reads when no category is
+    chosen. At LSOA, neighborhood and H3 level it holds a small fraction of MonthlyCount's rows."""
+
+    source = models.CharField(max_length=32)
+
+    class Meta:
+        app_label = "analytics"
+        indexes = [
+            models.Index(fields=["month", "borough_code"], name="amt_month_borough_idx"),
+            models.Index(fields=["level", "month"], name="amt_level_month_idx"),
+            models.Index(fields=["level", "borough_code", "month"], name="amt_level_borough_month_idx"),
         ]
 
 
@@ -174,6 +199,7 @@ class ContextSeries(models.Model):
 __all__ = [
     "Level",
     "MonthlyCount",
+    "AreaMonthTotal",
     "HourWeekdayCount",
     "DailyCount",
     "OutcomeCount",

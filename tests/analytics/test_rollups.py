@@ -3,8 +3,9 @@
 import datetime as dt
 
 import pytest
+from django.db.models import Sum
 
-from analytics.models import DailyCount, HourWeekdayCount, Level, MonthlyCount, OutcomeCount
+from analytics.models import AreaMonthTotal, DailyCount, HourWeekdayCount, Level, MonthlyCount, OutcomeCount
 from analytics.rollups import Slice, rollups_rebuild
 from tests.analytics.factories import CAMDEN, LSOA_C1, LSOA_W2, WESTMINSTER, incidents, local
 
@@ -76,3 +77,22 @@ def test_rebuilding_a_slice_leaves_other_slices_alone():
     assert _count(level=Level.BOROUGH, area_code=CAMDEN) == 6
     assert _count(level=Level.BOROUGH, area_code=WESTMINSTER) == 3
     assert _count(level=Level.FORCE) == 9
+
+
+def _by_area(model) -> dict:
+    keys = ("level", "area_code", "borough_code", "month", "kind", "source")
+    rows = model.objects.values(*keys).annotate(total=Sum("count")).values_list(*keys, "total")
+    return {tuple(row[:-1]): row[-1] for row in rows}
+
+
+def test_area_month_totals_sum_monthly_counts_over_category_and_origin_after_a_slice_refresh():
+    incidents(3, occurred_at=local(2024, 1, 1))
+    incidents(2, occurred_at=local(2024, 1, 1), lsoa_id=LSOA_W2, category="robbery", origin="proactive")
+    incidents(4, occurred_at=local(2024, 2, 1), borough_id=CAMDEN, lsoa_id=LSOA_C1)
+    rollups_rebuild(where=Slice())
+    incidents(5, occurred_at=local(2024, 2, 1), borough_id=CAMDEN, lsoa_id=LSOA_C1, category="robbery")
+    rollups_rebuild(where=Slice(months=("2024-02",), boroughs=(CAMDEN,)))
+    totals = _by_area(AreaMonthTotal)
+    assert totals == _by_area(MonthlyCount)
+    assert AreaMonthTotal.objects.count() < MonthlyCount.objects.count()  # categories and origins folded
+    assert totals[("lsoa", LSOA_C1, CAMDEN, dt.date(2024, 2, 1), "crime", "police_uk")] == 9

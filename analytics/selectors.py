@@ -180,7 +180,7 @@ def kpi_summary(*, user, filters: AnalyticsFilters) -> dict:
     """Headline KPIs for the window (default: latest 12 months) against the year before, with monthly sparklines:
     recorded crime, rate per 1,000 residents, change on last year, resolution (outcome) rate."""
     crime = filters if filters.kinds else AnalyticsFilters(**{**filters.key(), "kinds": (Incident.Kind.CRIME,)})
-    rows = visible_rollups(MonthlyCount, user=user, filters=_undated(crime), level=Level.FORCE)
+    rows = visible_rollups(monthly_rollup(crime), user=user, filters=_undated(crime), level=Level.FORCE)
     window = _window(rows, filters)
     if window is None:
         return {"period": None, "kpis": []}

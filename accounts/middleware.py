@@ -23,6 +23,9 @@ def session_clock_start(session, now: float) -> None:
     session[SESSION_STARTED_KEY] = session[SESSION_SEEN_KEY] = now
 
 
+SEEN_RESOLUTION_SECONDS = 60
+
+
 class SessionExpiryMiddleware:
     """Logs out after SESSION_IDLE_TIMEOUT seconds idle or SESSION_ABSOLUTE_TIMEOUT seconds after login."""
 
@@ -37,7 +40,9 @@ class SessionExpiryMiddleware:
                 # The login page says why (messages are not available this early in the middleware chain).
                 return redirect(f"{reverse('login')}?{urlencode({'next': request.path, 'expired': 1})}")
             request.session.setdefault(SESSION_STARTED_KEY, now)
-            request.session[SESSION_SEEN_KEY] = now
+            # Recorded to the minute: writing the session on every request would cost a database write per page.
+            if now - request.session.get(SESSION_SEEN_KEY, 0) >= SEEN_RESOLUTION_SECONDS:
+                request.session[SESSION_SEEN_KEY] = now
         return self.get_response(request)
 
 

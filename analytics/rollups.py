@@ -13,7 +13,15 @@ from django.db.models import CharField, Count, DateField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, TruncDate, TruncMonth
 from django.utils import timezone
 
-from analytics.models import AreaMonthTotal, DailyCount, HourWeekdayCount, Level, MonthlyCount, OutcomeCount
+from analytics.models import (
+    AreaMonthTotal,
+    DailyCount,
+    HourWeekdayCount,
+    Level,
+    MonthlyCount,
+    OutcomeCount,
+    PriorityMonthTotal,
+)
 from ingestion.models import Incident
 
 # The Incident column each level groups by.
@@ -76,7 +84,10 @@ SPECS = (
 
 
 # Rollups summed from another rollup (not from Incident): (model, summed from, the columns kept).
-DERIVED = ((AreaMonthTotal, MonthlyCount, ("level", "area_code", "borough_code", "month", "kind", "source")),)
+DERIVED = (
+    (AreaMonthTotal, MonthlyCount, ("level", "area_code", "borough_code", "month", "kind", "source")),
+    (PriorityMonthTotal, DailyCount, ("level", "area_code", "borough_code", "month", "kind", "source", "priority")),
+)
 
 
 @dataclass(frozen=True)

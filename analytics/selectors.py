@@ -27,6 +27,7 @@ from analytics.models import (
     Level,
     MonthlyCount,
     OutcomeCount,
+    PriorityMonthTotal,
     SeasonalDecomposition,
     StrategicMetric,
 )
@@ -447,7 +448,12 @@ def calls_summary(*, user, filters: AnalyticsFilters, top: int = 10) -> dict:
         "category_shift": _category_shift(
             visible_rollups(MonthlyCount, user=user, filters=calls, level=Level.FORCE), guard
         ),
-        "priority_mix": _priority_mix(visible_rollups(DailyCount, user=user, filters=calls, level=Level.FORCE), guard),
+        "priority_mix": _priority_mix(
+            visible_rollups(
+                DailyCount if calls.categories else PriorityMonthTotal, user=user, filters=calls, level=Level.FORCE
+            ),
+            guard,
+        ),  # fmt: skip
     }
 
 

@@ -11,6 +11,7 @@ from analytics.models import (
     Alert,
     DailyCount,
     MonthlyCount,
+    PriorityMonthTotal,
     SeasonalDecomposition,
     StrategicMetric,
 )
@@ -178,7 +179,12 @@ def rollup_totals(
 
 
 def daily_totals(*, user, filters: DashboardFilters, by: tuple[str, ...], level: str = "borough"):
-    queryset = _scoped_rollup(DailyCount, user=user, filters=filters, level=level, date_field="day")
+    """Day- or minute-precision counts; by priority alone with no category chosen, from the monthly priority
+    totals (whole months, a fraction of the rows)."""
+    if set(by) <= {"priority"} and not filters.categories:
+        queryset = _scoped_rollup(PriorityMonthTotal, user=user, filters=filters, level=level)
+    else:
+        queryset = _scoped_rollup(DailyCount, user=user, filters=filters, level=level, date_field="day")
     return _guarded(queryset.values(*by).annotate(total=Sum("count")).order_by(*by), user=user)
 
 

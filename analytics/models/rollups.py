@@ -106,6 +106,22 @@ class DailyCount(AreaRollup):
             models.Index(fields=["month", "borough_code"], name="dc_month_borough_idx"),
             models.Index(fields=["level", "day"], name="dc_level_day_idx"),
             models.Index(fields=["level", "area_code", "day"], name="dc_level_area_day_idx"),
+            models.Index(fields=["level", "category", "day"], name="dc_level_category_day_idx"),
+        ]
+
+
+class PriorityMonthTotal(AreaMonthRollup):
+    """DailyCount summed over day and category: the priority mix of calls over any period, read when no category
+    is chosen."""
+
+    source = models.CharField(max_length=32)
+    priority = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        app_label = "analytics"
+        indexes = [
+            models.Index(fields=["month", "borough_code"], name="pmt_month_borough_idx"),
+            models.Index(fields=["level", "month"], name="pmt_level_month_idx"),
         ]
 
 
@@ -200,6 +216,7 @@ __all__ = [
     "Level",
     "MonthlyCount",
     "AreaMonthTotal",
+    "PriorityMonthTotal",
     "HourWeekdayCount",
     "DailyCount",
     "OutcomeCount",

@@ -5,7 +5,15 @@ import datetime as dt
 import pytest
 from django.db.models import Sum
 
-from analytics.models import AreaMonthTotal, DailyCount, HourWeekdayCount, Level, MonthlyCount, OutcomeCount
+from analytics.models import (
+    AreaMonthTotal,
+    DailyCount,
+    HourWeekdayCount,
+    Level,
+    MonthlyCount,
+    OutcomeCount,
+    PriorityMonthTotal,
+)
 from analytics.rollups import Slice, rollups_rebuild
 from tests.analytics.factories import CAMDEN, LSOA_C1, LSOA_W2, WESTMINSTER, incidents, local
 
@@ -96,3 +104,16 @@ def test_area_month_totals_sum_monthly_counts_over_category_and_origin_after_a_s
     assert totals == _by_area(MonthlyCount)
     assert AreaMonthTotal.objects.count() < MonthlyCount.objects.count()  # categories and origins folded
     assert totals[("lsoa", LSOA_C1, CAMDEN, dt.date(2024, 2, 1), "crime", "police_uk")] == 9
+
+
+def test_priority_month_totals_sum_daily_counts_over_day_and_category():
+    incidents(3, occurred_at=local(2024, 1, 5, 10), time_precision="minute", kind="call", category="assault",
+              priority="High", source="baltimore_911")  # fmt: skip
+    incidents(2, occurred_at=local(2024, 1, 20, 10), time_precision="minute", kind="call", category="overdose",
+              priority="High", source="baltimore_911")  # fmt: skip
+    rollups_rebuild(where=Slice())
+    keys = ("level", "area_code", "month", "kind", "source", "priority")
+    daily = DailyCount.objects.values(*keys).annotate(total=Sum("count")).values_list(*keys, "total")
+    totals = PriorityMonthTotal.objects.values_list(*keys, "count")
+    assert sorted(totals) == sorted(daily)
+    assert PriorityMonthTotal.objects.get(level=Level.BOROUGH).count == 5

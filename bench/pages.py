@@ -2,12 +2,12 @@
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... python -m bench.pages [--rows N] [--seconds S] [--clients C]
 
-1. Data: the real police.uk sample through the real importer, then synthetic incidents (crimes and calls placed on
-   the real sample's locations, minute precision) added by one INSERT ... SELECT until the table holds --rows; then
-   the real analytics refresh and forecasting refresh (timed).
+1. Data (an empty database only; a filled one is reused): the demo's files in the real source formats, scaled to
+   --rows (a police.uk archive of London crimes, outcomes and stops, and Baltimore 911 calls), loaded by the real
+   importers (import_reference, import_police_uk, import_calls), then the full analytics refresh (all timed).
 2. Baseline, same run: the naive query a dashboard would run without rollups (GROUP BY on Incident).
-3. Server time of every dashboard page and data endpoint through Django's test client: uncached (each request with
-   filters never seen before) and cached; p50/p95/max per URL.
+3. Server time of every dashboard page and the data endpoints (API) through Django's test client: uncached (each
+   request with filters never seen before) and cached; p50/p95/max per URL.
 4. Load: gunicorn on loopback, --clients concurrent keep-alive clients for --seconds over every URL; errors and
    latency percentiles.
 The last line printed is the JSON summary, also written to bench/results/pages.json.
@@ -17,9 +17,11 @@ import argparse
 import http.client
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -35,21 +37,49 @@ from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from accounts.demo import demo_accounts_create  # noqa: E402
 from accounts.models import User  # noqa: E402
 from analytics.forecasting_refresh import forecasting_refresh  # noqa: E402
 from analytics.refresh import analytics_refresh  # noqa: E402
-from ingestion.models import Area, Incident  # noqa: E402
+from dashboards.selectors import latest_month  # noqa: E402
+from ingestion.demo.calls import calls_csv_write  # noqa: E402
+from ingestion.demo.places import (  # noqa: E402
+    boroughs_geojson_write,
+    demo_places_build,
+    deprivation_csv_write,
+    population_csv_write,
+    resources_csv_write,
+)
+from ingestion.demo.police_uk import ArchiveSpec, month_list, police_uk_zip_write  # noqa: E402
+from ingestion.demo.writer import CALLS, CRIMES_PER_MONTH, MONTHS, STOPS_PER_MONTH, last_full_month  # noqa: E402
+from ingestion.models import Incident  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results" / "pages.json"
-ARCHIVE = settings.SHARED_DATA_DIR / "police-uk-archive-sample.zip"
 PASSWORD = "bench-password-not-secret-0"
-CRIME = ["burglary", "anti-social-behaviour", "violent-crime", "shoplifting", "vehicle-crime", "criminal-damage-arson"]
-CALLS = ["overdose", "assault", "disorderly", "traffic-accident", "alarm", "suspicious-person"]
+UNCACHED_CATEGORIES = ["burglary", "violence-and-sexual-offences"]
+DATA_ENDPOINTS = [
+    "/api/analytics/kpis/",
+    "/api/analytics/monthly/",
+    "/api/analytics/areas/",
+    "/api/analytics/categories/",
+    "/api/analytics/hour-weekday/",
+    "/api/analytics/calls/",
+    "/api/analytics/calendar-effects/",
+    "/api/analytics/strategic-metrics/",
+    "/api/analytics/filter-options/",
+    "/api/analytics/seasonal/",
+    "/api/analytics/monthly-counts/",
+    "/api/analytics/alerts/",
+    "/api/hotspot-runs/",
+    "/api/demand-forecasts/",
+    "/api/deployment-plans/",
+    "/api/dispatch/recent/",
+]
 ROLE_URLS = {
     "executive": ["/dashboards/strategic/", "/dashboards/strategic/briefing/"],
-    "commander": ["/dashboards/strategic/", "/dashboards/tactical/", "/dashboards/incidents/"],
+    "commander": ["/dashboards/strategic/", "/dashboards/tactical/", "/dashboards/incidents/", "/api/dispatch/recent/"],
     "analyst": [
         "/dashboards/strategic/",
         "/dashboards/tactical/",
@@ -57,29 +87,9 @@ ROLE_URLS = {
         "/dashboards/incidents/",
         "/dashboards/export/analytical.csv",
         "/dashboards/export/tactical.geojson",
+        *DATA_ENDPOINTS,
     ],
 }
-SYNTHETIC_SQL = """
-CREATE TEMP TABLE bench_places AS
-SELECT row_number() OVER () AS n, latitude, longitude, h3_cell, borough_id, lsoa_id, force_id FROM (
-    SELECT DISTINCT ON (h3_cell) latitude, longitude, h3_cell, borough_id, lsoa_id, force_id
-    FROM ingestion_incident
-    WHERE source = 'police_uk' AND borough_id <> '' AND latitude IS NOT NULL AND h3_cell <> ''
-) places;
-INSERT INTO ingestion_incident (source, source_key, kind, category, raw_category, occurred_at, time_precision,
-    latitude, longitude, h3_cell, location_text, priority, status, outcome, outcome_history, context, origin,
-    updated_at, borough_id, force_id, lsoa_id)
-SELECT 'bench', 'b' || g, CASE WHEN g % 10 < 7 THEN 'crime' ELSE 'call' END,
-    CASE WHEN g % 10 < 7 THEN (%(crime)s::text[])[1 + g %% %(ncrime)s]
-         ELSE (%(calls)s::text[])[1 + g %% %(ncalls)s] END,
-    '', timestamptz '2013-01-01 00:00+00' + (g %% 730) * interval '1 day' + ((g * 7919) %% 1440) * interval '1 minute',
-    'minute', p.latitude, p.longitude, p.h3_cell, '',
-    CASE WHEN g % 10 < 7 THEN '' ELSE (ARRAY['Low','Medium','High'])[1 + g %% 3] END,
-    CASE WHEN g % 3 = 0 THEN 'closed' ELSE 'open' END, '', '[]'::jsonb, '',
-    'public_report', now(), p.borough_id, p.force_id, p.lsoa_id
-FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS g
-JOIN bench_places p ON p.n = 1 + g %% (SELECT count(*) FROM bench_places);
-"""
 
 
 def timed(function, *args, **kwargs) -> tuple[float, object]:
@@ -106,34 +116,44 @@ def summary_ms(values: list[float]) -> dict:
 
 
 def load_data(*, rows: int, forecasts: bool) -> dict:
+    """Fill an empty database through the real importers; a database a previous run filled is reused as it is."""
     setup = {}
-    if not Incident.objects.filter(source="police_uk").exists():
-        setup["import_seconds"], _ = timed(call_command, "import_police_uk", str(ARCHIVE), verbosity=0)
-    missing = rows - Incident.objects.count()
-    if missing > 0:
-        existing = Incident.objects.filter(source="bench").count()
-        params = {"crime": CRIME, "calls": CALLS, "ncrime": len(CRIME), "ncalls": len(CALLS)}
-        params.update(start=existing + 1, stop=existing + missing)
-        sql = SYNTHETIC_SQL.replace("g % 10", "g %% 10").replace("g % 3", "g %% 3")
-        with connection.cursor() as cursor:
-            setup["synthetic_insert_seconds"], _ = timed(cursor.execute, sql, params)
-            cursor.execute("ANALYZE ingestion_incident")
+    if not Incident.objects.exists():
+        with tempfile.TemporaryDirectory() as folder:
+            setup["files"] = demo_files(Path(folder), rows)
+            setup["import_seconds"] = imports_run(Path(folder))
         setup["refresh_full_seconds"], _ = timed(analytics_refresh, full=True)
     if forecasts:  # slow on a shared machine; the pages read its few stored rows either way
         setup["forecasting_refresh_seconds"], _ = timed(forecasting_refresh)
-    setup["boundaries"] = borough_boundaries_load()
     setup["incidents"] = Incident.objects.count()
     return setup
 
 
-def borough_boundaries_load() -> int:
-    """Borough outlines for the choropleth, from the shared GeoJSON (the importers leave Area.boundary empty)."""
-    collection = json.loads((settings.SHARED_DATA_DIR / "london-boroughs.geojson").read_text())
-    loaded = 0
-    for feature in collection["features"]:
-        code = feature["properties"].get("gss_code")
-        loaded += Area.objects.filter(code=code, boundary__isnull=True).update(boundary=feature["geometry"])
-    return loaded
+def demo_files(folder: Path, rows: int) -> dict:
+    """The demo's police.uk archive (London) and Baltimore calls, scaled so that together they hold about `rows`."""
+    scale = rows / (CRIMES_PER_MONTH * MONTHS + CALLS)
+    places = demo_places_build(seed=7, boundaries_path=settings.SHARED_DATA_DIR / "london-boroughs.geojson")
+    months = month_list(end=last_full_month(timezone.now()), count=MONTHS)
+    spec = ArchiveSpec(months, int(CRIMES_PER_MONTH * scale), int(STOPS_PER_MONTH * scale), 7)
+    boroughs_geojson_write(path=folder / "boroughs.geojson", places=places)
+    population_csv_write(path=folder / "population.csv", places=places)
+    deprivation_csv_write(path=folder / "deprivation.csv", places=places, seed=7)
+    resources_csv_write(path=folder / "resources.csv", years=sorted({int(m[:4]) for m in months}), seed=7)
+    return {
+        "scale": round(scale, 1),
+        "police_uk_street_rows": police_uk_zip_write(path=folder / "police-uk.zip", places=places, spec=spec),
+        "calls_rows": calls_csv_write(path=folder / "calls.csv", rows=int(CALLS * scale)),
+    }
+
+
+def imports_run(folder: Path) -> dict:
+    seconds = {}
+    for kind in ("boundaries", "population", "deprivation", "resources"):
+        name = {"boundaries": "boroughs.geojson"}.get(kind, f"{kind}.csv")
+        seconds[kind], _ = timed(call_command, "import_reference", kind, str(folder / name), verbosity=0)
+    seconds["police_uk"], _ = timed(call_command, "import_police_uk", str(folder / "police-uk.zip"), verbosity=0)
+    seconds["calls"], _ = timed(call_command, "import_calls", str(folder / "calls.csv"), verbosity=0)
+    return {name: round(value, 1) for name, value in seconds.items()}
 
 
 def baseline() -> dict:
@@ -165,9 +185,12 @@ def users() -> dict[str, User]:
 
 
 def uncached_query(index: int) -> str:
-    # A date range never requested before: every selector computes from the rollups.
-    year, month = 2013 + index // 12 % 2, 1 + index % 12
-    return f"date_from={year}-{month:02d}&date_to=2014-12"
+    """A filter never requested before, so every selector computes from the rollups: a period ending at the latest
+    month and starting 1 to 36 months earlier, every second one narrowed to one category."""
+    latest = latest_month()
+    first = latest.year * 12 + latest.month - 1 - (index % 36)
+    query = f"date_from={first // 12}-{first % 12 + 1:02d}&date_to={latest:%Y-%m}"
+    return query + (f"&category={UNCACHED_CATEGORIES[index // 2 % 2]}" if index % 2 else "")
 
 
 def server_times(accounts: dict, repeats: int) -> dict:
@@ -237,33 +260,91 @@ def client_loop(port: int, cookie: str, urls: list[str], until: float, out: list
         out.append(time.perf_counter() - started)
 
 
+WRK_SCRIPT = """
+local roles = {%(roles)s}
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  local role = roles[(counter - 1) %% #roles + 1]
+  thread:set("cookie", role.cookie)
+  thread:set("paths", role.paths)
+end
+local index = 0
+function request()
+  index = index + 1
+  return wrk.format("GET", paths[(index - 1) %% #paths + 1], {["Cookie"] = cookie})
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRK {"requests": %%d, "p50_us": %%d, "p95_us": %%d, "p99_us": %%d, "max_us": %%d, '
+    .. '"status_errors": %%d, "socket_errors": %%d}\\n', summary.requests, latency:percentile(50),
+    latency:percentile(95), latency:percentile(99), latency.max, e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
 def load_test(accounts: dict, *, clients: int, seconds: int, port: int = 8765, workers: int = 3) -> dict:
     process = start_gunicorn(port, workers)
     try:
         cookies = {role: session_cookie(user) for role, user in accounts.items()}
-        roles = list(ROLE_URLS)
-        for role in roles:  # warm each worker's cache of pages once, as a running site has
-            for url in ROLE_URLS[role]:
+        for role, urls in ROLE_URLS.items():  # a running site has each view cached already (beat warms them)
+            for url in urls:
                 client_loop(port, cookies[role], [url], time.time() + 0.2, [], [])
-        latencies, errors = [], []
-        until = time.time() + seconds
-        threads = [
-            threading.Thread(
-                target=client_loop,
-                args=(port, cookies[roles[i % len(roles)]], ROLE_URLS[roles[i % len(roles)]], until, latencies, errors),
-            )
-            for i in range(clients)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        runner = load_wrk if shutil.which("wrk") else load_threads
+        result = runner(port, cookies, clients=clients, seconds=seconds)
     finally:
         process.terminate()
         process.wait(timeout=30)
+    return {"clients": clients, "seconds": seconds, "gunicorn_workers": workers, **result}
+
+
+def load_wrk(port: int, cookies: dict, *, clients: int, seconds: int) -> dict:
+    """wrk (C, one thread per role) drives the clients: the load generator costs the 2-core machine little."""
+    name = settings.SESSION_COOKIE_NAME
+    roles = ", ".join(_lua_role(f"{name}={cookies[role]}", urls) for role, urls in ROLE_URLS.items())
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % {"roles": roles})
+    command = ["wrk", "-t", str(len(ROLE_URLS)), "-c", str(clients), "-d", f"{seconds}s", "--timeout", "10s",
+               "-s", script.name, f"http://127.0.0.1:{port}"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    os.unlink(script.name)
+    line = next(line for line in done.stdout.splitlines() if line.startswith("WRK "))
+    measured = json.loads(line[4:])
     return {
-        "clients": clients,
-        "seconds": seconds,
+        "generator": "wrk",
+        "requests": measured["requests"],
+        "requests_per_second": round(measured["requests"] / seconds, 1),
+        "errors": measured["status_errors"] + measured["socket_errors"],
+        "p50_ms": round(measured["p50_us"] / 1000, 1),
+        "p95_ms": round(measured["p95_us"] / 1000, 1),
+        "p99_ms": round(measured["p99_us"] / 1000, 1),
+        "max_ms": round(measured["max_us"] / 1000, 1),
+    }
+
+
+def _lua_role(cookie: str, urls: list[str]) -> str:
+    paths = ", ".join(json.dumps(url) for url in urls)
+    return "{cookie = " + json.dumps(cookie) + ", paths = {" + paths + "}}"
+
+
+def load_threads(port: int, cookies: dict, *, clients: int, seconds: int) -> dict:
+    """Without wrk: Python keep-alive clients in threads (they share the machine's cores with the server)."""
+    roles = list(ROLE_URLS)
+    latencies, errors = [], []
+    until = time.time() + seconds
+    threads = [
+        threading.Thread(
+            target=client_loop,
+            args=(port, cookies[roles[i % len(roles)]], ROLE_URLS[roles[i % len(roles)]], until, latencies, errors),
+        )
+        for i in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {
+        "generator": "python threads",
         "requests": len(latencies),
         "requests_per_second": round(len(latencies) / seconds, 1),
         "errors": len(errors),

@@ -69,7 +69,7 @@ DATA_ENDPOINTS = [
     "/api/analytics/calendar-effects/",
     "/api/analytics/strategic-metrics/",
     "/api/analytics/filter-options/",
-    "/api/analytics/seasonal/",
+    "/api/analytics/seasonal/?area=puk-force:metropolitan",
     "/api/analytics/monthly-counts/",
     "/api/analytics/alerts/",
     "/api/hotspot-runs/",
@@ -200,8 +200,9 @@ def server_times(accounts: dict, repeats: int) -> dict:
         client.force_login(accounts[role])
         for url in urls:
             cache.clear()
-            uncached = [timed(client.get, f"{url}?{uncached_query(i)}")[0] for i in range(repeats)]
-            cached = [timed(client.get, f"{url}?{uncached_query(0)}")[0] for _ in range(repeats)]
+            join = "&" if "?" in url else "?"
+            uncached = [timed(client.get, f"{url}{join}{uncached_query(i)}")[0] for i in range(repeats)]
+            cached = [timed(client.get, f"{url}{join}{uncached_query(0)}")[0] for _ in range(repeats)]
             status = client.get(url).status_code
             results[f"{role} {url}"] = {
                 "status": status,

@@ -163,11 +163,13 @@ class Incident(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "source_key"], name="incident_source_key_unique")]
+        # (time, id) is the incident list's keyset order: monthly police.uk rows share one timestamp by the thousand,
+        # so an index on time alone leaves a sort of every row of a month before the first page.
         indexes = [
-            models.Index(fields=["occurred_at"], name="incident_occurred_idx"),
-            models.Index(fields=["borough", "occurred_at"], name="incident_borough_time_idx"),
+            models.Index(fields=["occurred_at", "id"], name="incident_time_id_idx"),
+            models.Index(fields=["borough", "occurred_at", "id"], name="incident_borough_time_id_idx"),
             # category alone leads: a category filter rarely names the kind, and each category belongs to one kind
-            models.Index(fields=["category", "occurred_at"], name="incident_category_time_idx"),
+            models.Index(fields=["category", "occurred_at", "id"], name="incident_category_time_id_idx"),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -122,18 +123,25 @@ class MonthlyCountFilterSet(django_filters.FilterSet):
         fields = ["level", "area_code", "borough_code", "month", "category", "kind", "origin", "source"]
 
 
+class RollupCursorPagination(CursorPagination):
+    """Pages of rollup rows by (month, id) from their index: no count of millions of rows, and a deep page costs what
+    the first does."""
+
+    ordering = ("month", "id")
+    page_size = 100
+
+
 class MonthlyCountViewSet(viewsets.ReadOnlyModelViewSet):
     """The monthly rollup rows themselves (area x month x category x kind x origin x source), for analysts."""
 
     queryset = MonthlyCount.objects.none()  # for the schema; requests use get_queryset
     serializer_class = MonthlyCountSerializer
     filterset_class = MonthlyCountFilterSet
+    pagination_class = RollupCursorPagination
     required_permission = ANALYTICAL
 
     def get_queryset(self):
-        return selectors.visible_rollups(MonthlyCount, user=self.request.user).order_by(
-            "month", "level", "area_code", "pk"
-        )
+        return selectors.visible_rollups(MonthlyCount, user=self.request.user)
 
 
 ROUTES = [

@@ -59,6 +59,7 @@ class MonthlyCount(AreaRollup):
             models.Index(fields=["level", "area_code", "month"], name="mc_level_area_month_idx"),
             models.Index(fields=["level", "borough_code", "month"], name="mc_level_borough_month_idx"),
             models.Index(fields=["level", "category", "month"], name="mc_level_category_month_idx"),
+            models.Index(fields=["month", "id"], name="mc_month_id_idx"),  # the API's cursor pages
         ]
 
 

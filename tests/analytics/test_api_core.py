@@ -86,3 +86,19 @@ def test_analyst_cannot_acknowledge_alerts(client_for):
 def test_seasonal_decomposition_answers_404_when_absent(client_for, db):
     response = client_for("analyst").get(reverse("analytics-seasonal"), {"area": WESTMINSTER})
     assert response.status_code == 404
+
+
+def test_monthly_counts_pages_by_cursor_cover_every_row_once(client_for, loaded, monkeypatch):
+    from analytics.api import RollupCursorPagination
+    from analytics.models import MonthlyCount
+
+    monkeypatch.setattr(RollupCursorPagination, "page_size", 2)
+    client, url, seen = client_for("analyst"), reverse("analytics-monthly-count-list") + "?level=lsoa", []
+    while url:
+        page = client.get(url).json()
+        assert "count" not in page and len(page["results"]) <= 2
+        seen.extend((row["area_code"], row["month"], row["category"], row["count"]) for row in page["results"])
+        url = page["next"]
+    rows = MonthlyCount.objects.filter(level="lsoa").values_list("area_code", "month", "category", "count")
+    expected = [(area, month.isoformat(), category, count) for area, month, category, count in rows]
+    assert len(seen) == len(set(seen)) == len(expected) > 2 and set(seen) == set(expected)

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -11,12 +12,24 @@ from analytics import conf
 GENERATION_KEY = "analytics:generation"
 
 
+# Every cache key of a page asks for the generation: a process remembers it for a second rather than asking Redis
+# several times per request. Another process's refresh shows here within that second; this process's at once.
+MEMO_SECONDS = 1.0
+_memo = {"value": 0, "until": 0.0}
+
+
 def generation() -> int:
+    now = time.monotonic()
+    if now < _memo["until"]:
+        return _memo["value"]
     cache.add(GENERATION_KEY, 1, None)
-    return cache.get(GENERATION_KEY) or 1
+    value = cache.get(GENERATION_KEY) or 1
+    _memo.update(value=value, until=now + MEMO_SECONDS)
+    return value
 
 
 def bump_generation() -> int:
+    _memo["until"] = 0.0
     try:
         return cache.incr(GENERATION_KEY)
     except ValueError:  # evicted or never set

@@ -62,8 +62,12 @@ def filter_form(*, user) -> dict:
     )
 
 
-def _filter_form(*, user) -> dict:
-    return {"area_options": selectors.area_options(user=user), **selectors.filter_choices(user=user)}
+def filter_form_html(*, user, filters: DashboardFilters) -> str:
+    """The filter form as HTML with the chosen values selected: a few hundred options, rendered once per scope and
+    filters (it holds no per-request token)."""
+    key = cache_key("form-html", page="", user=user, filters=filters)
+    context = lambda: {"filters": filters, "kind_choices": Incident.Kind.choices, **filter_form(user=user)}  # noqa: E731
+    return mark_safe(cached(key, lambda: render_to_string("dashboards/_filters.html", context())))  # noqa: S308
 
 
 def cached(key: str, compute):

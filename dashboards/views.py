@@ -25,7 +25,6 @@ from analytics.trends import alert_set_state
 from dashboards import briefing, exports, pages
 from dashboards.filters import filters_as_params, filters_from_query, filters_to_query
 from dashboards.selectors import incident_get, incident_page
-from ingestion.models import Incident
 
 PARTIAL_HEADER = "HTTP_X_DASHBOARD_PARTIAL"
 PLOTLY_VERSION = plotly.__version__
@@ -59,9 +58,8 @@ class DashboardPage(RoleRequiredMixin, TemplateView):
             "page_title": self.page_title,
             "filters": filters,
             "query": filters_to_query(filters),
-            "kind_choices": Incident.Kind.choices,
+            "filters_html": pages.filter_form_html(user=self.request.user, filters=filters),
             "map_config": MAP_CONFIG,
-            **pages.filter_form(user=self.request.user),
         }
         return super().get_context_data(**context, **kwargs)
 

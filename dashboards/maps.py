@@ -1,6 +1,8 @@
 """GeoJSON map layers for Leaflet. Each layer is {"id", "name", "kind", "geojson"}; the browser styles polygons
 from each feature's `color` and turns point layers into clustered markers."""
 
+from functools import lru_cache
+
 import h3
 from django.core.cache import cache
 from shapely.geometry import mapping, shape
@@ -16,7 +18,7 @@ from ingestion.models import Area
 # Viridis in eight steps: ordered light-to-dark so more crime reads darker, and safe for colour-blind readers.
 VIRIDIS = ["#fde725", "#a0da39", "#4ac16d", "#1fa187", "#277f8e", "#365c8d", "#46327e", "#440154"]
 SIMPLIFY_DEGREES = 0.0004  # about 30 m: keeps borough outlines recognisable at a tenth of the size
-HEX_LIMIT = 400
+HEX_LIMIT = 300  # the busiest cells; beyond them a tactical map is noise (and page weight)
 HOTSPOT_MONTHS = 3  # the tactical map shows where incidents cluster now
 
 
@@ -50,7 +52,8 @@ def _drill(**params) -> str:
     return filters_to_query(DashboardFilters(), **params)
 
 
-def _hexagon(cell: str) -> dict:
+@lru_cache(maxsize=50_000)
+def _hexagon(cell: str) -> dict:  # cells recur on every map: each outline is worked out once per process
     ring = [[round(lng, 5), round(lat, 5)] for lat, lng in h3.cell_to_boundary(cell)]
     return {"type": "Polygon", "coordinates": [ring + ring[:1]]}
 

@@ -151,8 +151,11 @@ def area_comparison_chart(*, user, filters: DashboardFilters, chart_id="areas", 
     )
 
 
-def category_trend_chart(*, user, filters: DashboardFilters, chart_id="trends", title="Monthly trend by category"):
-    rows = selectors.rollup_totals(user=user, filters=filters, by=("month", "category"))
+def category_trend_chart(
+    *, user, filters: DashboardFilters, chart_id="trends", title="Monthly trend by category", rows=None
+):
+    if rows is None:
+        rows = selectors.rollup_totals(user=user, filters=filters, by=("month", "category"))
     totals = defaultdict(int)
     for row in rows:
         totals[row["category"]] += row["total"] or 0
@@ -313,11 +316,16 @@ OVERDOSE = "overdose"
 def calls_panels(*, user, filters: DashboardFilters) -> list[dict]:
     """Calls for service over the three years up to the latest month of calls, unless dates are chosen."""
     calls = with_default_period(filters_with(filters, kinds=("call",)))
-    charts = [category_trend_chart(user=user, filters=calls, chart_id="calls-type", title="Calls by type per month")]
+    # every month to the period's end, read once: the year-on-year shift needs the years before the period
+    history = selectors.rollup_totals(user=user, filters=filters_with(calls, date_from=None), by=("month", "category"))
+    start = calls.date_from.replace(day=1) if calls.date_from else None
+    period = [row for row in history if start is None or row["month"] >= start]
+    charts = [category_trend_chart(user=user, filters=calls, chart_id="calls-type", title="Calls by type per month",
+                                   rows=period)]  # fmt: skip
     for level, label in CALL_LEVELS:
         charts.append(_calls_by_level(user=user, filters=calls, level=level, label=label))
     charts.extend(overdose_charts(user=user, filters=filters_with(calls, categories=(OVERDOSE,))))
-    charts.append(year_shift_chart(user=user, filters=calls))
+    charts.append(year_shift_chart(user=user, filters=calls, rows=history))
     charts.append(priority_chart(user=user, filters=calls))
     return charts
 
@@ -393,9 +401,12 @@ def _with_empty(chart: dict, empty: bool) -> dict:
     return chart
 
 
-def year_shift_chart(*, user, filters: DashboardFilters) -> dict:
+def year_shift_chart(*, user, filters: DashboardFilters, rows=None) -> dict:
     """Each category's share of calls in the latest year against the year before, in percentage points."""
-    rows = selectors.rollup_totals(user=user, filters=filters_with(filters, date_from=None), by=("month", "category"))
+    if rows is None:
+        rows = selectors.rollup_totals(
+            user=user, filters=filters_with(filters, date_from=None), by=("month", "category")
+        )
     years = sorted({row["month"].year for row in rows})[-2:]
     shares = {}
     for year in years:

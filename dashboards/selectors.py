@@ -85,7 +85,7 @@ def incidents_latest(*, user, filters: DashboardFilters, limit: int = 20) -> lis
     return incident_page(user=user, filters=filters, size=limit)["rows"]
 
 
-def incident_points(*, user, filters: DashboardFilters, limit: int = 800) -> list[dict]:
+def incident_points(*, user, filters: DashboardFilters, limit: int = 500) -> list[dict]:
     """The newest incidents with coordinates, for the tactical map's clustered markers."""
     queryset = incidents_filtered(incidents_visible_to(user=user), filters=filters).filter(latitude__isnull=False)
     fields = ("id", "latitude", "longitude", "category", "occurred_at", "status")

@@ -3,12 +3,13 @@
 import time
 
 from axes.signals import user_locked_out
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.audit import audit_event
+from accounts.backends import PERMISSIONS_VERSION
 from accounts.middleware import session_clock_start
 from accounts.models import AuditEvent, User
 from accounts.roles import ADMIN
@@ -24,6 +25,17 @@ def sync_role_group(sender, instance: User, **kwargs):
         # The admin role opens everything, the Django admin included.
         User.objects.filter(pk=instance.pk).update(is_staff=True, is_superuser=True)
         instance.is_staff = instance.is_superuser = True
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+@receiver(m2m_changed, sender=User.user_permissions.through)
+@receiver(m2m_changed, sender=Group.permissions.through)
+@receiver(post_delete, sender=Group)
+@receiver(post_delete, sender=Permission)
+def permissions_changed(sender, **kwargs):
+    """Any change of who holds which permission makes every cached permission set stale."""
+    if kwargs.get("action", "post_").startswith("post_"):
+        PERMISSIONS_VERSION.bump()
 
 
 @receiver(user_logged_in)

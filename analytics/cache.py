@@ -2,39 +2,25 @@
 
 import hashlib
 import json
-import time
 from collections.abc import Callable
 
 from django.core.cache import cache
 
 from analytics import conf
+from crimedash.versions import CacheVersion
 
 GENERATION_KEY = "analytics:generation"
 
 
-# Every cache key of a page asks for the generation: a process remembers it for a second rather than asking Redis
-# several times per request. Another process's refresh shows here within that second; this process's at once.
-MEMO_SECONDS = 1.0
-_memo = {"value": 0, "until": 0.0}
+GENERATION = CacheVersion(GENERATION_KEY)
 
 
 def generation() -> int:
-    now = time.monotonic()
-    if now < _memo["until"]:
-        return _memo["value"]
-    cache.add(GENERATION_KEY, 1, None)
-    value = cache.get(GENERATION_KEY) or 1
-    _memo.update(value=value, until=now + MEMO_SECONDS)
-    return value
+    return GENERATION.current()
 
 
 def bump_generation() -> int:
-    _memo["until"] = 0.0
-    try:
-        return cache.incr(GENERATION_KEY)
-    except ValueError:  # evicted or never set
-        cache.set(GENERATION_KEY, 2, None)
-        return 2
+    return GENERATION.bump()
 
 
 def cached(name: str, parts: object, compute: Callable[[], object]):

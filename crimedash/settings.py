@@ -109,7 +109,7 @@ USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 REDIS_URL = redis_url()
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "crimedash.cache.SharedClientRedisCache", "LOCATION": REDIS_URL}}
     # sessions read from Redis, written through to the database (a Redis flush signs nobody out)
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:

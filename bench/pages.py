@@ -56,6 +56,7 @@ from ingestion.demo.police_uk import ArchiveSpec, month_list, police_uk_zip_writ
 from ingestion.demo.writer import CALLS, CRIMES_PER_MONTH, MONTHS, STOPS_PER_MONTH, last_full_month  # noqa: E402
 from ingestion.models import Incident  # noqa: E402
 
+ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).parent / "results" / "pages.json"
 PASSWORD = "bench-password-not-secret-0"
 UNCACHED_CATEGORIES = ["burglary", "violence-and-sexual-offences"]
@@ -222,11 +223,13 @@ def session_cookie(user: User) -> str:
 
 
 def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
-    command = [
-        sys.executable, "-m", "gunicorn", "crimedash.wsgi:application", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread", "--log-level", "warning",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, env={**os.environ, "DJANGO_DEBUG": "false"})
+    """gunicorn with the production settings file (crimedash/gunicorn.conf.py), its access log discarded."""
+    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "crimedash" / "gunicorn.conf.py"),
+               "crimedash.wsgi:application", "--log-level", "warning"]  # fmt: skip
+    env = {**os.environ, "DJANGO_DEBUG": "false", "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    env.update({"GUNICORN_WORKERS": str(workers)} if workers else {})
+    env.update({"GUNICORN_THREADS": str(threads)} if threads else {})
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -296,7 +299,8 @@ def load_test(accounts: dict, *, clients: int, seconds: int, workers: int, threa
     finally:
         process.terminate()
         process.wait(timeout=30)
-    return {"clients": clients, "seconds": seconds, "gunicorn_workers": workers, "threads": threads, **result}
+    config = {"gunicorn_workers": workers or os.cpu_count() * 2 + 1, "gunicorn_threads": threads or 2}
+    return {"clients": clients, "seconds": seconds, **config, **result}
 
 
 def load_wrk(port: int, cookies: dict, *, clients: int, seconds: int) -> dict:
@@ -361,8 +365,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--forecasts", action="store_true", help="also run the forecasting refresh before measuring")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: gunicorn.conf.py's)")
+    parser.add_argument("--threads", type=int, default=0, help="threads per worker (default: gunicorn.conf.py's)")
     parser.add_argument("--load-only", action="store_true", help="skip the per-page server times")
     args = parser.parse_args(argv if argv is not None else sys.argv[1:] if __name__ == "__main__" else [])
     if not settings.USING_POSTGRES:

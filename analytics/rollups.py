@@ -207,6 +207,7 @@ def _insert(spec: RollupSpec, level: str, where: Slice) -> int:
         .values("r_level", "r_area", "r_borough", "r_month", *columns)
         .annotate(r_count=Count("*"))
         .values_list("r_level", "r_area", "r_borough", "r_month", *columns, "r_count")
+        .order_by("r_month")  # rows of a month land together: a dashboard reads a few recent months of a level
     )
     select_sql, params = queryset.query.sql_with_params()
     targets = ", ".join(["level", "area_code", "borough_code", "month", *spec.dimensions, "count"])
@@ -217,7 +218,8 @@ def _insert(spec: RollupSpec, level: str, where: Slice) -> int:
 
 def _insert_summed(model, source, keys: tuple[str, ...], where: Slice) -> int:
     """The slice of `source` summed over every column not in `keys`, written into `model`."""
-    queryset = source.objects.filter(where.rollup_filter()).values(*keys).annotate(r_count=Sum("count")).order_by()
+    grouped = source.objects.filter(where.rollup_filter()).values(*keys).annotate(r_count=Sum("count"))
+    queryset = grouped.order_by("level", "month")  # stored in the order the dashboards read them
     select_sql, params = queryset.values_list(*keys, "r_count").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(keys)}, count) {select_sql}", params)

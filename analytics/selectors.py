@@ -61,9 +61,17 @@ def _per_user_cache(function):
 def monthly_rollup(filters, *, by: tuple[str, ...] = ()) -> type:
     """The monthly table to read: AreaMonthTotal (summed over category and origin, far fewer rows at LSOA,
     neighborhood and H3 level) unless a category or the origin is filtered on or grouped by."""
-    if filters.categories or getattr(filters, "reported_only", False) or {"category", "origin"} & set(by):
+    if filters.categories or filters.reported_only or {"category", "origin"} & set(by):
         return MonthlyCount
     return AreaMonthTotal
+
+
+def priority_rollup(filters, *, by: tuple[str, ...] = ("priority",)) -> type:
+    """The day-level table to read: PriorityMonthTotal (DailyCount summed over day and category) for a priority mix
+    with no category chosen, DailyCount otherwise."""
+    if filters.categories or set(by) - {"priority"}:
+        return DailyCount
+    return PriorityMonthTotal
 
 
 def visible_rollups(model, *, user, filters: AnalyticsFilters = NO_FILTERS, level: str | None = None):
@@ -449,11 +457,8 @@ def calls_summary(*, user, filters: AnalyticsFilters, top: int = 10) -> dict:
             visible_rollups(MonthlyCount, user=user, filters=calls, level=Level.FORCE), guard
         ),
         "priority_mix": _priority_mix(
-            visible_rollups(
-                DailyCount if calls.categories else PriorityMonthTotal, user=user, filters=calls, level=Level.FORCE
-            ),
-            guard,
-        ),  # fmt: skip
+            visible_rollups(priority_rollup(calls), user=user, filters=calls, level=Level.FORCE), guard
+        ),
     }
 
 

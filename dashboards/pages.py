@@ -177,10 +177,8 @@ def hour_weekday_chart(*, user, filters: DashboardFilters, months: int = 3):
     for row in rows:
         matrix[row["weekday"] - 1][row["hour"]] = row["total"]
     title = "Incidents by hour and weekday"
-    if window.date_from:
-        title += (
-            f", {window.date_from:%b %Y} to {window.date_to or selectors.latest_month(model=HourWeekdayCount):%b %Y}"
-        )
+    if window.date_from and window.date_to:
+        title += f", {window.date_from:%b %Y} to {window.date_to:%b %Y}"
     chart = heatmap_chart("hour-weekday", title, x=[f"{h:02d}" for h in range(24)], y=WEEKDAYS, z=matrix)
     chart["empty"] = not rows
     return chart

@@ -11,12 +11,11 @@ from analytics.models import (
     Alert,
     DailyCount,
     MonthlyCount,
-    PriorityMonthTotal,
     SeasonalDecomposition,
     StrategicMetric,
 )
 from analytics.privacy import small_count_guard
-from analytics.selectors import monthly_rollup
+from analytics.selectors import monthly_rollup, priority_rollup
 from dashboards.filters import AREA_FIELD, DashboardFilters, filters_with
 from ingestion.models import Area, Incident
 
@@ -135,12 +134,16 @@ def latest_month(*, model=None, kinds: tuple[str, ...] = ()):
 def recent_window(filters: DashboardFilters, months: int, *, model=None) -> DashboardFilters:
     """The last `months` months of the chosen period (with no end chosen, up to the latest month of `model`'s data):
     tactical patterns are about now, not three years ago."""
-    end = filters.date_to or latest_month(model=model, kinds=filters.kinds)
+    end = filters.date_to or _month_end(latest_month(model=model, kinds=filters.kinds))
     if end is None:
         return filters
     index = end.year * 12 + end.month - months
     start = date(index // 12, index % 12 + 1, 1)
-    return filters_with(filters, date_from=max(start, filters.date_from or start))
+    return filters_with(filters, date_from=max(start, filters.date_from or start), date_to=end)
+
+
+def _month_end(month: date | None) -> date | None:
+    return None if month is None else (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def _scoped_rollup(model, *, user, filters: DashboardFilters, level: str, date_field: str = "month"):
@@ -181,10 +184,9 @@ def rollup_totals(
 def daily_totals(*, user, filters: DashboardFilters, by: tuple[str, ...], level: str = "borough"):
     """Day- or minute-precision counts; by priority alone with no category chosen, from the monthly priority
     totals (whole months, a fraction of the rows)."""
-    if set(by) <= {"priority"} and not filters.categories:
-        queryset = _scoped_rollup(PriorityMonthTotal, user=user, filters=filters, level=level)
-    else:
-        queryset = _scoped_rollup(DailyCount, user=user, filters=filters, level=level, date_field="day")
+    model = priority_rollup(filters, by=by)
+    date_field = "day" if model is DailyCount else "month"
+    queryset = _scoped_rollup(model, user=user, filters=filters, level=level, date_field=date_field)
     return _guarded(queryset.values(*by).annotate(total=Sum("count")).order_by(*by), user=user)
 
 

@@ -8,6 +8,8 @@ opens the incident list filtered to what was clicked.
 
 from collections.abc import Sequence
 
+from analytics import conf
+
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
 SEQUENTIAL = "Viridis"
@@ -39,7 +41,18 @@ def chart(chart_id: str, title: str, data: list, layout: dict, columns: Sequence
         "figure": {"data": data, "layout": layout},
         "table": {"columns": list(columns), "rows": rows},
         "empty": not rows,
+        "suppressed": only_hidden_counts(rows),
+        "suppressed_below": conf.SUPPRESSION_THRESHOLD,
     }
+
+
+def only_hidden_counts(rows: list) -> bool:
+    """True when the small-count guard hid some counts (None) and no other count is above zero: such a chart would
+    draw nothing, so the page says why instead."""
+    values = [value for row in rows for value in row[1:]]
+    return any(value is None for value in values) and not any(
+        isinstance(value, int | float) and value for value in values
+    )
 
 
 def bar_chart(

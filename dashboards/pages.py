@@ -345,15 +345,21 @@ def _calls_by_level(
     )
 
 
+def _bucket_totals(rows, bucket) -> dict:
+    """Totals per bucket; a bucket whose every count the small-count guard hid stays hidden (None), not 0."""
+    parts = defaultdict(list)
+    for row in rows:
+        parts[bucket(row)].append(row["total"])
+    visible = {key: [value for value in values if value is not None] for key, values in parts.items()}
+    return {key: sum(values) if values else None for key, values in visible.items()}
+
+
 def overdose_charts(*, user, filters: DashboardFilters) -> list[dict]:
     monthly = selectors.rollup_totals(user=user, filters=filters, by=("month",))
-    by_year = defaultdict(int)
-    for row in monthly:
-        by_year[row["month"].year] += row["total"] or 0
+    by_year = _bucket_totals(monthly, lambda row: row["month"].year)
     daily = selectors.daily_totals(user=user, filters=filters, by=("day",))
-    weekday = [0] * 7
-    for row in daily:
-        weekday[row["day"].weekday()] += row["total"] or 0
+    by_day = _bucket_totals(daily, lambda row: row["day"].weekday())
+    weekday = [by_day.get(day, 0) for day in range(7)]
     drill = _drill(category=OVERDOSE, kind="call")
     return [
         line_chart(

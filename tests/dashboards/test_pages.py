@@ -121,3 +121,23 @@ def test_calls_charts_follow_the_latest_month_of_calls_not_of_crime(client_for, 
     strategic = client_for("analyst").get(reverse("dashboards:strategic")).context["charts"]
     trend = next(chart for chart in strategic if chart["id"] == "trends")["figure"]["data"][0]["x"]
     assert trend[-1] == "2027-06"
+
+
+def test_a_chart_whose_every_count_is_hidden_says_so_instead_of_drawing_nothing(client_for, dashboard_data):
+    query = {"date_from": "2024-03", "date_to": "2024-03", "category": "burglary", "kind": "crime"}
+    executive = client_for("executive").get(reverse("dashboards:strategic"), query)
+    assert executive.context["charts"][0]["suppressed"] is True
+    assert b"Counts hidden." in executive.content
+    analyst = client_for("analyst").get(reverse("dashboards:strategic"), query)
+    assert analyst.context["charts"][0]["suppressed"] is False
+    assert b"Counts hidden." not in analyst.content
+
+
+def test_a_total_of_hidden_counts_stays_hidden_rather_than_showing_zero(client_for, dashboard_data):
+    def overdose_years(role):
+        calls = client_for(role).get(reverse("dashboards:tactical")).context["calls"]
+        return next(chart for chart in calls if chart["id"] == "overdose-year")
+
+    commander, analyst = overdose_years("commander"), overdose_years("analyst")  # 4 overdose calls a month each
+    assert commander["figure"]["data"][0]["y"] == [None, None] and commander["suppressed"]
+    assert all(value > 0 for value in analyst["figure"]["data"][0]["y"]) and not analyst["suppressed"]

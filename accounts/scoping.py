@@ -29,11 +29,21 @@ def units_visible_to(*, user: User):
 
 
 def area_codes_visible_to(*, user: User) -> set[str] | None:
-    """Area codes (borough/district) whose incidents the user may see; None means the whole force."""
-    if scope_of(user=user) == FORCE:
+    """Area codes (borough/district) whose incidents the user may see; None means the whole force.
+    Remembered on the user object (a request asks several times), under what decides it."""
+    basis = (scope_of(user=user), getattr(user, "unit_id", None))
+    memo = getattr(user, "_visible_area_codes", None)
+    if memo is None or memo[0] != basis:
+        memo = (basis, _area_codes(user=user, scope=basis[0]))
+        user._visible_area_codes = memo
+    return None if memo[1] is None else set(memo[1])
+
+
+def _area_codes(*, user: User, scope: str) -> frozenset[str] | None:
+    if scope == FORCE:
         return None
     bcu = bcu_of(user=user)
-    return {bcu.area_code} if bcu and bcu.area_code else set()
+    return frozenset({bcu.area_code} if bcu and bcu.area_code else ())
 
 
 def restrict_to_areas(queryset, *, user: User, field: str = "borough_id"):

@@ -25,6 +25,7 @@ from analytics.serializers import (
     SeasonalQuerySerializer,
 )
 from analytics.trends import alert_set_state, alerts_visible_to
+from crimedash.response_cache import CachedReadMixin
 
 STRATEGIC = "dashboards.view_strategic"
 TACTICAL = "dashboards.view_tactical"
@@ -37,10 +38,11 @@ def selector_view(selector, permission: str, *, filtered: bool = True):
     @extend_schema(parameters=[AnalyticsQuerySerializer] if filtered else [], responses=OpenApiTypes.OBJECT)
     def get(self, request, *args, **kwargs):
         arguments = {"filters": AnalyticsFilters.from_query(request.query_params)} if filtered else {}
-        return Response(selector(user=request.user, **arguments))
+        return self.cached_json(request, lambda: Response(selector(user=request.user, **arguments)))
 
     name = "".join(part.title() for part in selector.__name__.split("_")) + "View"
-    return type(name, (APIView,), {"required_permission": permission, "get": get, "__doc__": selector.__doc__})
+    namespace = {"required_permission": permission, "get": get, "__doc__": selector.__doc__}
+    return type(name, (CachedReadMixin, APIView), namespace)
 
 
 KpiSummaryView = selector_view(selectors.kpi_summary, STRATEGIC)
@@ -57,13 +59,16 @@ DeprivationCorrelationView = selector_view(selectors.deprivation_correlation, AN
 CategoryCorrelationView = selector_view(selectors.category_correlation, ANALYTICAL, filtered=False)
 
 
-class SeasonalDecompositionView(APIView):
+class SeasonalDecompositionView(CachedReadMixin, APIView):
     """STL decomposition of a force or borough's monthly series (404 when absent or outside the caller's scope)."""
 
     required_permission = ANALYTICAL
 
     @extend_schema(parameters=[SeasonalQuerySerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request, *args, **kwargs):
+        return self.cached_json(request, lambda: self.decomposition(request))
+
+    def decomposition(self, request) -> Response:
         query = SeasonalQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         result = selectors.seasonal_decomposition(
@@ -83,13 +88,14 @@ class AlertFilterSet(django_filters.FilterSet):
         fields = ["state", "category", "period", "direction", "level", "area_code", "borough_code"]
 
 
-class AlertViewSet(viewsets.ReadOnlyModelViewSet):
+class AlertViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     """Emerging-trend alerts in the caller's area; commanders acknowledge or dismiss them (audited)."""
 
     queryset = Alert.objects.none()  # for the schema; requests use get_queryset
     serializer_class = AlertSerializer
     filterset_class = AlertFilterSet
     lookup_value_regex = r"\d+"  # a non-numeric id is no alert: 404, never int() of it
+    live_data = True
     required_permission = {"acknowledge": "analytics.acknowledge_alert", "dismiss": "analytics.acknowledge_alert",
                            "default": TACTICAL}  # fmt: skip
 
@@ -131,7 +137,7 @@ class RollupCursorPagination(CursorPagination):
     page_size = 100
 
 
-class MonthlyCountViewSet(viewsets.ReadOnlyModelViewSet):
+class MonthlyCountViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     """The monthly rollup rows themselves (area x month x category x kind x origin x source), for analysts."""
 
     queryset = MonthlyCount.objects.none()  # for the schema; requests use get_queryset

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from analytics import selectors_forecasting as selectors
 from analytics.models import BiasReport, DemandBacktest, DemandForecast, DeploymentPlan, HotspotBacktest, HotspotRun
 from analytics.plan_deployment import deployment_plan_accept
+from crimedash.response_cache import CachedReadMixin
 
 TACTICAL = "dashboards.view_tactical"
 ANALYTICAL = "dashboards.view_analytical"
@@ -38,7 +39,7 @@ class FeatureCollectionSerializer(serializers.Serializer):
     run = serializers.DictField(allow_null=True)
 
 
-class HotspotRunViewSet(viewsets.ReadOnlyModelViewSet):
+class HotspotRunViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     """Stored hotspot runs with their parameters; `cells` gives the run's cells in the caller's scope as GeoJSON."""
 
     required_permission = TACTICAL
@@ -59,7 +60,7 @@ class HotspotRunViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(selectors.hotspot_cells_geojson(user=request.user, run_id=run.pk, significant_only=significant))
 
 
-class HotspotBacktestViewSet(viewsets.ReadOnlyModelViewSet):
+class HotspotBacktestViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     """Hotspot backtests: hit rate and PAI at 1/5/10 % of the study area per method and baseline."""
 
     required_permission = ANALYTICAL
@@ -68,7 +69,7 @@ class HotspotBacktestViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = HotspotBacktest.objects.order_by("-created_at")
 
 
-class DemandForecastViewSet(viewsets.ReadOnlyModelViewSet):
+class DemandForecastViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     """Demand forecasts with prediction intervals and the chosen model's backtest accuracy (MAE, MAPE, MASE)."""
 
     required_permission = TACTICAL
@@ -79,7 +80,7 @@ class DemandForecastViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.demand_forecast_queryset(user=self.request.user).order_by("granularity", "area_code")
 
 
-class DemandBacktestViewSet(viewsets.ReadOnlyModelViewSet):
+class DemandBacktestViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     """Rolling-origin demand backtests: per-model mean accuracy, the baseline and the chosen model."""
 
     required_permission = ANALYTICAL
@@ -88,10 +89,11 @@ class DemandBacktestViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = DemandBacktest.objects.order_by("-created_at")
 
 
-class DeploymentPlanViewSet(viewsets.ReadOnlyModelViewSet):
+class DeploymentPlanViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     """Deployment plans of the caller's BCU (all for force-wide roles); a commander accepts one with POST accept."""
 
     required_permission = {"accept": "analytics.accept_deployment", "default": TACTICAL}
+    live_data = True
     serializer_class = DeploymentPlanSerializer
     filterset_fields = ["borough_code", "state", "basis"]
 
@@ -111,7 +113,7 @@ class DeploymentPlanViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(plan).data)
 
 
-class BiasReportViewSet(viewsets.ReadOnlyModelViewSet):
+class BiasReportViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     """Fairness reports: units vs reported demand by deprivation decile and the feedback-loop simulation."""
 
     required_permission = ANALYTICAL

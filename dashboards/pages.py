@@ -11,12 +11,11 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils.safestring import mark_safe
 
-from accounts.scoping import area_codes_visible_to
 from analytics import selectors as analytics_selectors
-from analytics.cache import generation
+from analytics.cache import generation, viewer_key
 from analytics.correlation import OVERALL as OVERALL_DOMAIN
 from analytics.models import HourWeekdayCount
-from analytics.privacy import sees_small_counts
+from crimedash.response_cache import csrf_placeholder
 from dashboards import forecasting, maps, selectors
 from dashboards.figures import (
     bar_chart,
@@ -44,14 +43,18 @@ def page_context(*, page: str, user, filters: DashboardFilters) -> dict:
 
 def page_body(*, page: str, user, filters: DashboardFilters, request) -> str:
     """The page body as HTML: the stored-results part rendered once per scope, role, filters and data generation
-    (a repeated view costs one cache read), then the live part (feed, alerts, plans) rendered fresh."""
+    (a repeated view costs one cache read), then the live part (feed, alerts, plans) rendered fresh: the view keeps
+    the whole page under the live version, which a change of those rows bumps."""
     key = cache_key("html", page=page, user=user, filters=filters)
     body = cached(key, lambda: render_to_string(
         f"dashboards/{page}_body.html", page_context(page=page, user=user, filters=filters), request=request
     ))  # fmt: skip
     if page == "tactical":
         live = _live_context(user=user, filters=filters)
-        body = render_to_string("dashboards/_tactical_live.html", live, request=request) + body
+        # its forms carry the CSRF placeholder, which the view's answer fills (crimedash.response_cache)
+        body = (
+            render_to_string("dashboards/_tactical_live.html", {**live, **csrf_placeholder()}, request=request) + body
+        )
     return mark_safe(body)  # noqa: S308 - both parts are our own templates, escaped when rendered
 
 
@@ -80,10 +83,7 @@ def cached(key: str, compute):
 
 def cache_key(part: str, *, page: str, user, filters: DashboardFilters) -> str:
     # Role and scope decide what the same URL shows (rows, small counts, links), so both are in the key.
-    visible = area_codes_visible_to(user=user)
-    scope = "force" if visible is None else ",".join(sorted(visible)) or "none"
-    small = "all" if sees_small_counts(user=user) else "suppressed"
-    return f"dash:{part}:{page}:{user.role}:{scope}:{small}:{generation()}:{filters_to_query(filters)}"
+    return f"dash:{part}:{page}:{viewer_key(user=user)}:{generation()}:{filters_to_query(filters)}"
 
 
 def with_default_period(filters: DashboardFilters) -> DashboardFilters:

@@ -22,6 +22,7 @@ from analytics.models import Alert
 from analytics.plan_deployment import deployment_plan_accept
 from analytics.selectors_forecasting import deployment_plan_queryset
 from analytics.trends import alert_set_state
+from crimedash.response_cache import cached_page, cached_value, csrf_placeholder, response_key
 from dashboards import briefing, exports, pages
 from dashboards.filters import filters_as_params, filters_from_query, filters_to_query
 from dashboards.selectors import incident_get, incident_page
@@ -37,17 +38,37 @@ MAP_CONFIG = {
 }
 
 
-class DashboardPage(RoleRequiredMixin, TemplateView):
+class CachedPageMixin:
+    """GET answers with the whole page kept rendered per user, URL and data version (crimedash.response_cache).
+    `live` pages show rows that change between refreshes, so their key carries the live version too."""
+
+    live = False
+
+    def get(self, request, *args, **kwargs):
+        return cached_page(request, variant=self.variant(), live=self.live, render=lambda: self.render_html(**kwargs))
+
+    def variant(self) -> str:
+        return "page"
+
+    def render_html(self, **kwargs) -> str:
+        context = self.get_context_data(**csrf_placeholder(), **kwargs)
+        return render_to_string(self.template_name, context, request=self.request)
+
+
+class DashboardPage(RoleRequiredMixin, CachedPageMixin, TemplateView):
     template_name = "dashboards/page.html"
     page = ""
     page_title = ""
 
-    def get(self, request, *args, **kwargs):
-        filters = filters_from_query(request.GET)
+    def variant(self) -> str:
+        return "partial" if self.request.META.get(PARTIAL_HEADER) else "page"
+
+    def render_html(self, **kwargs) -> str:
+        filters = filters_from_query(self.request.GET)
         body = self.body(filters=filters)
-        if request.META.get(PARTIAL_HEADER):
-            return HttpResponse(body)
-        return self.render_to_response(self.get_context_data(filters=filters, body_html=body, **kwargs))
+        if self.variant() == "partial":
+            return body
+        return super().render_html(filters=filters, body_html=body, **kwargs)
 
     def body(self, *, filters) -> str:
         return pages.page_body(page=self.page, user=self.request.user, filters=filters, request=self.request)
@@ -72,6 +93,7 @@ class StrategicView(DashboardPage):
 
 class TacticalView(DashboardPage):
     required_permission = "dashboards.view_tactical"
+    live = True
     page = "tactical"
     page_title = "Tactical dashboard"
 
@@ -83,11 +105,13 @@ class AnalyticalView(DashboardPage):
 
 
 class IncidentListView(DashboardPage):
-    """Incidents matching the dashboard filters, newest first; read from Incident on its indexes, never cached."""
+    """Incidents matching the dashboard filters, newest first; read from Incident on its indexes. Kept rendered
+    under the live version, which every dispatch update and finished import bumps."""
 
     required_permission = "dashboards.view_incidents"
     page = "incidents"
     page_title = "Incidents"
+    live = True
 
     def body(self, *, filters) -> str:
         cursor = self.request.GET.get("after", "")
@@ -126,7 +150,7 @@ def plotly_js(request):
     return response
 
 
-class BriefingView(RoleRequiredMixin, TemplateView):
+class BriefingView(RoleRequiredMixin, CachedPageMixin, TemplateView):
     """The executive briefing as a printable page: the strategic numbers in plain language."""
 
     required_permission = "dashboards.download_briefing"
@@ -158,9 +182,13 @@ def export(request, page: str, fmt: str):
         raise Http404("Nothing to export here.")
     check_permission(request.user, f"dashboards.view_{page}")
     filters = filters_from_query(request.GET)
-    context = pages.page_context(page=page, user=request.user, filters=filters)
     audit_event(action="export", request=request, target=f"{page}.{fmt}", params=filters_as_params(filters))
-    body, content_type = exports.render_export(context=context, fmt=fmt)
+    body, content_type = cached_value(
+        response_key(request, part="export", live=False),
+        lambda: exports.render_export(
+            context=pages.page_context(page=page, user=request.user, filters=filters), fmt=fmt
+        ),
+    )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="crimedash-{page}.{fmt}"'
     return response

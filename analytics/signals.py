@@ -1,0 +1,23 @@
+"""What bumps the live version: saves and deletions of the rows the tactical page, the incident list and the live
+API endpoints show between refreshes. Bulk writes send no signal; they happen only inside refreshes, which bump the
+generation instead."""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from analytics.cache import bump_live_version
+from analytics.models import Alert, DeploymentPlan
+from ingestion.models import DispatchUpdate, ImportRun
+
+LIVE_MODELS = (Alert, DeploymentPlan, DispatchUpdate, ImportRun)
+
+
+def live_rows_changed(sender, **kwargs) -> None:
+    # After the commit: a page rendered between the bump and the commit would be cached, stale, under the new version.
+    transaction.on_commit(bump_live_version)
+
+
+def connect() -> None:
+    for model in LIVE_MODELS:
+        post_save.connect(live_rows_changed, sender=model, dispatch_uid=f"live-{model.__name__}-save")
+        post_delete.connect(live_rows_changed, sender=model, dispatch_uid=f"live-{model.__name__}-delete")

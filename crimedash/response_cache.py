@@ -1,0 +1,86 @@
+"""Whole answers of read-only GET views, kept rendered in the cache, so a repeated view costs a cache read.
+
+Every key carries the analytics generation (and, for views of live data, the live version), the viewer's role,
+scope and small-count access, and the absolute URL: a refresh, a dispatch update or an acknowledged alert makes the
+old answers stale at once, and two users see the same cached answer only when they would see the same rows.
+
+Pages are kept per user as well (the header names them, the navigation follows their permissions). A page's forms
+carry a placeholder where the CSRF token goes, replaced by the requesting user's token on every answer. A request
+with flash messages to show is rendered fresh and not kept.
+"""
+
+import hashlib
+from collections.abc import Callable
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+
+from accounts.backends import PERMISSIONS_VERSION
+from analytics.cache import generation, live_version, viewer_key
+
+CACHE_SECONDS = 900
+CSRF_PLACEHOLDER = "crimedash-csrf-token-placeholder"
+
+
+def response_key(request, *, part: str, live: bool, personal: bool = False) -> str:
+    user = request.user
+    viewer = viewer_key(user=user) + (f":{_personal_key(user)}" if personal else "")
+    versions = f"{generation()}:{live_version() if live else '-'}"
+    target = hashlib.sha1(request.build_absolute_uri().encode()).hexdigest()
+    return f"response:{part}:{versions}:{viewer}:{target}"
+
+
+def _personal_key(user) -> str:
+    shown = (user.pk, user.get_username(), user.get_full_name(), user.unit_id, user.is_staff, user.is_superuser)
+    digest = hashlib.sha1(repr(shown).encode()).hexdigest()[:16]
+    return f"{digest}:{PERMISSIONS_VERSION.current()}"
+
+
+def cached_value(key: str, compute: Callable[[], object]):
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def cached_page(request, *, variant: str, live: bool, render: Callable[[], str]) -> HttpResponse:
+    """`render()` returns the page's HTML with CSRF_PLACEHOLDER as its forms' token (see csrf_placeholder)."""
+    if len(get_messages(request)):
+        html = render()
+    else:
+        html = cached_value(response_key(request, part=f"page-{variant}", live=live, personal=True), render)
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+
+def csrf_placeholder() -> dict:
+    """Template context that makes `{% csrf_token %}` write the placeholder (it overrides the context processor)."""
+    return {"csrf_token": CSRF_PLACEHOLDER}
+
+
+class CachedReadMixin:
+    """For DRF views: a successful GET answered as JSON is kept rendered. `live_data` marks views of live rows."""
+
+    live_data = False
+
+    def cached_json(self, request, build: Callable[[], HttpResponse]) -> HttpResponse:
+        renderer = request.accepted_renderer
+        if renderer.format != "json":  # the browsable API renders per request
+            return build()
+        key = response_key(request, part="api", live=self.live_data)
+        body = cache.get(key)
+        if body is None:
+            response = build()
+            if response.status_code != 200:
+                return response
+            body = renderer.render(response.data, request.accepted_media_type, self.get_renderer_context())
+            cache.set(key, body, CACHE_SECONDS)
+        return HttpResponse(body, content_type=renderer.media_type)
+
+    def list(self, request, *args, **kwargs):
+        return self.cached_json(request, lambda: super(CachedReadMixin, self).list(request, *args, **kwargs))
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.cached_json(request, lambda: super(CachedReadMixin, self).retrieve(request, *args, **kwargs))

@@ -4,7 +4,8 @@ Every key carries the analytics generation (and, for views of live data, the liv
 scope and small-count access, and the absolute URL: a refresh, a dispatch update or an acknowledged alert makes the
 old answers stale at once, and two users see the same cached answer only when they would see the same rows.
 
-Pages are kept per user as well (the header names them, the navigation follows their permissions). A page's forms
+A page is kept per user as well (the header names them, the navigation follows their permissions), with a
+placeholder where its body goes: the body, the large part, is kept once per scope and put in on every answer. Forms
 carry a placeholder where the CSRF token goes, replaced by the requesting user's token on every answer. A request
 with flash messages to show is rendered fresh and not kept.
 """
@@ -22,6 +23,7 @@ from analytics.cache import generation, live_version, viewer_key
 
 CACHE_SECONDS = 900
 CSRF_PLACEHOLDER = "crimedash-csrf-token-placeholder"
+BODY_PLACEHOLDER = "crimedash-page-body-placeholder"
 
 
 def response_key(request, *, part: str, live: bool, personal: bool = False) -> str:
@@ -46,12 +48,17 @@ def cached_value(key: str, compute: Callable[[], object]):
     return value
 
 
-def cached_page(request, *, variant: str, live: bool, render: Callable[[], str]) -> HttpResponse:
-    """`render()` returns the page's HTML with CSRF_PLACEHOLDER as its forms' token (see csrf_placeholder)."""
+def personal_page(request, *, render: Callable[[], str], body: str = "") -> HttpResponse:
+    """The page `render()` returns, kept per user and URL, with `body` put in at BODY_PLACEHOLDER: a large body is
+    kept once per scope by whoever builds it, not once per user. A request with flash messages is rendered fresh."""
     if len(get_messages(request)):
-        html = render()
+        page = render()
     else:
-        html = cached_value(response_key(request, part=f"page-{variant}", live=live, personal=True), render)
+        page = cached_value(response_key(request, part="page", live=False, personal=True), render)
+    return with_csrf_token(request, page.replace(BODY_PLACEHOLDER, body, 1) if body else page)
+
+
+def with_csrf_token(request, html: str) -> HttpResponse:
     return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 

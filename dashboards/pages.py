@@ -12,7 +12,7 @@ from django.urls import Resolver404, resolve
 from django.utils.safestring import mark_safe
 
 from analytics import selectors as analytics_selectors
-from analytics.cache import generation, viewer_key
+from analytics.cache import generation, live_version, viewer_key
 from analytics.correlation import OVERALL as OVERALL_DOMAIN
 from analytics.models import HourWeekdayCount
 from crimedash.response_cache import csrf_placeholder
@@ -42,20 +42,39 @@ def page_context(*, page: str, user, filters: DashboardFilters) -> dict:
 
 
 def page_body(*, page: str, user, filters: DashboardFilters, request) -> str:
-    """The page body as HTML: the stored-results part rendered once per scope, role, filters and data generation
-    (a repeated view costs one cache read), then the live part (feed, alerts, plans) rendered fresh: the view keeps
-    the whole page under the live version, which a change of those rows bumps."""
+    """The page body as HTML, each part kept per scope, role, filters and data generation (a repeated view costs a
+    cache read or two): the stored-results part, and for the live pages the live part (feed, alerts and plan; the
+    incident list) under the live version as well, which a change of those rows bumps. Forms in it carry the CSRF
+    placeholder, which the view's answer fills (crimedash.response_cache)."""
+    if page == "incidents":
+        return _live_part(page=page, user=user, filters=filters, request=request)
     key = cache_key("html", page=page, user=user, filters=filters)
     body = cached(key, lambda: render_to_string(
         f"dashboards/{page}_body.html", page_context(page=page, user=user, filters=filters), request=request
     ))  # fmt: skip
     if page == "tactical":
-        live = _live_context(user=user, filters=filters)
-        # its forms carry the CSRF placeholder, which the view's answer fills (crimedash.response_cache)
-        body = (
-            render_to_string("dashboards/_tactical_live.html", {**live, **csrf_placeholder()}, request=request) + body
-        )
-    return mark_safe(body)  # noqa: S308 - both parts are our own templates, escaped when rendered
+        body = _live_part(page=page, user=user, filters=filters, request=request) + body
+    return mark_safe(body)  # noqa: S308 - every part is our own template, escaped when rendered
+
+
+def _live_part(*, page: str, user, filters: DashboardFilters, request) -> str:
+    cursor = request.GET.get("after", "")
+    key = f"{cache_key('live', page=page, user=user, filters=filters)}:{live_version()}:{cursor}"
+    return mark_safe(cached(key, lambda: LIVE_RENDERERS[page](filters=filters, request=request)))  # noqa: S308
+
+
+def _tactical_live_html(*, filters: DashboardFilters, request) -> str:
+    context = {**_live_context(user=request.user, filters=filters), **csrf_placeholder()}
+    return render_to_string("dashboards/_tactical_live.html", context, request=request)
+
+
+def _incident_list_html(*, filters: DashboardFilters, request) -> str:
+    result = selectors.incident_page(user=request.user, filters=filters, cursor=request.GET.get("after", ""))
+    context = {"incidents": result["rows"], "next_cursor": result["next_cursor"], "query": filters_to_query(filters)}
+    return render_to_string("dashboards/incidents_body.html", context, request=request)
+
+
+LIVE_RENDERERS = {"tactical": _tactical_live_html, "incidents": _incident_list_html}
 
 
 def filter_form(*, user) -> dict:

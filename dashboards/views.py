@@ -22,10 +22,17 @@ from analytics.models import Alert
 from analytics.plan_deployment import deployment_plan_accept
 from analytics.selectors_forecasting import deployment_plan_queryset
 from analytics.trends import alert_set_state
-from crimedash.response_cache import cached_page, cached_value, csrf_placeholder, response_key
+from crimedash.response_cache import (
+    BODY_PLACEHOLDER,
+    cached_value,
+    csrf_placeholder,
+    personal_page,
+    response_key,
+    with_csrf_token,
+)
 from dashboards import briefing, exports, pages
 from dashboards.filters import filters_as_params, filters_from_query, filters_to_query
-from dashboards.selectors import incident_get, incident_page
+from dashboards.selectors import incident_get
 
 PARTIAL_HEADER = "HTTP_X_DASHBOARD_PARTIAL"
 PLOTLY_VERSION = plotly.__version__
@@ -39,18 +46,16 @@ MAP_CONFIG = {
 
 
 class CachedPageMixin:
-    """GET answers with the whole page kept rendered per user, URL and data version (crimedash.response_cache).
-    `live` pages show rows that change between refreshes, so their key carries the live version too."""
-
-    live = False
+    """GET answers with the page kept rendered per user and URL (crimedash.response_cache); `page_body()` is what
+    goes into its body, already kept per scope by dashboards.pages."""
 
     def get(self, request, *args, **kwargs):
-        return cached_page(request, variant=self.variant(), live=self.live, render=lambda: self.render_html(**kwargs))
+        return personal_page(request, render=lambda: self.render_page(**kwargs), body=self.page_body())
 
-    def variant(self) -> str:
-        return "page"
+    def page_body(self) -> str:
+        return ""
 
-    def render_html(self, **kwargs) -> str:
+    def render_page(self, **kwargs) -> str:
         context = self.get_context_data(**csrf_placeholder(), **kwargs)
         return render_to_string(self.template_name, context, request=self.request)
 
@@ -60,20 +65,17 @@ class DashboardPage(RoleRequiredMixin, CachedPageMixin, TemplateView):
     page = ""
     page_title = ""
 
-    def variant(self) -> str:
-        return "partial" if self.request.META.get(PARTIAL_HEADER) else "page"
+    def get(self, request, *args, **kwargs):
+        if request.META.get(PARTIAL_HEADER):
+            return with_csrf_token(request, self.page_body())
+        return super().get(request, *args, **kwargs)
 
-    def render_html(self, **kwargs) -> str:
+    def page_body(self) -> str:
         filters = filters_from_query(self.request.GET)
-        body = self.body(filters=filters)
-        if self.variant() == "partial":
-            return body
-        return super().render_html(filters=filters, body_html=body, **kwargs)
-
-    def body(self, *, filters) -> str:
         return pages.page_body(page=self.page, user=self.request.user, filters=filters, request=self.request)
 
-    def get_context_data(self, *, filters, **kwargs):
+    def get_context_data(self, **kwargs):
+        filters = filters_from_query(self.request.GET)
         context = {
             "page": self.page,
             "page_title": self.page_title,
@@ -81,6 +83,7 @@ class DashboardPage(RoleRequiredMixin, CachedPageMixin, TemplateView):
             "query": filters_to_query(filters),
             "filters_html": pages.filter_form_html(user=self.request.user, filters=filters),
             "map_config": MAP_CONFIG,
+            "body_html": BODY_PLACEHOLDER,
         }
         return super().get_context_data(**context, **kwargs)
 
@@ -93,7 +96,6 @@ class StrategicView(DashboardPage):
 
 class TacticalView(DashboardPage):
     required_permission = "dashboards.view_tactical"
-    live = True
     page = "tactical"
     page_title = "Tactical dashboard"
 
@@ -105,23 +107,12 @@ class AnalyticalView(DashboardPage):
 
 
 class IncidentListView(DashboardPage):
-    """Incidents matching the dashboard filters, newest first; read from Incident on its indexes. Kept rendered
-    under the live version, which every dispatch update and finished import bumps."""
+    """Incidents matching the dashboard filters, newest first; read from Incident on its indexes (dashboards.pages
+    keeps each page of the list under the live version, which every dispatch update and finished import bumps)."""
 
     required_permission = "dashboards.view_incidents"
     page = "incidents"
     page_title = "Incidents"
-    live = True
-
-    def body(self, *, filters) -> str:
-        cursor = self.request.GET.get("after", "")
-        result = incident_page(user=self.request.user, filters=filters, cursor=cursor)
-        context = {
-            "incidents": result["rows"],
-            "next_cursor": result["next_cursor"],
-            "query": filters_to_query(filters),
-        }
-        return render_to_string("dashboards/incidents_body.html", context, request=self.request)
 
 
 class IncidentDetailView(RoleRequiredMixin, TemplateView):

@@ -264,16 +264,23 @@ def client_loop(port: int, cookie: str, urls: list[str], until: float, out: list
         out.append(time.perf_counter() - started)
 
 
+def visit_once(port: int, cookie: str, urls: list[str]) -> None:
+    connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for url in urls:
+        connection_.request("GET", url, headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"})
+        connection_.getresponse().read()
+
+
 WRK_SCRIPT = """
-local roles = {%(roles)s}
+local visitors = {%(visitors)s}
 local counter = 0
 function setup(thread)
   counter = counter + 1
-  local role = roles[(counter - 1) %% #roles + 1]
-  thread:set("cookie", role.cookie)
-  thread:set("paths", role.paths)
+  local visitor = visitors[counter]
+  thread:set("cookie", visitor.cookie)
+  thread:set("paths", visitor.paths)
+  thread:set("index", counter)  -- visitors of one role start at different pages
 end
-local index = 0
 function request()
   index = index + 1
   return wrk.format("GET", paths[(index - 1) %% #paths + 1], {["Cookie"] = cookie})
@@ -287,29 +294,48 @@ end
 """
 
 
-def load_test(accounts: dict, *, clients: int, seconds: int, workers: int, threads: int, port: int = 8765) -> dict:
+def visitors_create(accounts: dict, clients: int) -> list[tuple[str, list[str]]]:
+    """One signed-in user per client, the roles taking turns, each in its demo account's unit: 50 clients are 50
+    people (the per-user API throttle and the per-user page frames see them as such), each with an open session."""
+    visitors = []
+    for index in range(clients):
+        role = list(ROLE_URLS)[index % len(ROLE_URLS)]
+        model = accounts[role]
+        user, _ = User.objects.update_or_create(
+            username=f"bench-{role}-{index}",
+            defaults={"role": role, "unit": model.unit, "first_name": "Bench", "last_name": f"{role.title()} {index}"},
+        )
+        visitors.append((session_cookie(user), ROLE_URLS[role]))
+    return visitors
+
+
+def load_test(*, visitors: list, seconds: int, workers: int, threads: int, port: int = 8765) -> dict:
+    """The dashboards' mix, after the same number of clients on the health check (a plain Django view with one
+    query): the baseline says what the server, the database and the machine cost before any page is drawn."""
     process = start_gunicorn(port, workers, threads)
     try:
-        cookies = {role: session_cookie(user) for role, user in accounts.items()}
-        for role, urls in ROLE_URLS.items():  # a running site has each view cached already (beat warms them)
-            for url in urls:
-                client_loop(port, cookies[role], [url], time.time() + 0.2, [], [])
+        for cookie, urls in visitors:  # people who have opened their pages before (beat warms each scope's)
+            visit_once(port, cookie, urls)
         runner = load_wrk if shutil.which("wrk") else load_threads
-        result = runner(port, cookies, clients=clients, seconds=seconds)
+        health = runner(port, [("", ["/health/"])] * len(visitors), seconds=max(seconds // 4, 5))
+        result = runner(port, visitors, seconds=seconds)
     finally:
         process.terminate()
         process.wait(timeout=30)
-    config = {"gunicorn_workers": workers or os.cpu_count() * 2 + 1, "gunicorn_threads": threads or 2}
-    return {"clients": clients, "seconds": seconds, **config, **result}
+    config = {"gunicorn_workers": workers or os.cpu_count() * 2 + 1, "gunicorn_threads": threads or 1}
+    ratio = round(result["p95_ms"] / health["p95_ms"], 2) if health["p95_ms"] else None
+    return {"clients": len(visitors), "seconds": seconds, **config, **result, "health_baseline": health,
+            "p95_vs_health": ratio}  # fmt: skip
 
 
-def load_wrk(port: int, cookies: dict, *, clients: int, seconds: int) -> dict:
-    """wrk (C, one thread per role) drives the clients: the load generator costs the 2-core machine little."""
+def load_wrk(port: int, visitors: list, *, seconds: int) -> dict:
+    """wrk (C, one thread and one keep-alive connection per visitor) drives the clients: the load generator costs
+    the 2-core machine little."""
     name = settings.SESSION_COOKIE_NAME
-    roles = ", ".join(_lua_role(f"{name}={cookies[role]}", urls) for role, urls in ROLE_URLS.items())
+    table = ", ".join(_lua_visitor(f"{name}={cookie}", urls) for cookie, urls in visitors)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT % {"roles": roles})
-    command = ["wrk", "-t", str(len(ROLE_URLS)), "-c", str(clients), "-d", f"{seconds}s", "--timeout", "10s",
+        script.write(WRK_SCRIPT % {"visitors": table})
+    command = ["wrk", "-t", str(len(visitors)), "-c", str(len(visitors)), "-d", f"{seconds}s", "--timeout", "10s",
                "-s", script.name, f"http://127.0.0.1:{port}"]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     os.unlink(script.name)
@@ -327,22 +353,19 @@ def load_wrk(port: int, cookies: dict, *, clients: int, seconds: int) -> dict:
     }
 
 
-def _lua_role(cookie: str, urls: list[str]) -> str:
+def _lua_visitor(cookie: str, urls: list[str]) -> str:
     paths = ", ".join(json.dumps(url) for url in urls)
     return "{cookie = " + json.dumps(cookie) + ", paths = {" + paths + "}}"
 
 
-def load_threads(port: int, cookies: dict, *, clients: int, seconds: int) -> dict:
-    """Without wrk: Python keep-alive clients in threads (they share the machine's cores with the server)."""
-    roles = list(ROLE_URLS)
+def load_threads(port: int, visitors: list, *, seconds: int) -> dict:
+    """Without wrk: one Python keep-alive client per visitor, in threads (they share the machine's cores with the
+    server)."""
     latencies, errors = [], []
     until = time.time() + seconds
     threads = [
-        threading.Thread(
-            target=client_loop,
-            args=(port, cookies[roles[i % len(roles)]], ROLE_URLS[roles[i % len(roles)]], until, latencies, errors),
-        )
-        for i in range(clients)
+        threading.Thread(target=client_loop, args=(port, cookie, urls, until, latencies, errors))
+        for cookie, urls in visitors
     ]
     for thread in threads:
         thread.start()
@@ -378,9 +401,8 @@ def main(argv: list[str] | None = None) -> dict:
         result["worst_uncached_p95_ms"] = max(page["uncached"]["p95_ms"] for page in result["pages"].values())
         result["worst_cached_p95_ms"] = max(page["cached"]["p95_ms"] for page in result["pages"].values())
     worst = result.get("worst_uncached_p95_ms", 0)
-    result["load"] = load_test(
-        accounts, clients=args.clients, seconds=args.seconds, workers=args.workers, threads=args.threads
-    )
+    visitors = visitors_create(accounts, args.clients)
+    result["load"] = load_test(visitors=visitors, seconds=args.seconds, workers=args.workers, threads=args.threads)
     result["ok"] = worst < 100 and result["load"]["errors"] == 0 and result["load"]["p95_ms"] < 300
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     (RESULTS.with_name("pages-load.json") if args.load_only else RESULTS).write_text(json.dumps(result, indent=2))

@@ -112,6 +112,11 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "crimedash.cache.SharedClientRedisCache", "LOCATION": REDIS_URL}}
     # sessions read from Redis, written through to the database (a Redis flush signs nobody out)
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+elif env_str("DJANGO_CACHE_DIR"):
+    # Without Redis, the demo's web server, worker and dispatch simulator share a cache through files, so a refresh
+    # or a dispatch update in one process makes the kept pages of another stale (scripts/serve_demo.sh sets it).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": env_str("DJANGO_CACHE_DIR")}}  # fmt: skip
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "crimedash"}}
 

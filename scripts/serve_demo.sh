@@ -7,6 +7,9 @@ PY=.venv/bin/python
 if [ -z "${REDIS_URL:-}" ] && [ -z "${CELERY_BROKER_URL:-}" ]; then
   export CELERY_BROKER_URL="filesystem://"
 fi
+if [ -z "${REDIS_URL:-}" ]; then
+  export DJANGO_CACHE_DIR="${DJANGO_CACHE_DIR:-$PWD/var/cache}"  # one cache for the web server, worker and simulator
+fi
 mkdir -p var
 .venv/bin/celery -A crimedash worker --beat --scheduler django_celery_beat.schedulers:DatabaseScheduler \
   --loglevel INFO --concurrency 1 --schedule var/celerybeat-schedule >var/celery.log 2>&1 &

@@ -80,6 +80,18 @@ def test_database_and_redis_urls_select_postgresql_and_redis():
     assert values["CELERY_TASK_ALWAYS_EAGER"] == "False"
 
 
+def test_a_cache_folder_is_shared_by_the_demos_processes(tmp_path):
+    """Without Redis, serve_demo.sh gives the web server, worker and dispatch simulator one cache folder: a live
+    update bumped in one process is seen by the next."""
+    code = "import django; django.setup(); from analytics import cache as c; print(c.{}())"
+    env = {"DJANGO_SETTINGS_MODULE": "crimedash.settings", "DJANGO_CACHE_DIR": str(tmp_path)}
+    bumped = [run(["-c", code.format("bump_live_version")], env).stdout.strip() for _ in range(2)]
+    seen = run(["-c", code.format("live_version")], env)
+    assert seen.returncode == 0, seen.stderr
+    assert bumped == ["2", "3"] and seen.stdout.strip() == "3"
+    assert "LocMemCache" in settings_values({}, "CACHES")["CACHES"], "unset, each process keeps its own"
+
+
 @pytest.mark.parametrize(
     ("variable", "value"),
     [

@@ -60,6 +60,8 @@ class MonthlyCount(AreaRollup):
             models.Index(fields=["level", "borough_code", "month"], name="mc_level_borough_month_idx"),
             models.Index(fields=["level", "category", "month"], name="mc_level_category_month_idx"),
             models.Index(fields=["month", "id"], name="mc_month_id_idx"),  # the API's cursor pages
+            # ... and its pages of one category: without it, a category with few or no rows scans the whole table
+            models.Index(fields=["category", "month", "id"], name="mc_category_month_id_idx"),
         ]
 
 

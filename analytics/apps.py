@@ -1,4 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _new_release(sender, **kwargs):
+    # Every deployment runs migrate: bumping the generation there means no page kept by the old code (its templates,
+    # its static file names) is served by the new one.
+    from analytics.cache import bump_generation
+
+    bump_generation()
 
 
 class AnalyticsConfig(AppConfig):
@@ -8,3 +17,4 @@ class AnalyticsConfig(AppConfig):
         from analytics import signals
 
         signals.connect()
+        post_migrate.connect(_new_release, sender=self)

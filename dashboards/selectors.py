@@ -222,7 +222,11 @@ def open_alerts(*, user, limit: int = 20) -> list:
     visible = area_codes_visible_to(user=user)
     if visible is not None:
         queryset = queryset.filter(borough_code__in=visible)
-    return list(queryset.order_by("p_value", "-period_start")[:limit])
+    alerts = list(queryset.order_by("p_value", "-period_start")[:limit])
+    names = area_names({alert.area_code for alert in alerts})
+    for alert in alerts:
+        alert.area_name = names.get(alert.area_code, alert.area_code)
+    return alerts
 
 
 def decomposition_for(*, user, filters: DashboardFilters):

@@ -9,6 +9,7 @@ if [ -z "${REDIS_URL:-}" ] && [ -z "${CELERY_BROKER_URL:-}" ]; then
 fi
 if [ -z "${REDIS_URL:-}" ]; then
   export DJANGO_CACHE_DIR="${DJANGO_CACHE_DIR:-$PWD/var/cache}"  # one cache for the web server, worker and simulator
+  rm -rf "$DJANGO_CACHE_DIR"  # nothing kept by an earlier run (or an earlier version of the code) is served
 fi
 mkdir -p var
 .venv/bin/celery -A crimedash worker --beat --scheduler django_celery_beat.schedulers:DatabaseScheduler \

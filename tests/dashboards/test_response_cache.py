@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -152,3 +153,11 @@ def test_an_export_is_audited_every_time_it_is_served(client_for, dashboard_data
     second, reads = _data_reads(client, "/dashboards/export/tactical.geojson")
     assert reads == [] and second.content == first.content
     assert AuditEvent.objects.filter(action="export", target="tactical.geojson").count() == 2
+
+
+def test_a_release_makes_every_kept_page_stale(client_for, dashboard_data):
+    """Deployments run migrate; pages kept by the old code (its templates, its static names) must not outlive it."""
+    client = client_for("analyst")
+    _data_reads(client, "/dashboards/strategic/")
+    call_command("migrate", verbosity=0)
+    assert _data_reads(client, "/dashboards/strategic/")[1], "a page kept before the release was served after it"

@@ -89,13 +89,19 @@ def hotspot_backtest_table(*, user) -> dict:
 def bias_chart(*, user) -> dict:
     report = forecasting.bias_report_latest(user=user) or {"chart": {"x": [], "demand_share": [], "units_share": []}}
     chart = report["chart"]
-    return grouped_bar_chart(
+    figure = grouped_bar_chart(
         "bias",
         "Bias report: share of reported demand and of allocated units by deprivation decile (1 = most deprived)",
-        labels=[str(decile) for decile in chart["x"]],
+        labels=[f"Decile {decile}" if decile is not None else "No decile" for decile in chart["x"]],
         series={"Share of reported demand": chart["demand_share"], "Share of units": chart["units_share"]},
         y_title="Share",
     )
+    if chart["x"] and all(decile is None for decile in chart["x"]):
+        figure["note"] = (
+            "None of the plan's areas has an IMD 2019 decile (deciles belong to LSOAs, imported with "
+            "import_reference deprivation), so its units cannot be compared with demand across deciles."
+        )
+    return figure
 
 
 def analytical_forecasting(*, user) -> dict:

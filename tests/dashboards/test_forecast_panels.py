@@ -4,7 +4,8 @@ import json
 
 from django.urls import reverse
 
-from analytics.models import DeploymentPlan
+from analytics.models import BiasReport, DeploymentPlan
+from dashboards.forecasting import bias_chart
 
 
 def test_map_layers_are_embedded_as_geojson(client_for, forecast_data):
@@ -42,3 +43,14 @@ def test_commander_cannot_accept_another_bcus_plan(client_for, forecast_data):
     camden = DeploymentPlan.objects.filter(borough_code="E09000007").first()
     assert client_for("commander").post(reverse("dashboards:deployment_accept", args=[camden.pk])).status_code == 404
     assert client_for("analyst").post(reverse("dashboards:deployment_accept", args=[camden.pk])).status_code == 403
+
+
+def test_a_bias_report_without_deciles_explains_itself_instead_of_drawing_a_none_bar(role_users, db):
+    BiasReport.objects.create(by_decile=[{"decile": None, "areas": 6, "demand_share": 1.0, "units_share": 1.0}])
+    chart = bias_chart(user=role_users["analyst"])
+    assert "IMD 2019 decile" in chart["note"]
+    assert chart["figure"]["data"][0]["x"] == ["No decile"]
+    known = {"decile": 2, "areas": 3, "demand_share": 0.6, "units_share": 0.4}
+    BiasReport.objects.create(by_decile=[known, {"decile": None, "areas": 1, "demand_share": 0.4, "units_share": 0.6}])
+    chart = bias_chart(user=role_users["analyst"])
+    assert "note" not in chart and chart["figure"]["data"][0]["x"] == ["Decile 2", "No decile"]

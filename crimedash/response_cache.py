@@ -21,6 +21,8 @@ from django.middleware.csrf import get_token
 from accounts.backends import PERMISSIONS_VERSION
 from analytics.cache import generation, live_version, viewer_key
 
+# Keys carry the analytics generation, so a refresh makes every entry stale at once; the timeout only bounds what is
+# kept (beat's warm_dashboards renders each scope's default views again every 5 minutes).
 CACHE_SECONDS = 900
 CSRF_PLACEHOLDER = "crimedash-csrf-token-placeholder"
 BODY_PLACEHOLDER = "crimedash-page-body-placeholder"

@@ -6,7 +6,6 @@ from datetime import date
 from functools import lru_cache
 
 import numpy as np
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils.safestring import mark_safe
@@ -15,7 +14,7 @@ from analytics import selectors as analytics_selectors
 from analytics.cache import generation, live_version, viewer_key
 from analytics.correlation import OVERALL as OVERALL_DOMAIN
 from analytics.models import HourWeekdayCount
-from crimedash.response_cache import csrf_placeholder
+from crimedash.response_cache import cached_value, csrf_placeholder
 from dashboards import forecasting, maps, selectors
 from dashboards.figures import (
     bar_chart,
@@ -28,16 +27,13 @@ from dashboards.figures import (
 from dashboards.filters import DashboardFilters, filters_to_query, filters_with
 from ingestion.models import Incident
 
-# Keys carry the analytics generation, so a refresh makes every entry stale at once; the timeout only bounds what
-# is kept (beat's warm_dashboards renders the default views again every 5 minutes).
-CACHE_SECONDS = 900
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 TOP_CATEGORIES = 6
 
 
 def page_context(*, page: str, user, filters: DashboardFilters) -> dict:
     """Everything a page shows from stored results (the exports read this too)."""
-    return cached(cache_key("context", page=page, user=user, filters=filters),
+    return cached_value(cache_key("context", page=page, user=user, filters=filters),
                    lambda: BUILDERS[page](user=user, filters=filters))  # fmt: skip
 
 
@@ -49,7 +45,7 @@ def page_body(*, page: str, user, filters: DashboardFilters, request) -> str:
     if page == "incidents":
         return _live_part(page=page, user=user, filters=filters, request=request)
     key = cache_key("html", page=page, user=user, filters=filters)
-    body = cached(key, lambda: render_to_string(
+    body = cached_value(key, lambda: render_to_string(
         f"dashboards/{page}_body.html", page_context(page=page, user=user, filters=filters), request=request
     ))  # fmt: skip
     if page == "tactical":
@@ -60,7 +56,7 @@ def page_body(*, page: str, user, filters: DashboardFilters, request) -> str:
 def _live_part(*, page: str, user, filters: DashboardFilters, request) -> str:
     cursor = request.GET.get("after", "")
     key = f"{cache_key('live', page=page, user=user, filters=filters)}:{live_version()}:{cursor}"
-    return mark_safe(cached(key, lambda: LIVE_RENDERERS[page](filters=filters, request=request)))  # noqa: S308
+    return mark_safe(cached_value(key, lambda: LIVE_RENDERERS[page](filters=filters, request=request)))  # noqa: S308
 
 
 def _tactical_live_html(*, filters: DashboardFilters, request) -> str:
@@ -79,7 +75,7 @@ LIVE_RENDERERS = {"tactical": _tactical_live_html, "incidents": _incident_list_h
 
 def filter_form(*, user) -> dict:
     key = cache_key("form", page="", user=user, filters=DashboardFilters())
-    return cached(
+    return cached_value(
         key, lambda: {"area_options": selectors.area_options(user=user), **selectors.filter_choices(user=user)}
     )
 
@@ -89,15 +85,7 @@ def filter_form_html(*, user, filters: DashboardFilters) -> str:
     filters (it holds no per-request token)."""
     key = cache_key("form-html", page="", user=user, filters=filters)
     context = lambda: {"filters": filters, "kind_choices": Incident.Kind.choices, **filter_form(user=user)}  # noqa: E731
-    return mark_safe(cached(key, lambda: render_to_string("dashboards/_filters.html", context())))  # noqa: S308
-
-
-def cached(key: str, compute):
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
+    return mark_safe(cached_value(key, lambda: render_to_string("dashboards/_filters.html", context())))  # noqa: S308
 
 
 def cache_key(part: str, *, page: str, user, filters: DashboardFilters) -> str:

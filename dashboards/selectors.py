@@ -225,7 +225,7 @@ def open_alerts(*, user, limit: int = 20) -> list:
     alerts = list(queryset.order_by("p_value", "-period_start")[:limit])
     names = area_names({alert.area_code for alert in alerts})
     for alert in alerts:
-        alert.area_name = names.get(alert.area_code, alert.area_code)
+        alert.area_name = names.get(alert.area_code) or alert.area_code or "Whole force"  # force alerts have no code
     return alerts
 
 

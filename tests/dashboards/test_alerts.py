@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from analytics.models import Alert
+from ingestion.models import Area
 
 
 def _alert(borough: str) -> Alert:
@@ -62,3 +63,11 @@ def test_an_unknown_action_is_a_bad_request(client_for, db):
     alert = _alert("E09000033")
     response = client_for("commander").post(reverse("dashboards:alert_action", args=[alert.pk]), {"action": "delete"})
     assert response.status_code == 400
+
+
+def test_alerts_name_their_area_and_a_force_wide_alert_says_so(client_for, db):
+    _alert("E09000033")
+    Alert.objects.filter(pk=_alert("E09000007").pk).update(area_code="", level="force", category="drugs")
+    Area.objects.create(code="E09000033", name="Westminster", kind=Area.Kind.BOROUGH)
+    page = client_for("analyst").get(reverse("dashboards:tactical")).content.decode()
+    assert "Westminster, Jan 2024" in page and "Whole force, Jan 2024" in page

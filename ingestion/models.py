@@ -140,6 +140,14 @@ class Incident(models.Model):
     raw_category = models.CharField(max_length=255, blank=True)
     occurred_at = models.DateTimeField()
     time_precision = models.CharField(max_length=8, choices=Precision.choices)
+    # Local time in the source's own zone, derived once at import: hour, weekday and day views group by these and
+    # never by the site's TIME_ZONE (a US city's calls read in London hours put its quiet night at 10 am).
+    time_zone = models.CharField(max_length=64, blank=True, help_text="IANA zone of the source, e.g. America/Chicago.")
+    local_date = models.DateField(null=True, blank=True, help_text="Day in the source's zone.")
+    local_hour = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Hour 0-23 in the source's zone.")
+    local_weekday = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="ISO weekday 1 (Monday) to 7 in the source's zone."
+    )
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     h3_cell = models.CharField(max_length=16, blank=True, help_text="H3 cell at resolution 9.")
@@ -211,6 +219,26 @@ class BoroughResources(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["area_code", "year"], name="resources_area_year_unique")]
+
+
+class CategoryOverride(models.Model):
+    """A force's own word for a raw description: raw description -> category, applied at import before the shipped
+    taxonomy, and to stored incidents by `manage.py recategorise`."""
+
+    source = models.CharField(max_length=32, blank=True, help_text="Source it applies to; blank for every source.")
+    raw_description = models.CharField(
+        max_length=255, help_text="Description as the export writes it (matched upper-cased, punctuation folded)."
+    )
+    category = models.CharField(max_length=64, help_text="Category slug, e.g. 'welfare-check'.")
+    note = models.CharField(max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["source", "raw_description"]
+        constraints = [models.UniqueConstraint(fields=["source", "raw_description"], name="category_override_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.raw_description} -> {self.category}"
 
 
 class DispatchUpdate(models.Model):

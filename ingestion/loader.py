@@ -21,19 +21,22 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import h3
 from django.db import connection, transaction
 from django.utils import timezone
 
+from crimedash.dbstats import tables_analyze
 from crimedash.env import env_str
+from ingestion.localtime import local_time, zone_info
 from ingestion.models import Area, ImportRun, Incident, RejectedRow
 
 H3_RESOLUTION = 9
 PROGRESS_EVERY = 10_000
 REJECTED_BATCH = 1_000
 FAILED_RUN_SAMPLE = 100  # rejected rows kept for diagnosis when a run fails and keeps nothing
+CHANGED_TABLES = (Incident._meta.db_table, RejectedRow._meta.db_table)  # ANALYZEd after an import commits
 
 
 def _default_error_rate() -> float:
@@ -73,6 +76,11 @@ class IncidentRecord:
     origin: str = "unknown"
     line_number: int = 0
     coordinates_dropped: bool = False  # the source found coordinates outside its bounding box and cleared them
+    time_zone: str = ""  # IANA zone the source records in; '' = the site's TIME_ZONE
+    # derived by the loader from occurred_at in time_zone (sources leave them alone)
+    local_date: date | None = None
+    local_hour: int | None = None
+    local_weekday: int | None = None
 
 
 @dataclass(slots=True)
@@ -115,6 +123,10 @@ COLUMNS = (
     ("raw_category", 255),
     ("occurred_at", None),
     ("time_precision", 8),
+    ("time_zone", 64),
+    ("local_date", None),
+    ("local_hour", None),
+    ("local_weekday", None),
     ("latitude", None),
     ("longitude", None),
     ("h3_cell", 16),
@@ -135,6 +147,58 @@ COLUMNS = (
 COLUMN_NAMES = [name for name, _ in COLUMNS]
 # Columns whose change makes a re-imported row an update (outcome follows outcome_history, compared separately).
 COMPARED = [n for n in COLUMN_NAMES if n not in ("source", "source_key", "outcome", "outcome_history")]
+# Merges keep what is known: when rows of one key meet (in one file, or a re-import over the stored row), a blank never
+# replaces a known value; the latest known value wins. Columns that belong together follow one anchor: the location
+# comes whole from the latest row with coordinates, the category from the latest row with a raw description.
+# column -> its anchor (itself when it stands alone)
+MERGED = {
+    "latitude": "latitude", "longitude": "latitude", "h3_cell": "latitude", "location_text": "latitude",
+    "raw_category": "raw_category", "category": "raw_category",
+    "force_id": "force_id", "borough_id": "borough_id", "lsoa_id": "lsoa_id", "neighborhood_id": "neighborhood_id",
+    "post_id": "post_id", "zip_code_id": "zip_code_id", "outcome": "outcome",
+}  # fmt: skip
+# Two different known values of these for one key in one file count as a disagreement (run.stats["disagreements"]);
+# a changed outcome is history, not a disagreement, and the category follows the raw description.
+DISAGREEING = ("latitude", "longitude", "raw_category", "force_id", "borough_id", "lsoa_id",
+               "neighborhood_id", "post_id", "zip_code_id")  # fmt: skip
+
+
+def _known(value) -> bool:
+    return value is not None and value != ""
+
+
+def merged_value(column: str, old, new):
+    """`column`'s value when the row `new` (later) meets `old`: getattr-able objects (records or Incidents)."""
+    anchor = MERGED.get(column)
+    if anchor is None or _known(getattr(new, anchor)):
+        return getattr(new, column)
+    if _known(getattr(old, anchor)):
+        return getattr(old, column)
+    return getattr(new, column) if _known(getattr(new, column)) else getattr(old, column)
+
+
+def _sql_known(expression: str) -> str:
+    return f"coalesce({expression}::text, '') <> ''"
+
+
+def _sql_merged(column: str) -> str:
+    """SQL twin of merged_value for the upsert: the stored row `i` meets the incoming row EXCLUDED."""
+    anchor = MERGED.get(column)
+    if anchor is None:
+        return f"EXCLUDED.{column}"
+    return (
+        f"CASE WHEN {_sql_known(f'EXCLUDED.{anchor}')} THEN EXCLUDED.{column} WHEN {_sql_known(f'i.{anchor}')} "
+        f"THEN i.{column} WHEN {_sql_known(f'EXCLUDED.{column}')} THEN EXCLUDED.{column} ELSE i.{column} END"
+    )
+
+
+def _sql_latest_known(column: str) -> str:
+    """The value of `column` in the latest row of a key where its anchor is known, else where it is known itself."""
+    anchor = MERGED[column]
+    return (
+        f"(array_agg({column} ORDER BY {_sql_known(anchor)} DESC, line DESC) "
+        f"FILTER (WHERE {_sql_known(anchor)} OR {_sql_known(column)}))[1] AS {column}"
+    )
 
 
 def history_merge(existing: list, incoming: list) -> list:
@@ -166,6 +230,11 @@ def record_problem(record: IncidentRecord, now: datetime) -> str | None:
 
 
 def _prepared(record: IncidentRecord) -> IncidentRecord:
+    zone = zone_info(record.time_zone)
+    record.time_zone = zone.key
+    record.local_date, record.local_hour, record.local_weekday = local_time(
+        occurred_at=record.occurred_at, zone=zone, precision=record.time_precision
+    )
     if not record.h3_cell and record.latitude is not None and record.longitude is not None:
         record.h3_cell = h3.latlng_to_cell(record.latitude, record.longitude, H3_RESOLUTION)
     if record.outcome_history:
@@ -198,7 +267,7 @@ class _Tally:
         self.errors = 0
         self.coordinates_dropped = 0
         self.months: set[str] = set()
-        self.month_keys: set[tuple[int, int]] = set()
+        self.local_days: set[date] = set()
         self.areas: set[str] = set()
         self.other = Counter()
         self.area_records: dict[str, AreaRecord] = {}
@@ -212,8 +281,7 @@ class _Tally:
     def record(self, record: IncidentRecord) -> None:
         # the hot path of every import: plain attribute reads, no helper calls
         self.read += 1
-        occurred = record.occurred_at
-        self.month_keys.add((occurred.year, occurred.month))
+        self.local_days.add(record.local_date)
         areas = self.areas
         areas.add(record.borough_id)
         areas.add(record.lsoa_id)
@@ -227,7 +295,7 @@ class _Tally:
             self.other[record.raw_category] += 1
 
     def months_sorted(self) -> list[str]:
-        return sorted(self.months | {f"{year:04d}-{month:02d}" for year, month in self.month_keys})
+        return sorted(self.months | {f"{day:%Y-%m}" for day in self.local_days})
 
     def areas_sorted(self) -> list[str]:
         return sorted(code for code in self.areas if code)
@@ -273,8 +341,8 @@ def _stream(rows: Iterable, tally: _Tally, rejected: _RejectedWriter, progress: 
             if problem:
                 row = RowError(row.line_number, row.source_key, problem)
             else:
-                tally.record(row)
-                yield _prepared(row)
+                tally.record(_prepared(row))
+                yield row
         elif isinstance(row, OutcomeRecord):
             tally.read += 1
             yield row
@@ -310,13 +378,15 @@ def areas_upsert(records: Iterable[AreaRecord]) -> None:
 _STAGING_DDL = """
 CREATE TEMP TABLE {table} (
     source text, source_key text, kind text, category text, raw_category text, occurred_at timestamptz,
-    time_precision text, latitude float8, longitude float8, h3_cell text, location_text text, force_id text,
+    time_precision text, time_zone text, local_date date, local_hour int, local_weekday int, latitude float8,
+    longitude float8, h3_cell text, location_text text, force_id text,
     borough_id text, lsoa_id text, neighborhood_id text, post_id text, zip_code_id text, priority text, status text,
     outcome text, outcome_history jsonb DEFAULT '[]', context text, origin text, line bigserial
 ) ON COMMIT DROP
 """
 
-# Repeated keys in one file: keep the last row's fields and the union of every row's outcome history.
+# Repeated keys in one file: the last row's fields, except that each merged column takes its value from the latest
+# row where it is known (see MERGED), and the union of every row's outcome history.
 _DEDUP_SQL = """
 CREATE TEMP TABLE {dedup} ON COMMIT DROP AS
 SELECT DISTINCT ON (s.source, s.source_key) {cols_but_history}, h.outcome_history
@@ -328,7 +398,15 @@ JOIN (
     FROM {table} LEFT JOIN LATERAL jsonb_array_elements(outcome_history) WITH ORDINALITY AS t(e, o) ON true
     GROUP BY source, source_key
 ) h USING (source, source_key)
+LEFT JOIN (SELECT source, source_key, {known_aggregates} FROM {table} GROUP BY source, source_key) k
+    USING (source, source_key)
 ORDER BY s.source, s.source_key, s.line DESC
+"""
+# Keys whose rows hold different known values of a compared column (two locations, two categories...).
+_DISAGREEMENTS_SQL = """
+SELECT count(*) FROM (
+    SELECT 1 FROM {table} GROUP BY source, source_key HAVING {differs}
+) d
 """
 
 _UPSERT_SQL = """
@@ -341,12 +419,12 @@ WITH up AS (
         outcome = CASE
             WHEN jsonb_array_length(ingestion_history_merge(i.outcome_history, EXCLUDED.outcome_history)) > 0
             THEN ingestion_history_merge(i.outcome_history, EXCLUDED.outcome_history) -> -1 ->> 'category'
-            ELSE EXCLUDED.outcome END,
+            ELSE {outcome} END,
         import_run_id = EXCLUDED.import_run_id,
         updated_at = now()
     WHERE ({old}) IS DISTINCT FROM ({new})
        OR NOT (i.outcome_history @> EXCLUDED.outcome_history)
-       OR (EXCLUDED.outcome_history = '[]'::jsonb AND i.outcome IS DISTINCT FROM EXCLUDED.outcome)
+       OR (EXCLUDED.outcome_history = '[]'::jsonb AND i.outcome IS DISTINCT FROM {outcome})
     RETURNING (xmax = 0) AS inserted
 )
 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up
@@ -360,9 +438,10 @@ def _upsert_sql(table: str) -> str:
         cols=cols,
         fitted=fitted,
         table=table,
-        sets=", ".join(f"{c} = EXCLUDED.{c}" for c in COMPARED),
+        sets=", ".join(f"{c} = {_sql_merged(c)}" for c in COMPARED),
         old=", ".join(f"i.{c}" for c in COMPARED),
-        new=", ".join(f"EXCLUDED.{c}" for c in COMPARED),
+        new=", ".join(_sql_merged(c) for c in COMPARED),
+        outcome=_sql_merged("outcome"),
     )
 
 
@@ -395,10 +474,22 @@ def _postgres_upsert(cursor, table: str, run: ImportRun) -> tuple[int, int]:
         if "cannot affect row a second time" not in str(exc):
             raise
     dedup = f"{table}_dedup"
-    but_history = ", ".join(f"s.{c}" for c in COLUMN_NAMES if c != "outcome_history")
-    cursor.execute(_DEDUP_SQL.format(dedup=dedup, table=table, cols_but_history=but_history))
+    cursor.execute(_DEDUP_SQL.format(dedup=dedup, table=table, **_dedup_parts()))
+    differs = " OR ".join(f"count(DISTINCT nullif({c}::text, '')) > 1" for c in DISAGREEING)
+    cursor.execute(_DISAGREEMENTS_SQL.format(table=table, differs=differs))
+    run.stats["disagreements"] = cursor.fetchone()[0]
     cursor.execute(_upsert_sql(dedup), {"run": run.pk})
     return cursor.fetchone()
+
+
+def _dedup_parts() -> dict[str, str]:
+    but_history = [c for c in COLUMN_NAMES if c != "outcome_history"]
+    return {
+        "cols_but_history": ", ".join(
+            f"coalesce(k.{c}, s.{c}) AS {c}" if c in MERGED else f"s.{c}" for c in but_history
+        ),
+        "known_aggregates": ", ".join(_sql_latest_known(c) for c in MERGED),
+    }
 
 
 # --- SQLite (and any other database) path ------------------------------------------------------------
@@ -407,18 +498,20 @@ def _postgres_upsert(cursor, table: str, run: ImportRun) -> tuple[int, int]:
 def _generic_load(run: ImportRun, records: Iterable[IncidentRecord]) -> tuple[int, int, int]:
     staged = inserted = updated = 0
     seen: set[tuple[str, str]] = set()
+    disagreed: set[tuple[str, str]] = set()
     chunk: list[IncidentRecord] = []
     for record in records:
         staged += 1
         chunk.append(record)
         if len(chunk) >= 500:
-            counts = _generic_chunk(run, chunk, seen)
+            counts = _generic_chunk(run, chunk, seen, disagreed)
             inserted, updated, chunk = inserted + counts[0], updated + counts[1], []
-    counts = _generic_chunk(run, chunk, seen)
+    counts = _generic_chunk(run, chunk, seen, disagreed)
+    run.stats["disagreements"] = len(disagreed)
     return staged, inserted + counts[0], updated + counts[1]
 
 
-def _generic_chunk(run: ImportRun, chunk: list[IncidentRecord], seen: set) -> tuple[int, int]:
+def _generic_chunk(run: ImportRun, chunk: list[IncidentRecord], seen: set, disagreed: set) -> tuple[int, int]:
     existing = {
         (obj.source, obj.source_key): obj
         for obj in Incident.objects.filter(
@@ -433,6 +526,8 @@ def _generic_chunk(run: ImportRun, chunk: list[IncidentRecord], seen: set) -> tu
         target = new.get(key) or existing.get(key)
         repeat = key in seen  # a repeat inside this file is a duplicate, whatever it merged
         seen.add(key)
+        if repeat and _disagrees(target, record):
+            disagreed.add(key)
         if target is None:
             new[key] = Incident(**{n: getattr(record, n) for n in COLUMN_NAMES}, import_run=run)
             inserted += 1
@@ -447,20 +542,30 @@ def _generic_chunk(run: ImportRun, chunk: list[IncidentRecord], seen: set) -> tu
 
 
 def _generic_merge(target: Incident, record: IncidentRecord, run: ImportRun) -> bool:
-    """Fold `record` into `target` as the SQL upsert would; True when anything changed."""
+    """Fold `record` into `target` as the SQL upsert would (a blank never replaces a known value); True if changed."""
     history = history_merge(target.outcome_history or [], record.outcome_history)
+    merged = {name: merged_value(name, target, record) for name in COMPARED}
+    outcome = merged_value("outcome", target, record)
     changed = (
-        any(getattr(target, n) != getattr(record, n) for n in COMPARED)
+        any(getattr(target, name) != value for name, value in merged.items())
         or len(history) != len(target.outcome_history or [])
-        or (not record.outcome_history and target.outcome != record.outcome)
+        or (not record.outcome_history and target.outcome != outcome)
     )
     if changed:
-        for name in COMPARED:
-            setattr(target, name, getattr(record, name))
+        for name, value in merged.items():
+            setattr(target, name, value)
         target.outcome_history = history
-        target.outcome = outcome_from(history, record.outcome)
+        target.outcome = outcome_from(history, outcome)
         target.import_run = run
     return changed
+
+
+def _disagrees(target: Incident | None, record: IncidentRecord) -> bool:
+    """Two rows of one key in one file hold different known values of a compared column."""
+    return target is not None and any(
+        _known(getattr(target, n)) and _known(getattr(record, n)) and getattr(target, n) != getattr(record, n)
+        for n in DISAGREEING
+    )
 
 
 # --- outcomes ---------------------------------------------------------------------------------------------
@@ -493,7 +598,7 @@ WITH incoming AS (
     SET outcome_history = m.history, outcome = m.history -> -1 ->> 'category', import_run_id = %(run)s,
         updated_at = now()
     FROM merged m WHERE i.id = m.id
-    RETURNING to_char(i.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, i.borough_id, i.lsoa_id
+    RETURNING to_char(i.local_date, 'YYYY-MM') AS month, i.borough_id, i.lsoa_id
 )
 SELECT month, borough_id, lsoa_id FROM done GROUP BY 1, 2, 3
 """
@@ -546,7 +651,7 @@ def _generic_outcomes(run: ImportRun, records: Iterable[OutcomeRecord]) -> tuple
             incident.outcome = outcome_from(incident.outcome_history, incident.outcome)
             incident.import_run = run
             incident.save(update_fields=["outcome_history", "outcome", "import_run", "updated_at"])
-            touched.add((f"{incident.occurred_at:%Y-%m}", incident.borough_id, incident.lsoa_id))
+            touched.add((f"{incident.local_date:%Y-%m}", incident.borough_id, incident.lsoa_id))
     run.stats["unmatched"] = unmatched
     return 0, updated, duplicates, unmatched, sorted(touched)
 
@@ -652,6 +757,7 @@ def _guarded_run(source, target, user, max_error_rate, rows, progress, body) -> 
                 )
             areas_upsert(tally.area_records.values())
             _run_finish(run, tally, inserted=inserted, updated=updated, duplicates=duplicates)
+            transaction.on_commit(lambda: tables_analyze(tables=CHANGED_TABLES), robust=True)
             transaction.on_commit(lambda: analytics_refresh_enqueue(run_id=run.pk), robust=True)
     except ImportTooManyErrors as exc:
         _run_fail(run, tally, str(exc))
@@ -674,6 +780,7 @@ def _run_finish(run: ImportRun, tally: _Tally, *, inserted: int, updated: int, d
     run.areas_touched = tally.areas_sorted()
     run.stats = {
         **run.stats,
+        "disagreements": run.stats.get("disagreements", 0),
         "category_other": sum(tally.other.values()),
         "other_descriptions": dict(tally.other.most_common(50)),
     }

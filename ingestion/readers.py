@@ -107,6 +107,11 @@ def _lines_decoded(block: bytes, first_line: int, bad_lines: set[int]) -> str:
     return "\n".join(lines)
 
 
+def header_key(name: str) -> str:
+    """How column names are matched: 'RecordID', ' recordId', 'Record ID' -> 'recordid'."""
+    return "".join(name.split()).casefold()
+
+
 class CsvInput:
     """One CSV file: its header and its rows as (line_number, fields) or RowError."""
 
@@ -121,14 +126,36 @@ class CsvInput:
         if any("\x00" in name for name in header):
             raise InputError(f"{file.name}: binary data, not a CSV file")
         self.header = [name.strip() for name in header]
+        # exports spell column names in any case and spacing: 'RecordID', 'record id' and 'recordId' are one column
+        self.header_keys = {}
+        for index, name in enumerate(self.header):
+            self.header_keys.setdefault(header_key(name), index)
+
+    def has(self, column: str) -> bool:
+        return header_key(column) in self.header_keys
+
+    def missing(self, columns: list[str]) -> list[str]:
+        return [c for c in columns if not self.has(c)]
+
+    def adopt(self, columns: list[str]) -> list[str]:
+        """Rename the header's spellings of `columns` to these, so rows are read by these names; returns the found."""
+        found = [c for c in columns if self.has(c)]
+        for column in found:
+            self.header[self.header_keys[header_key(column)]] = column
+        return found
 
     def require(self, columns: list[str], what: str) -> None:
-        missing = [c for c in columns if c not in self.header]
+        missing = self.missing(columns)
         if missing:
             raise InputError(
                 f"{self.file.name}: missing column(s) {', '.join(missing)}; expected a {what} file with columns "
                 f"{', '.join(columns)}"
             )
+        self.adopt(columns)
+
+    def nearest(self, layouts: dict[str, list[str]]) -> tuple[str, list[str]]:
+        """The layout this header comes closest to, and the columns it lacks of it."""
+        return min(((name, self.missing(columns)) for name, columns in layouts.items()), key=lambda kv: len(kv[1]))
 
     def rows(self) -> Iterator[tuple[int, list[str]] | RowError]:
         width = len(self.header)

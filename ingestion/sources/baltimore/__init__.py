@@ -48,16 +48,17 @@ def call_time(text: str) -> datetime:
 
 
 def detect_layout(csv_input: CsvInput) -> str:
-    header = set(csv_input.header)
-    if header & {"ESRI_OID", "ZIPCode", "callKey"}:
+    """The layout of this header (names matched in any case and spacing), or an error naming the nearest."""
+    if csv_input.has("ESRI_OID") or csv_input.has("callKey"):
         return "arcgis"
-    if "ZipCode" in header or any(name.startswith("2010 Census") for name in header):
+    if csv_input.has("ZipCode") or any(name.casefold().startswith("2010 census") for name in csv_input.header):
         return "portal"
-    if set(SHORT) <= header:
+    if not csv_input.missing(SHORT):
         return "short"
+    layout, missing = csv_input.nearest(LAYOUTS)
     raise InputError(
-        f"{csv_input.file.name}: unknown calls layout; expected Baltimore 911 columns ({', '.join(SHORT)}, "
-        "plus ZipCode for the portal export or ZIPCode/ESRI_OID for the ArcGIS export), or pass --mapping"
+        f"{csv_input.file.name}: unknown calls layout; the nearest is the Baltimore 911 {layout} layout, which "
+        f"lacks column(s) {', '.join(missing)}. For another force's export, pass --mapping (see docs/cad-mapping.md)"
     )
 
 
@@ -68,13 +69,14 @@ def layout_spec(csv_input: CsvInput, layout: str = "auto") -> CallSpec:
     if layout not in LAYOUTS:
         raise InputError(f"{csv_input.file.name}: unknown layout {layout!r}; expected auto, {', '.join(LAYOUTS)}")
     csv_input.require(LAYOUTS[layout], f"Baltimore 911 {layout}-layout")
-    header = set(csv_input.header)
+    zip_column = "ZIPCode" if layout == "arcgis" else "ZipCode"
+    header = set(csv_input.adopt(["PoliceDistrict", "Neighborhood", "PolicePost", zip_column]))
     district = "PoliceDistrict" if "PoliceDistrict" in header else "district"
     areas = [AreaColumn(district, "district", "bal-district", "borough_id")]
     optional = (
         ("Neighborhood", "neighborhood", "bal-neighborhood", "neighborhood_id", "borough_id"),
         ("PolicePost", "post", "bal-post", "post_id", "borough_id"),
-        ("ZIPCode" if "ZIPCode" in header else "ZipCode", "zip", "bal-zip", "zip_code_id", None),
+        (zip_column, "zip", "bal-zip", "zip_code_id", None),
     )
     areas += [AreaColumn(*spec) for spec in optional if spec[0] in header]
     return CallSpec(

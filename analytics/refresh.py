@@ -1,6 +1,5 @@
 """The analytics refresh: rollups for what an import changed (or everything), then every result derived from them."""
 
-import datetime as dt
 import time
 
 from django.db import transaction
@@ -10,7 +9,9 @@ from django.db.models.functions import Coalesce
 from analytics import correlation, metrics, temporal
 from analytics.cache import bump_generation
 from analytics.models import RefreshRun
-from analytics.rollups import Slice, month_bounds, rollups_rebuild
+from analytics.rollups import TABLES, Slice, month_bounds, rollups_rebuild
+from crimedash.dbstats import tables_analyze
+from ingestion.localtime import local_days
 from ingestion.models import Area, ImportRun, Incident
 
 BOROUGH_KINDS = (Area.Kind.BOROUGH, Area.Kind.BCU, Area.Kind.DISTRICT)
@@ -28,6 +29,7 @@ def analytics_refresh(*, run_id: int | None = None, full: bool = False) -> Refre
             temporal.temporal_refresh(boroughs=where.boroughs)
             correlation.correlations_refresh()
             metrics.strategic_metrics_refresh()
+        tables_analyze(tables=TABLES)
         bump_generation()
     return RefreshRun.objects.create(
         run_id=run_id,
@@ -62,25 +64,12 @@ def merged(slices: list[Slice]) -> Slice:
 
 
 def slice_for_run(*, run: ImportRun) -> Slice:
-    """The months and boroughs an import touched. Boroughs come from the run's area codes (a borough, or the parent
-    of a finer area) and from its incidents; None (every borough) when the run names no areas."""
+    """The local months and boroughs an import touched. Boroughs come from the run's area codes (a borough, or the
+    parent of a finer area) and from its incidents; None (every borough) when the run names no areas."""
     months = set(run.months_touched or [])
-    months |= _spilled_months(run=run, months=months)
     if not run.areas_touched:
         return Slice(months=tuple(sorted(months)))
     return Slice(months=tuple(sorted(months)), boroughs=tuple(sorted(_boroughs_touched(run=run, months=months))))
-
-
-def _spilled_months(*, run: ImportRun, months: set[str]) -> set[str]:
-    """The loader names a month in each record's own time zone; in local time a record from the last hours of a
-    month may fall in the next one, so that month is refreshed too when the run holds such a record."""
-    spilled = set()
-    for month in months:
-        _start, end = month_bounds(month)
-        following = f"{end.year:04d}-{end.month:02d}"
-        if following not in months and _run_incidents(run, end, end + dt.timedelta(days=1)).exists():
-            spilled.add(following)
-    return spilled
 
 
 def _boroughs_touched(*, run: ImportRun, months: set[str]) -> set[str]:
@@ -88,13 +77,9 @@ def _boroughs_touched(*, run: ImportRun, months: set[str]) -> set[str]:
     boroughs = {code if kind in BOROUGH_KINDS else parent for code, kind, parent in areas if kind != Area.Kind.FORCE}
     for month in months:
         boroughs |= set(
-            _run_incidents(run, *month_bounds(month))
+            Incident.objects.filter(local_days(*month_bounds(month)), import_run=run)
             .annotate(code=Coalesce("borough_id", Value(""), output_field=CharField()))
             .values_list("code", flat=True)
             .distinct()
         )
     return {code for code in boroughs if code is not None}
-
-
-def _run_incidents(run: ImportRun, start: dt.datetime, end: dt.datetime):
-    return Incident.objects.filter(import_run=run, occurred_at__gte=start, occurred_at__lt=end)

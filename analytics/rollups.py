@@ -1,7 +1,8 @@
 """Rollup tables rebuilt from Incident with set-based INSERT ... SELECT ... GROUP BY (PostgreSQL and SQLite).
 
-The SELECT is built with the ORM so month, weekday and hour are taken in local time on both databases; it is then
-wrapped in an INSERT. A refresh replaces whole (month x borough) slices, which every rollup row is keyed by.
+The SELECT is built with the ORM and then wrapped in an INSERT. Month, day, weekday and hour are the incident's local
+ones, derived at import in its source's own zone (ingestion.localtime): a US city's calls and London's crimes each sit
+in their own hours. A refresh replaces whole (local month x borough) slices, which every rollup row is keyed by.
 """
 
 import datetime as dt
@@ -10,8 +11,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import CharField, Count, DateField, F, Q, Sum, Value
-from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, TruncDate, TruncMonth
-from django.utils import timezone
+from django.db.models.functions import Coalesce, TruncMonth
 
 from analytics.models import (
     AreaMonthTotal,
@@ -22,6 +22,7 @@ from analytics.models import (
     OutcomeCount,
     PriorityMonthTotal,
 )
+from ingestion.localtime import local_days
 from ingestion.models import Incident
 
 # The Incident column each level groups by.
@@ -59,8 +60,8 @@ SPECS = (
         HourWeekdayCount,
         PLACE_LEVELS,
         {
-            "weekday": ExtractIsoWeekDay("occurred_at"),
-            "hour": ExtractHour("occurred_at"),
+            "weekday": "local_weekday",
+            "hour": "local_hour",
             "category": "category",
             "kind": "kind",
             "source": "source",
@@ -71,7 +72,7 @@ SPECS = (
         DailyCount,
         PLACE_LEVELS,
         {
-            "day": TruncDate("occurred_at"),
+            "day": "local_date",
             "category": "category",
             "kind": "kind",
             "source": "source",
@@ -88,6 +89,8 @@ DERIVED = (
     (AreaMonthTotal, MonthlyCount, ("level", "area_code", "borough_code", "month", "kind", "source")),
     (PriorityMonthTotal, DailyCount, ("level", "area_code", "borough_code", "month", "kind", "source", "priority")),
 )
+# Every table a rebuild rewrites.
+TABLES = tuple(model._meta.db_table for model in (*(spec.model for spec in SPECS), *(model for model, *_ in DERIVED)))
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,7 @@ class Slice:
     def incident_filter(self) -> Q:
         where = Q()
         if self.months is not None:
-            where &= _any(
-                Q(occurred_at__gte=start, occurred_at__lt=end) for start, end in map(month_bounds, self.months)
-            )
+            where &= _any(local_days(*month_bounds(month)) for month in self.months)
         if self.boroughs is not None:
             where &= _borough_filter(self.boroughs)
         return where
@@ -150,15 +151,10 @@ def month_start(month: str) -> dt.date:
     return dt.date.fromisoformat(f"{month}-01")
 
 
-def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
-    """Local-time bounds of a 'YYYY-MM' month, as aware datetimes."""
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    """First day of a 'YYYY-MM' month and of the month after it."""
     first = month_start(month)
-    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return _local_midnight(first), _local_midnight(following)
-
-
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+    return first, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def _any(conditions) -> Q:
@@ -201,7 +197,7 @@ def _insert(spec: RollupSpec, level: str, where: Slice) -> int:
             r_level=Value(level.value, output_field=CharField()),
             r_area=area,
             r_borough=Coalesce("borough_id", Value(""), output_field=CharField()),
-            r_month=TruncMonth("occurred_at", output_field=DateField()),
+            r_month=TruncMonth("local_date", output_field=DateField()),
             **expressions,
         )
         .values("r_level", "r_area", "r_borough", "r_month", *columns)

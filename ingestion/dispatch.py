@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from accounts.scoping import restrict_to_areas
 from ingestion import conf
 from ingestion.geo import BoundaryIndex
+from ingestion.localtime import local_fields
 from ingestion.models import Area, DispatchUpdate, Incident
 
 SOURCE = "cad"
@@ -55,11 +57,14 @@ def _incident_upsert(data: dict) -> Incident:
 
 def _new_incident(data: dict) -> dict:
     latitude, longitude = data.get("latitude"), data.get("longitude")
+    occurred = (data.get("occurred_at") or data["updated_at"]).replace(second=0, microsecond=0)
     return {
         "kind": Incident.Kind.CALL,
         "category": data.get("category") or "other",
         "raw_category": data.get("raw_category") or data.get("category") or "",
-        "occurred_at": (data.get("occurred_at") or data["updated_at"]).replace(second=0, microsecond=0),
+        "occurred_at": occurred,
+        # the feed sends offsets, not a zone: its calls are the force's own, read in the site's zone
+        **local_fields(occurred_at=occurred, zone=settings.TIME_ZONE, precision=Incident.Precision.MINUTE),
         "time_precision": Incident.Precision.MINUTE,
         "latitude": latitude,
         "longitude": longitude,

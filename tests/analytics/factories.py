@@ -5,6 +5,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
+from ingestion.localtime import local_fields
 from ingestion.models import Area, Incident
 
 WESTMINSTER, CAMDEN = "E09000033", "E09000007"
@@ -40,6 +41,18 @@ class IncidentFactory(factory.django.DjangoModelFactory):
     lsoa_id = LSOA_W1
     h3_cell = "89195da49b7ffff"
     origin = Incident.Origin.PUBLIC_REPORT
+    time_zone = "Europe/London"
+    # the local date, hour and weekday the loader would derive
+    local_date = factory.LazyAttribute(lambda incident: incident.local["local_date"])
+    local_hour = factory.LazyAttribute(lambda incident: incident.local["local_hour"])
+    local_weekday = factory.LazyAttribute(lambda incident: incident.local["local_weekday"])
+
+    class Params:
+        local = factory.LazyAttribute(
+            lambda incident: local_fields(
+                occurred_at=incident.occurred_at, zone=incident.time_zone, precision=incident.time_precision
+            )
+        )
 
 
 def incidents(count: int, **fields) -> list[Incident]:

@@ -1,5 +1,6 @@
 """The incremental refresh after an import gives exactly what a full rebuild gives."""
 
+import datetime as dt
 import json
 from io import StringIO
 
@@ -11,6 +12,7 @@ from analytics.cache import generation
 from analytics.models import DailyCount, HourWeekdayCount, MonthlyCount, OutcomeCount, RefreshRun
 from analytics.refresh import analytics_refresh, slice_for_run
 from analytics.tasks import refresh_analytics
+from ingestion.loader import IncidentRecord, incident_import
 from ingestion.models import ImportRun, Incident
 from tests.analytics.factories import CAMDEN, LSOA_C1, WESTMINSTER, incidents, local
 
@@ -72,11 +74,18 @@ def test_incremental_refresh_touches_only_the_runs_months_and_boroughs():
     assert set(MonthlyCount.objects.filter(month="2024-01-01").values_list("count", flat=True)) == {999}
 
 
-def test_a_record_late_on_the_last_utc_day_refreshes_the_next_local_month_too():
-    run = ImportRun.objects.create(source="cad", target="test", months_touched=["2024-05"], areas_touched=[CAMDEN])
-    # 23:30 UTC on 31 May is 00:30 on 1 June in London: the loader said May, the rollup says June.
-    incidents(1, occurred_at=local(2024, 6, 1, 0, 30), time_precision="minute", borough_id=CAMDEN, import_run=run)
-    assert slice_for_run(run=run).months == ("2024-05", "2024-06")
+def test_a_record_late_on_the_last_utc_day_touches_its_local_month():
+    # 23:30 UTC on 31 May is 00:30 on 1 June in London: the run touches June, whose rollups hold the call.
+    late = dt.datetime(2024, 5, 31, 23, 30, tzinfo=dt.UTC)
+    record = IncidentRecord(
+        "cad", "late", "call", "disorder", late, "minute", borough_id=CAMDEN, time_zone="Europe/London"
+    )
+    run = incident_import(source="cad", target="test", rows=[record])
+    assert run.months_touched == ["2024-06"] and slice_for_run(run=run).months == ("2024-06",)
+    analytics_refresh(run_id=run.pk)
+    assert list(DailyCount.objects.filter(level="force").values_list("month", "day")) == [
+        (dt.date(2024, 6, 1), dt.date(2024, 6, 1))
+    ]
 
 
 def test_refresh_bumps_the_cache_generation(fresh_generation):

@@ -6,6 +6,7 @@ import random
 import h3
 from django.utils import timezone
 
+from ingestion.localtime import local_fields
 from ingestion.models import Area, BoroughResources, Deprivation, Incident, Population
 
 WESTMINSTER, CAMDEN = "E09000033", "E09000007"
@@ -79,6 +80,7 @@ def _incident(rng, index: int, borough: str, when: dt.datetime, kind: str, categ
         status="open" if index % 3 else "closed",
         outcome="Under investigation" if index % 2 else "",
         origin=Incident.Origin.PUBLIC_REPORT,
+        **local_fields(occurred_at=when, zone="Europe/London", precision=Incident.Precision.MINUTE),
     )
 
 

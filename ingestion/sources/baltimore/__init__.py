@@ -91,4 +91,5 @@ def layout_spec(csv_input: CsvInput, layout: str = "auto") -> CallSpec:
         areas=areas,
         bounds=BOUNDS,
         context_column="callNumber",
+        time_zone=LOCAL.key,
     )

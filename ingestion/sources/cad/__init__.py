@@ -22,6 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+
 from ingestion.loader import AreaRecord, IncidentRecord, RowError
 from ingestion.readers import CsvInput, InputError
 from ingestion.sources.police_uk import slug
@@ -58,6 +60,7 @@ class CallSpec:
     areas: list[AreaColumn] = field(default_factory=list)
     bounds: tuple[float, float, float, float] | None = None
     context_column: str | None = None
+    time_zone: str = ""  # IANA zone of the export's times; '' = the site's TIME_ZONE
 
     def columns(self) -> list[str]:
         named = [self.id_column, self.time_column, self.category_column, self.priority_column, self.status_column,
@@ -143,6 +146,7 @@ class CallRows:
             status=value(fields, spec.status_column),
             context=value(fields, spec.context_column),
             origin="public_report",
+            time_zone=spec.time_zone,
         )
         for area in spec.areas:
             name = fields[self.col[area.column]].strip()
@@ -200,11 +204,13 @@ def spec_from_mapping(path: str | Path) -> CallSpec:
     try:
         mapping = json.loads(Path(path).read_text(encoding="utf-8"))
         time = mapping["time"]
+        zone = time.get("zone") or settings.TIME_ZONE
         return CallSpec(
             source=slug(mapping.get("source", "cad")).replace("-", "_"),
             id_column=mapping["id"],
             time_column=time["column"],
-            time_parser=time_parser(time.get("format", "iso"), time.get("zone", "UTC")),
+            time_parser=time_parser(time.get("format", "iso"), zone),
+            time_zone=zone,
             category_column=mapping["category"],
             priority_column=mapping.get("priority"),
             status_column=mapping.get("status"),

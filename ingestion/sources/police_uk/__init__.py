@@ -7,6 +7,7 @@ both end as the API's slugs, so a crime fetched either way lands in one category
 import re
 
 SOURCE = "police_uk"
+ZONE = "Europe/London"  # police.uk dates are in UK time
 
 CATEGORY_SLUGS = {
     "anti-social behaviour": "anti-social-behaviour",

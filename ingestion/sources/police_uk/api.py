@@ -17,7 +17,7 @@ from ingestion import conf
 from ingestion.geo import BoundaryIndex, geometry_from_geojson
 from ingestion.loader import AreaRecord, IncidentRecord, incident_import
 from ingestion.models import Area, ImportRun
-from ingestion.sources.police_uk import SOURCE, force_code, in_bounds, origin_for
+from ingestion.sources.police_uk import SOURCE, ZONE, force_code, in_bounds, origin_for
 from ingestion.sources.police_uk.client import PoliceApiClient, PoliceApiError
 
 LONDON_FORCES = ("metropolitan", "city-of-london")
@@ -156,4 +156,5 @@ def incident_record(crime: dict, *, latitude, longitude, history: list[dict] | N
         outcome_history=history,
         context=crime.get("context") or "",
         origin=origin_for(category),
+        time_zone=ZONE,
     )

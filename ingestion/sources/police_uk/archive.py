@@ -19,6 +19,7 @@ from ingestion.loader import AreaRecord, IncidentRecord, OutcomeRecord, RowError
 from ingestion.readers import CsvInput, InputError, csv_inputs
 from ingestion.sources.police_uk import (
     SOURCE,
+    ZONE,
     borough_code,
     borough_from_lsoa_name,
     category_slug,
@@ -147,6 +148,7 @@ def _street_record(fields: list[str], col: dict[str, int], occurrences: Counter)
         outcome_history=[{"date": month, "category": outcome}] if outcome else [],
         context=fields[col["Context"]].strip() if "Context" in col else "",
         origin=origin_for(category),
+        time_zone=ZONE,
     )
 
 
@@ -209,6 +211,7 @@ def _stop_record(fields: list[str], col: dict[str, int], key: str, line: int) ->
         outcome=fields[col["Outcome"]].strip(),
         context=context,
         origin=origin_for("stop-and-search"),
+        time_zone=ZONE,
         line_number=line,
     )
 

@@ -1,0 +1,57 @@
+"""Local time of an incident in its source's own zone: the day, hour and weekday every view groups by.
+
+Each source declares its IANA zone (Baltimore America/New_York, police.uk Europe/London, a CAD mapping its own); a
+source that declares none is read in the site's TIME_ZONE. The loader derives the local fields once per record, so
+rollups, charts and filters never convert time zones again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q
+
+# UTC offsets run from -12:00 to +14:00: a local day lies within a day either side of the same UTC day.
+_WIDEST_OFFSET = dt.timedelta(days=1)
+_ZONES: dict[str, ZoneInfo] = {}
+
+
+def zone_info(name: str) -> ZoneInfo:
+    """The ZoneInfo of `name` ('' = the site's zone), kept: the loader asks once per row."""
+    try:
+        return _ZONES[name]
+    except KeyError:
+        return _ZONES.setdefault(name, ZoneInfo(name or settings.TIME_ZONE))
+
+
+def local_time(*, occurred_at: dt.datetime, zone: ZoneInfo, precision: str) -> tuple[dt.date, int | None, int | None]:
+    """(local date, hour, ISO weekday) of a moment in `zone`. A month-precision record (police.uk street data,
+    stamped on the 1st in its own terms) has the 1st as its day and no hour or weekday; a day-precision one no hour."""
+    if precision == "month":
+        return occurred_at.date().replace(day=1), None, None
+    local = occurred_at if occurred_at.tzinfo is zone else occurred_at.astimezone(zone)
+    return local.date(), (local.hour if precision == "minute" else None), local.isoweekday()
+
+
+def local_fields(*, occurred_at: dt.datetime, zone: str, precision: str) -> dict:
+    """The Incident fields of local time, for code that writes Incidents without the loader (the dispatch feed)."""
+    name = zone or settings.TIME_ZONE
+    day, hour, weekday = local_time(occurred_at=occurred_at, zone=zone_info(name), precision=precision)
+    return {"time_zone": name, "local_date": day, "local_hour": hour, "local_weekday": weekday}
+
+
+def local_days(start: dt.date | None, end: dt.date | None) -> Q:
+    """Incidents whose local day is in [start, end) (either bound may be None). The same range of occurred_at,
+    widened by the widest UTC offset, is asked too, so the query runs on the occurred_at indexes."""
+    where = Q()
+    if start is not None:
+        where &= Q(occurred_at__gte=_utc_midnight(start) - _WIDEST_OFFSET, local_date__gte=start)
+    if end is not None:
+        where &= Q(occurred_at__lt=_utc_midnight(end) + _WIDEST_OFFSET, local_date__lt=end)
+    return where
+
+
+def _utc_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)

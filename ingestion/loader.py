@@ -21,7 +21,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import h3
 from django.db import connection, transaction
@@ -502,6 +502,8 @@ def _generic_load(run: ImportRun, records: Iterable[IncidentRecord]) -> tuple[in
     chunk: list[IncidentRecord] = []
     for record in records:
         staged += 1
+        # in UTC, as stored: an aware time in the repeated hour of autumn never equals one in another zone (PEP 495)
+        record.occurred_at = record.occurred_at.astimezone(UTC)
         chunk.append(record)
         if len(chunk) >= 500:
             counts = _generic_chunk(run, chunk, seen, disagreed)

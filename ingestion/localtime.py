@@ -20,10 +20,11 @@ _ZONES: dict[str, ZoneInfo] = {}
 
 def zone_info(name: str) -> ZoneInfo:
     """The ZoneInfo of `name` ('' = the site's zone), kept: the loader asks once per row."""
+    name = name or settings.TIME_ZONE
     try:
         return _ZONES[name]
     except KeyError:
-        return _ZONES.setdefault(name, ZoneInfo(name or settings.TIME_ZONE))
+        return _ZONES.setdefault(name, ZoneInfo(name))
 
 
 def local_time(*, occurred_at: dt.datetime, zone: ZoneInfo, precision: str) -> tuple[dt.date, int | None, int | None]:

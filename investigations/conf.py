@@ -39,8 +39,14 @@ class RuleSettings:
     cdi_recording_hours: int = field(default_factory=lambda: _days("INV_CDI_RECORDING_HOURS", 24))
     cdi_correction_days: int = field(default_factory=lambda: _days("INV_CDI_CORRECTION_DAYS", 7))
     cdi_warning_days: int = field(default_factory=lambda: _days("INV_CDI_WARNING_DAYS", 1))
-    # Demand against capacity: open actions one officer can carry.
+    # Failure to surrender: days after the missed appointment to circulate the suspect as wanted.
+    surrender_days: int = field(default_factory=lambda: _days("INV_SURRENDER_DAYS", 1))
+    # Demand against capacity: open actions one officer can carry (an officer's own figure, set in the admin, wins).
     officer_capacity: int = field(default_factory=lambda: _days("INV_OFFICER_CAPACITY", 25))
+    # Demand surge: a team's new allocations in the last 7 days against the 7 before: flagged when at least
+    # INV_SURGE_RATIO percent of them and at least INV_SURGE_MIN more.
+    surge_ratio_percent: int = field(default_factory=lambda: _days("INV_SURGE_RATIO", 150))
+    surge_min_increase: int = field(default_factory=lambda: _days("INV_SURGE_MIN", 3))
     holiday_subdivision: str = field(default_factory=lambda: env_str("INV_HOLIDAY_SUBDIVISION", "ENG"))
 
 

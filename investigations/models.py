@@ -51,6 +51,17 @@ class Investigation(models.Model):
     cancelled_date = models.DateField(null=True, blank=True)
     allocated_date = models.DateField(null=True, blank=True)
     linked_crimes = models.ManyToManyField("self", blank=True, symmetrical=True)
+    dpp_designated = models.BooleanField(
+        "Designated by the DPP",
+        default=False,
+        help_text="The Director of Public Prosecutions designated the case exceptionally complex (PACE s47ZE(2)): "
+        "a chief officer may then extend pre-charge bail to 12 months.",
+    )
+    s47zf7_case = models.BooleanField(
+        "Court found the case within PACE s47ZF(7)",
+        default=False,
+        help_text="The magistrates' court's first extension runs to 18 months (PACE s47ZF(6)), not 12.",
+    )
 
     class Meta:
         ordering = ["crime_reference"]
@@ -90,12 +101,18 @@ class CustodyEvent(models.Model):
         FAILED_TO_SURRENDER = "failed_to_surrender", "Failed to surrender"
         CHARGE = "charge", "Charge"
         RELEASE = "release", "Released (no further action)"
+        OUT_OF_COURT = "out_of_court_disposal", "Out-of-court disposal"
 
     investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="custody_events")
     suspect = models.ForeignKey(Suspect, on_delete=models.CASCADE, related_name="custody_events")
     kind = models.CharField(max_length=24, choices=Kind.choices)
     occurred_on = models.DateField()
     authorising_rank = models.CharField(max_length=24, choices=AUTHORITY_CHOICES, blank=True)
+    s46a_rearrest = models.BooleanField(
+        "Re-arrest under PACE s46A",
+        default=False,
+        help_text="An arrest for failing to answer bail: it keeps the original arrest's bail clock and regime.",
+    )
     note = models.TextField(blank=True)
 
     class Meta:
@@ -168,7 +185,9 @@ class CdiCheck(models.Model):
 
 
 class Action(models.Model):
-    """A due task. (rule, key) is unique, so recomputing never duplicates and never reopens a done task.
+    """A due task. (rule, key) is unique, so recomputing never duplicates. A task closes when the record shows it
+    done (the rule stops asking for it); one marked done while its rule still asks reopens at the next recompute,
+    unless a supervisor recorded why it is closed anyway (`supervisor_reason`).
     Team and officer are copied from the investigation so queues and roll-ups read one indexed table."""
 
     class Kind(models.TextChoices):
@@ -178,11 +197,12 @@ class Action(models.Model):
         VICTIM_CONTACT = "victim_contact", "Victim update"
         REVIEW = "review", "Supervisor review"
         CDI = "cdi", "Crime data integrity"
+        SURRENDER = "surrender", "Failed to surrender"
 
     class State(models.TextChoices):
         OPEN = "open", "Open"
         DONE = "done", "Done"
-        CANCELLED = "cancelled", "No longer needed"
+        CANCELLED = "cancelled", "Closed by the record"
 
     investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="actions")
     team = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
@@ -201,6 +221,9 @@ class Action(models.Model):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
+    supervisor_reason = models.TextField(
+        blank=True, help_text="Why a supervisor closed the action without the record that would close it."
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -227,3 +250,17 @@ class ActionCountSnapshot(models.Model):
     class Meta:
         ordering = ["day"]
         constraints = [models.UniqueConstraint(fields=["day", "team", "kind"], name="snapshot_unique_day")]
+
+
+class OfficerCapacity(models.Model):
+    """How many open actions the force expects one officer to carry (part-time, restricted duties, a tutor...)."""
+
+    officer = models.OneToOneField(User, on_delete=models.CASCADE, related_name="action_capacity")
+    capacity = models.PositiveSmallIntegerField(help_text="Open daily actions this officer can carry.")
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name_plural = "officer capacities"
+
+    def __str__(self) -> str:
+        return f"{self.officer}: {self.capacity}"

@@ -4,18 +4,20 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import OrgUnit, User
 from accounts.roles import FORCE, OWN
 from accounts.scoping import scope_of, units_visible_to
+from investigations.conf import RuleSettings
 from investigations.flags import DUE_SOON, DUE_TODAY, FLAG_ORDER, OVERDUE, UPCOMING, flag_for
 from investigations.models import (
     Action,
     ActionCountSnapshot,
     CustodyEvent,
     Investigation,
+    OfficerCapacity,
     SupervisorReview,
     Suspect,
     Victim,
@@ -75,14 +77,63 @@ def action_page(queryset: QuerySet, *, today: date, kind: str = "", flag: str = 
         queryset = queryset.filter(kind=kind)
     if flag in FLAG_ORDER:
         queryset = queryset.filter(flag_filter(flag, today))
-    return queryset.select_related("investigation", "officer").order_by("due_on", "id")
+    return (
+        queryset.select_related("investigation", "officer")
+        .prefetch_related(
+            Prefetch("investigation__linked_crimes", queryset=Investigation.objects.only("id", "crime_reference")),
+            Prefetch("investigation__suspects", queryset=Suspect.objects.only("id", "investigation_id", "name")),
+        )
+        .order_by("due_on", "id")
+    )
+
+
+UPCOMING_HORIZONS = [7, 28, 90]
+
+
+def upcoming_actions(queryset: QuerySet, *, today: date, days: int) -> QuerySet:
+    """Open actions falling due from today to `days` ahead: the advance warning of the coming weeks and months."""
+    return queryset.filter(due_on__gte=today, due_on__lte=today + timedelta(days=days))
+
+
+def upcoming_counts(queryset: QuerySet, *, today: date) -> dict[int, int]:
+    counts = queryset.aggregate(
+        **{
+            f"d{days}": Count("id", filter=Q(due_on__gte=today, due_on__lte=today + timedelta(days=days)))
+            for days in UPCOMING_HORIZONS
+        }
+    )
+    return {days: counts[f"d{days}"] for days in UPCOMING_HORIZONS}
+
+
+def wanted_suspects(*, investigation: Investigation) -> list[Suspect]:
+    """Suspects whose latest custody event is a failure to surrender: still wanted."""
+    wanted = []
+    for suspect in investigation.suspects.prefetch_related("custody_events"):
+        standing = [e for e in suspect.custody_events.all() if e.kind != CustodyEvent.Kind.INTERVIEW]
+        if standing and standing[-1].kind == CustodyEvent.Kind.FAILED_TO_SURRENDER:
+            suspect.failed_on = standing[-1].occurred_on
+            wanted.append(suspect)
+    return wanted
 
 
 def with_flags(actions, *, today: date) -> list[Action]:
+    """Rows with their flag, and what their completion form asks for: the custody events that do the task
+    (PACE ss47ZD-47ZG, s34, s37, s46A; MCA 1980 s127) or, for a data-integrity action, which check failed."""
     rows = list(actions)
     for action in rows:
         action.flag = flag_for(due_on=action.due_on, warning_days=action.warning_days, today=today)
+        action.evidence_choices = [(e, CustodyEvent.Kind(e).label) for e in EVIDENCE_EVENTS.get(action.kind, [])]
+        action.cdi_check = action.key.split(":", 1)[-1] if action.kind == Action.Kind.CDI else ""
     return rows
+
+
+# Which custody events do each evidence-closed task.
+EVIDENCE_EVENTS = {
+    Action.Kind.BAIL: ["bail_extension", "charge", "release", "rui"],
+    Action.Kind.RUI: ["charge", "bail_start", "release"],
+    Action.Kind.TIME_LIMIT: ["charge", "release", "out_of_court_disposal"],
+    Action.Kind.SURRENDER: ["arrest"],
+}
 
 
 def team_officers(*, team: OrgUnit) -> QuerySet:
@@ -107,6 +158,7 @@ def rollup_cached(*, user: User, today: date, unit: OrgUnit | None, days: int) -
         lambda: {
             "teams": rollup_by_team(user=user, today=today, unit=unit),
             "officers": rollup_by_officer(user=user, today=today, unit=unit),
+            "surge": team_surge(user=user, today=today, unit=unit),
             "trend": action_trend(user=user, days=days, today=today, unit=unit),
         },
         ROLLUP_TTL,
@@ -154,7 +206,59 @@ def rollup_by_officer(*, user: User, today: date, unit: OrgUnit | None = None, l
         .order_by("-outstanding")[:limit]
     )
     users = User.objects.in_bulk([row["officer_id"] for row in rows])
-    return [{**row, "officer": users[row["officer_id"]]} for row in rows]
+    own = officer_capacities(officer_ids=list(users))
+    return [{**row, "officer": users[row["officer_id"]], "capacity": own.get(row["officer_id"])} for row in rows]
+
+
+def officer_capacities(*, officer_ids: list[int]) -> dict[int, int]:
+    """Capacities the force set per officer in the admin; officers without one take INV_OFFICER_CAPACITY."""
+    return dict(OfficerCapacity.objects.filter(officer_id__in=officer_ids).values_list("officer_id", "capacity"))
+
+
+WEEK = 7
+
+
+def team_surge(*, user: User, today: date, unit: OrgUnit | None = None) -> list[dict]:
+    """Per team: investigations newly allocated in the last 7 days against the 7 before, with the team's capacity
+    (its officers' own or default capacities) and open actions; `surge` when this week's intake jumps."""
+    conf = RuleSettings()
+    scoped = investigations_visible_to(user=user).filter(allocated_date__gt=today - timedelta(days=2 * WEEK))
+    if unit is not None:
+        scoped = scoped.filter(team_id__in=_team_ids_under(unit))
+    this_week = Q(allocated_date__gt=today - timedelta(days=WEEK), allocated_date__lte=today)
+    rows = scoped.values("team_id").annotate(
+        this_week=Count("id", filter=this_week), last_week=Count("id", filter=~this_week)
+    )
+    teams = {row["team_id"]: row for row in rows}
+    names = dict(OrgUnit.objects.filter(id__in=teams).values_list("id", "name"))
+    capacity = _team_capacity(team_ids=list(teams), default=conf.officer_capacity)
+    return sorted(
+        (
+            {
+                **row,
+                "name": names.get(team_id, "?"),
+                "capacity": capacity.get(team_id, 0),
+                "surge": is_surge(this_week=row["this_week"], last_week=row["last_week"], conf=conf),
+            }
+            for team_id, row in teams.items()
+        ),
+        key=lambda team: (not team["surge"], -team["this_week"], team["name"]),
+    )
+
+
+def is_surge(*, this_week: int, last_week: int, conf: RuleSettings) -> bool:
+    rise = this_week - last_week
+    return rise >= conf.surge_min_increase and this_week * 100 >= last_week * conf.surge_ratio_percent
+
+
+def _team_capacity(*, team_ids: list[int], default: int) -> dict[int, int]:
+    members = User.objects.filter(unit_id__in=team_ids, role__in=["officer", "supervisor"]).values_list("id", "unit_id")
+    members = list(members)
+    own = officer_capacities(officer_ids=[member for member, _ in members])
+    totals = defaultdict(int)
+    for member, team_id in members:
+        totals[team_id] += own.get(member, default)
+    return dict(totals)
 
 
 def action_trend(*, user: User, days: int, today: date, unit: OrgUnit | None = None) -> dict[str, list]:
@@ -188,6 +292,8 @@ FACT_FIELDS = [
     "cancelled_date",
     "cancellation_avi",
     "allocated_date",
+    "dpp_designated",
+    "s47zf7_case",
 ]
 
 
@@ -218,6 +324,15 @@ def case_facts_list(investigations: QuerySet) -> tuple[list[CaseFacts], dict[int
     return list(cases.values()), owners
 
 
+EVENT_FIELDS = ["id", "suspect_id", "kind", "occurred_on", "authorising_rank", "s46a_rearrest"]
+
+
+def suspect_facts(suspect: Suspect) -> SuspectFacts:
+    """One suspect's custody history as the rules read it."""
+    events = suspect.custody_events.order_by("occurred_on", "id").values_list(*EVENT_FIELDS)
+    return SuspectFacts(suspect.id, suspect.name or suspect.reference, [EventFacts(e[0], *e[2:]) for e in events])
+
+
 def _attach_people(cases: dict[int, CaseFacts], investigations: QuerySet) -> None:
     suspects, victims = {}, {}
     for sid, iid, name, ref in Suspect.objects.filter(investigation__in=investigations).values_list(
@@ -226,8 +341,8 @@ def _attach_people(cases: dict[int, CaseFacts], investigations: QuerySet) -> Non
         suspects[sid] = SuspectFacts(sid, name or ref)
         cases[iid].suspects.append(suspects[sid])
     events = CustodyEvent.objects.filter(investigation__in=investigations).order_by("occurred_on", "id")
-    for eid, sid, kind, on, rank in events.values_list("id", "suspect_id", "kind", "occurred_on", "authorising_rank"):
-        suspects[sid].events.append(EventFacts(eid, kind, on, rank))
+    for eid, sid, *fields in events.values_list(*EVENT_FIELDS):
+        suspects[sid].events.append(EventFacts(eid, *fields))
     for vid, iid, name, ref, enhanced, statement in Victim.objects.filter(investigation__in=investigations).values_list(
         "id", "investigation_id", "name", "reference", "enhanced_rights", "statement_received_on"
     ):

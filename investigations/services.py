@@ -1,7 +1,8 @@
 """Writes: recomputing actions, completing them, reassigning, recording custody events, trend snapshots."""
 
 from collections import Counter
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,12 +26,13 @@ from investigations.models import (
     VictimContact,
 )
 from investigations.rules import bail, case_actions, cdi
-from investigations.rules.facts import ActionSpec, EventFacts, SuspectFacts
+from investigations.rules.facts import ActionSpec
 
 BATCH = 2000
 COMPLETE_PERMISSION = {Action.Kind.REVIEW: "investigations.complete_review"}
 DEFAULT_COMPLETE_PERMISSION = "investigations.complete_victim_contact"
 EDITABLE = ["kind", "title", "due_on", "warning_days", "warn_from", "team_id", "officer_id", "state"]
+REOPENED = [*EDITABLE, "completed_by", "completed_at"]
 
 
 # --- recompute -----------------------------------------------------------------------------------------------
@@ -39,8 +41,9 @@ EDITABLE = ["kind", "title", "due_on", "warning_days", "warn_from", "team_id", "
 def actions_compute(*, today: date | None = None, investigation_ids=None) -> dict[str, int]:
     """Run every rule over the active investigations and bring the Action table in line, set-based.
 
-    New (rule, key) pairs are inserted open; existing open or cancelled ones follow the rule (a cancelled one
-    the rule produces again reopens); done ones are never touched; open ones no rule produces are cancelled."""
+    New (rule, key) pairs are inserted open; existing ones follow the rule: one the rule still produces is open
+    (a cancelled one, or one marked done while the record still lacks what closes it, reopens) unless a supervisor
+    closed it with a reason; open ones no rule produces any more are closed by the record (cancelled)."""
     today = today or selectors.local_today()
     conf = rule_settings()
     scope = selectors.active_investigations(today=today, investigation_ids=investigation_ids)
@@ -66,20 +69,21 @@ def actions_changed() -> None:
 
 def _apply_actions(wanted, owners, *, today, investigation_ids, scope) -> dict[str, int]:
     existing_qs = Action.objects.filter(investigation__in=scope)
-    existing = {(a.rule, a.key): a for a in existing_qs.only(*EDITABLE, "rule", "key", "investigation_id")}
+    fields = [*REOPENED, "rule", "key", "investigation_id", "supervisor_reason"]
+    existing = {(a.rule, a.key): a for a in existing_qs.only(*fields)}
     created, changed, cancelled = [], [], []
     for rule_key, (spec, case_id) in wanted.items():
         action = existing.get(rule_key)
         if action is None:
             created.append(_new_action(spec, case_id, owners[case_id], today))
-        elif action.state != Action.State.DONE and _refresh(action, spec, owners[case_id]):
+        elif not action.supervisor_reason and _refresh(action, spec, owners[case_id]):
             changed.append(action)
     for rule_key, action in existing.items():
         if action.state == Action.State.OPEN and rule_key not in wanted:
             action.state = Action.State.CANCELLED
             cancelled.append(action)
     Action.objects.bulk_create(created, batch_size=BATCH)
-    Action.objects.bulk_update(changed + cancelled, EDITABLE, batch_size=BATCH)
+    Action.objects.bulk_update(changed + cancelled, REOPENED, batch_size=BATCH)
     orphans = Action.objects.filter(state=Action.State.OPEN).exclude(investigation__in=scope)
     if investigation_ids is not None:
         orphans = orphans.filter(investigation_id__in=investigation_ids)
@@ -105,7 +109,10 @@ def _new_action(spec: ActionSpec, case_id: int, owner, today: date) -> Action:
 
 
 def _refresh(action: Action, spec: ActionSpec, owner) -> bool:
+    """Bring the action in line with its rule; a done one the rule still asks for reopens (its fact is missing)."""
     fields = _spec_fields(spec, owner)
+    if action.state == Action.State.DONE:
+        fields.update(completed_by_id=None, completed_at=None)
     if all(getattr(action, name) == value for name, value in fields.items()):
         return False
     for name, value in fields.items():
@@ -128,33 +135,59 @@ def _store_cdi(cases, *, conf: RuleSettings, today: date, scope) -> int:
 
 
 def custody_event_record(
-    *, suspect: Suspect, kind: str, occurred_on: date, authorising_rank: str = "", note: str = ""
+    *,
+    suspect: Suspect,
+    kind: str,
+    occurred_on: date,
+    authorising_rank: str = "",
+    s46a_rearrest: bool = False,
+    note: str = "",
 ) -> CustodyEvent:
-    """Record a custody event; a bail extension by too junior an authority is refused (PACE ss47ZD-47ZG)."""
+    """Record a custody event; a bail extension the law does not allow (too junior, or after bail ended) is refused
+    with the section (PACE ss47ZD-47ZG)."""
     if kind == CustodyEvent.Kind.BAIL_EXTENSION:
-        bail_extension_check(suspect=suspect, authority=authorising_rank)
+        bail_extension_check(suspect=suspect, authority=authorising_rank, decided_on=occurred_on)
     return CustodyEvent.objects.create(
         investigation_id=suspect.investigation_id,
         suspect=suspect,
         kind=kind,
         occurred_on=occurred_on,
         authorising_rank=authorising_rank,
+        s46a_rearrest=s46a_rearrest and kind == CustodyEvent.Kind.ARREST,
         note=note,
     )
 
 
-def bail_extension_check(*, suspect: Suspect, authority: str) -> None:
-    facts = SuspectFacts(suspect.id, suspect.name)
-    for event in suspect.custody_events.order_by("occurred_on", "id"):
-        facts.events.append(EventFacts(event.id, event.kind, event.occurred_on, event.authorising_rank))
-    position = bail.bail_position(facts)
-    if position is None:
-        raise ValidationError("This suspect is not on pre-charge bail, so there is no bail to extend.")
-    bail.extension_check(arrested_on=position[0], prior_extensions=position[1], authority=authority)
+def bail_extension_check(*, suspect: Suspect, authority: str, decided_on: date) -> bail.Step:
+    investigation = suspect.investigation
+    case = bail.BailCase(designated=investigation.dpp_designated, s47zf7=investigation.s47zf7_case)
+    position = bail.position_of(selectors.suspect_facts(suspect), case, until=decided_on)
+    return bail.extension_check(position=position, authority=authority, decided_on=decided_on, case=case)
 
 
-def action_complete(*, action: Action, user: User, note: str = "", authority: str = "", request=None) -> Action:
-    """Do the task behind an action (review, victim update, bail decision...), close it and audit who and when."""
+@dataclass(frozen=True)
+class Evidence:
+    """The record that does an action's task: a custody event (`kind`, `on`, `suspect_id`, `authority`), the moment
+    a crime was recorded (`recorded_at`), or the additional verifiable information of a cancellation (`text`)."""
+
+    kind: str = ""
+    on: date | None = None
+    suspect_id: int | None = None
+    authority: str = ""
+    recorded_at: datetime | None = None
+    text: str = ""
+
+
+EVIDENCE_EVENTS = selectors.EVIDENCE_EVENTS
+SUPERVISOR_CLOSE_PERMISSION = "investigations.complete_review"
+
+
+def action_complete(
+    *, action: Action, user: User, note: str = "", evidence: Evidence | None = None, request=None
+) -> Action:
+    """Do the task behind an action and record it (a review, a victim update, the charge, decision or custody event
+    that the rule asks for), mark it done and audit who and when. The recompute that follows reopens it at once
+    if the record still does not satisfy its rule."""
     permission = COMPLETE_PERMISSION.get(action.kind, DEFAULT_COMPLETE_PERMISSION)
     if not user.has_perm(permission):
         raise PermissionDenied("Your role may not complete this kind of action.")
@@ -162,26 +195,45 @@ def action_complete(*, action: Action, user: User, note: str = "", authority: st
         raise ValidationError("This action is no longer open.")
     today = selectors.local_today()
     with transaction.atomic():
-        _record_the_work(action, user=user, note=note, authority=authority, today=today)
-        action.state, action.completed_by, action.completed_at, action.note = (
-            Action.State.DONE,
-            user,
-            timezone.now(),
-            note,
-        )
-        action.save(update_fields=["state", "completed_by", "completed_at", "note"])
-        audit_event(
-            action=AuditEvent.Action.UPDATE,
-            request=request,
-            user=user,
-            target=f"action:{action.pk} {action.get_kind_display()} {action.investigation.crime_reference}",
-            params={"completed": action.kind, "note": note[:200], "authority": authority},
-        )
+        _record_the_work(action, user=user, note=note, evidence=evidence or Evidence(), today=today)
+        _close(action, user=user, note=note, reason="", request=request)
     actions_compute(today=today, investigation_ids=[action.investigation_id])
+    action.refresh_from_db()
     return action
 
 
-def _record_the_work(action: Action, *, user: User, note: str, authority: str, today: date) -> None:
+def action_close_with_reason(*, action: Action, user: User, reason: str, request=None) -> Action:
+    """A supervisor closes an action without the record that would close it; the reason stands against the
+    recompute, goes to the audit trail and shows on the investigation."""
+    if not user.has_perm(SUPERVISOR_CLOSE_PERMISSION):
+        raise PermissionDenied("Only a supervisor may close an action without the record that does it.")
+    if action.state != Action.State.OPEN:
+        raise ValidationError("This action is no longer open.")
+    if not reason.strip():
+        raise ValidationError("Say why the action is closed without the record that would close it.")
+    with transaction.atomic():
+        _close(action, user=user, note="", reason=reason.strip(), request=request)
+    actions_changed()
+    return action
+
+
+def _close(action: Action, *, user: User, note: str, reason: str, request) -> None:
+    action.state, action.completed_by, action.completed_at = Action.State.DONE, user, timezone.now()
+    action.note, action.supervisor_reason = note, reason
+    action.save(update_fields=["state", "completed_by", "completed_at", "note", "supervisor_reason"])
+    params = {"completed": action.kind, "note": note[:200]}
+    if reason:
+        params = {"closed_by_supervisor": action.kind, "reason": reason[:500]}
+    audit_event(
+        action=AuditEvent.Action.UPDATE,
+        request=request,
+        user=user,
+        target=f"action:{action.pk} {action.get_kind_display()} {action.investigation.crime_reference}",
+        params=params,
+    )
+
+
+def _record_the_work(action: Action, *, user: User, note: str, evidence: Evidence, today: date) -> None:
     if action.kind == Action.Kind.REVIEW:
         SupervisorReview.objects.update_or_create(
             investigation_id=action.investigation_id, reviewed_on=today, defaults={"reviewer": user, "note": note}
@@ -193,13 +245,50 @@ def _record_the_work(action: Action, *, user: User, note: str, authority: str, t
             contacted_on=today,
             defaults={"investigation_id": victim.investigation_id, "by": user, "note": note},
         )
-    elif action.kind == Action.Kind.BAIL and authority:
-        suspect = Suspect.objects.get(pk=int(action.key.split(":")[0]))
-        custody_event_record(
-            suspect=suspect, kind=CustodyEvent.Kind.BAIL_EXTENSION, occurred_on=today, authorising_rank=authority
+    elif action.kind in EVIDENCE_EVENTS:
+        _custody_evidence(action, evidence=evidence, note=note, today=today)
+    elif action.kind == Action.Kind.CDI:
+        _cdi_evidence(action, evidence=evidence)
+
+
+def _custody_evidence(action: Action, *, evidence: Evidence, note: str, today: date) -> None:
+    allowed = EVIDENCE_EVENTS[action.kind]
+    if evidence.kind not in allowed:
+        labels = ", ".join(str(CustodyEvent.Kind(kind).label).lower() for kind in allowed)
+        raise ValidationError(f"Record what was done ({labels}) with its date: a note alone does not close this.")
+    if evidence.on is None or evidence.on > today:
+        raise ValidationError("Give the date it happened (today or earlier).")
+    suspects = Suspect.objects.filter(investigation_id=action.investigation_id)
+    suspect_id = int(action.key.split(":")[0]) if action.kind != Action.Kind.TIME_LIMIT else evidence.suspect_id
+    suspect = suspects.filter(pk=suspect_id).first() or (suspects.first() if suspects.count() == 1 else None)
+    if suspect is None:
+        raise ValidationError("Choose the suspect it concerns; with no named suspect, record the outcome instead.")
+    custody_event_record(
+        suspect=suspect,
+        kind=evidence.kind,
+        occurred_on=evidence.on,
+        authorising_rank=evidence.authority if evidence.kind == CustodyEvent.Kind.BAIL_EXTENSION else "",
+        s46a_rearrest=action.kind == Action.Kind.SURRENDER,
+        note=note,
+    )
+
+
+def _cdi_evidence(action: Action, *, evidence: Evidence) -> None:
+    check = action.key.split(":", 1)[1]
+    investigation = action.investigation
+    if check == "not_recorded" and evidence.recorded_at is not None:
+        if evidence.recorded_at < investigation.reported_at or evidence.recorded_at > timezone.now():
+            raise ValidationError("The crime cannot be recorded before it was reported, or in the future.")
+        investigation.recorded_at = evidence.recorded_at
+        investigation.save(update_fields=["recorded_at"])
+    elif check == "cancellation_without_avi" and evidence.text.strip():
+        investigation.cancellation_avi = evidence.text.strip()
+        investigation.save(update_fields=["cancellation_avi"])
+    else:
+        raise ValidationError(
+            "Put this right in the records system (it clears at the next import), or ask a supervisor to close it "
+            "with a reason: a note alone does not close a crime data integrity action."
         )
-    elif not note.strip():
-        raise ValidationError("Say what was done in the note.")
 
 
 def investigation_reassign(*, investigation: Investigation, officer: User, user: User, request=None) -> Investigation:

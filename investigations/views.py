@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
@@ -46,8 +48,7 @@ def queue_context(request, *, team_view: bool) -> dict:
         "selected_flag": flag,
         "page": page,
         "actions": selectors.with_flags(page.object_list, today=today),
-        "can_complete": completable_kinds(request.user),
-        "authorities": AUTHORITY_CHOICES,
+        **completion_context(request.user),
     }
     if team_view:
         reviews = selectors.action_page(base, today=today, kind=Action.Kind.REVIEW).filter(warn_from__lte=today)
@@ -73,10 +74,7 @@ def rollup_context(request, unit: OrgUnit | None) -> dict:
     data = selectors.rollup_cached(user=user, today=today, unit=unit, days=TREND_DAYS)
     capacity = rule_settings().officer_capacity
     teams = [{**team, "cells": [team["kinds"].get(kind) for kind in Action.Kind.values]} for team in data["teams"]]
-    officers = [
-        {**officer, "load": round(100 * officer["outstanding"] / capacity) if capacity else 0}
-        for officer in data["officers"]
-    ]
+    officers = [_with_load(officer, default=capacity) for officer in data["officers"]]
     return {
         "today": today,
         "unit": unit,
@@ -91,10 +89,17 @@ def rollup_context(request, unit: OrgUnit | None) -> dict:
         },
         "officers": officers,
         "capacity": capacity,
+        "surge": data["surge"],
+        "surging": sum(team["surge"] for team in data["surge"]),
         "trend_chart": trend_svg(data["trend"], measure="overdue"),
         "trend_outstanding": trend_svg(data["trend"], measure="outstanding"),
         "trend_rows": data["trend"]["rows"][-len(Action.Kind.values) * 30 :],
     }
+
+
+def _with_load(officer: dict, *, default: int) -> dict:
+    capacity = officer["capacity"] or default
+    return {**officer, "capacity": capacity, "load": round(100 * officer["outstanding"] / capacity) if capacity else 0}
 
 
 class ActionsView(RoleRequiredMixin, TemplateView):
@@ -118,6 +123,41 @@ class RollupView(RoleRequiredMixin, TemplateView):
         return render(request, "investigations/rollup.html", rollup_context(request, unit))
 
 
+class UpcomingView(RoleRequiredMixin, TemplateView):
+    """/actions/upcoming/: what falls due in the next 7, 28 or 90 days, in the user's scope (own, team, BCU)."""
+
+    required_permission = "investigations.view_actions"
+    template_name = "investigations/upcoming.html"
+
+    def get_context_data(self, **kwargs):
+        user, today = self.request.user, selectors.local_today()
+        asked = self.request.GET.get("days", "")
+        days = int(asked) if asked in {str(d) for d in selectors.UPCOMING_HORIZONS} else 28
+        base = selectors.open_actions_visible_to(user=user)
+        rows = selectors.action_page(selectors.upcoming_actions(base, today=today, days=days), today=today)
+        page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        counts = selectors.upcoming_counts(base, today=today)
+        return {
+            **super().get_context_data(**kwargs),
+            "today": today,
+            "days": days,
+            "horizons": [{"days": d, "count": counts[d], "selected": d == days} for d in selectors.UPCOMING_HORIZONS],
+            "page": page,
+            "actions": selectors.with_flags(page.object_list, today=today),
+            "team_view": user.has_perm("investigations.view_team_queue") or user.has_perm("investigations.view_rollup"),
+            **completion_context(user),
+        }
+
+
+def completion_context(user) -> dict:
+    """What the action tables need to offer completing (and, to supervisors, closing with a reason)."""
+    return {
+        "can_complete": completable_kinds(user),
+        "can_close": user.has_perm(services.SUPERVISOR_CLOSE_PERMISSION),
+        "authorities": AUTHORITY_CHOICES,
+    }
+
+
 class InvestigationView(RoleRequiredMixin, TemplateView):
     required_permission = "investigations.view_actions"
     template_name = "investigations/investigation.html"
@@ -127,14 +167,16 @@ class InvestigationView(RoleRequiredMixin, TemplateView):
         investigation = get_object_or_404(
             selectors.investigations_visible_to(user=user).select_related("team", "officer"), pk=kwargs["pk"]
         )
-        actions = investigation.actions.filter(state=Action.State.OPEN).order_by("due_on")
+        actions = selectors.action_page(investigation.actions.filter(state=Action.State.OPEN), today=today)
         return {
             **super().get_context_data(**kwargs),
             "investigation": investigation,
             "actions": selectors.with_flags(actions, today=today),
             "history": investigation.actions.exclude(state=Action.State.OPEN).select_related("completed_by")[:50],
-            "can_complete": completable_kinds(user),
-            "authorities": AUTHORITY_CHOICES,
+            "linked": selectors.investigations_visible_to(user=user).filter(linked_crimes=investigation),
+            "linked_total": investigation.linked_crimes.count(),
+            "wanted": selectors.wanted_suspects(investigation=investigation),
+            **completion_context(user),
             "can_reassign": user.has_perm("investigations.reassign_investigation"),
             "officers": selectors.team_officers(team=investigation.team),
             "today": today,
@@ -154,17 +196,62 @@ class ActionCompleteView(RoleRequiredMixin, View):
     def post(self, request, pk: int):
         action = get_object_or_404(selectors.open_actions_visible_to(user=request.user), pk=pk)
         try:
-            services.action_complete(
+            done = services.action_complete(
                 action=action,
                 user=request.user,
                 note=request.POST.get("note", "").strip(),
-                authority=request.POST.get("authority", ""),
+                evidence=evidence_from(request.POST),
                 request=request,
             )
         except ValidationError as error:
             messages.error(request, f"{action.investigation}: {' '.join(error.messages)}")
         else:
-            messages.success(request, f"Done: {action.get_kind_display()} on {action.investigation}.")
+            if done.state == Action.State.OPEN:
+                messages.warning(request, f"{action.investigation}: recorded, but the task is still open: {done.title}")
+            else:
+                messages.success(request, f"Done: {action.get_kind_display()} on {action.investigation}.")
+        return _back(request, "investigations:actions")
+
+
+def evidence_from(data) -> services.Evidence:
+    """The record a completion form carries; a malformed date or time reads as missing (the service says so)."""
+    recorded = _parsed(parse_datetime, data.get("recorded_at", ""))
+    suspect = data.get("suspect", "")
+    return services.Evidence(
+        kind=data.get("evidence", ""),
+        on=_parsed(parse_date, data.get("on", "")),
+        suspect_id=int(suspect) if suspect.isdigit() else None,
+        authority=data.get("authority", ""),
+        recorded_at=timezone.make_aware(recorded) if recorded and timezone.is_naive(recorded) else recorded,
+        text=data.get("avi", ""),
+    )
+
+
+def _parsed(parser, value: str):
+    """The local date or date-time a form field holds (browsers send local wall time), else None."""
+    try:
+        return parser(value.strip()) if value.strip() else None
+    except ValueError:
+        return None
+
+
+class ActionCloseView(RoleRequiredMixin, View):
+    """A supervisor closes an action without the record that does it, giving the reason."""
+
+    required_permission = services.SUPERVISOR_CLOSE_PERMISSION
+
+    def post(self, request, pk: int):
+        action = get_object_or_404(selectors.open_actions_visible_to(user=request.user), pk=pk)
+        try:
+            services.action_close_with_reason(
+                action=action, user=request.user, reason=request.POST.get("reason", ""), request=request
+            )
+        except ValidationError as error:
+            messages.error(request, f"{action.investigation}: {' '.join(error.messages)}")
+        else:
+            messages.success(
+                request, f"Closed with your reason: {action.get_kind_display()} on {action.investigation}."
+            )
         return _back(request, "investigations:actions")
 
 

@@ -3,10 +3,10 @@
 from datetime import date
 
 from investigations.conf import RuleSettings
-from investigations.rules import bail, cdi, reviews, rui, time_limits, victims_code
+from investigations.rules import bail, cdi, reviews, rui, surrender, time_limits, victims_code
 from investigations.rules.facts import ActionSpec, CaseFacts
 
-RULES = [bail, rui, time_limits, victims_code, reviews, cdi]
+RULES = [bail, rui, surrender, time_limits, victims_code, reviews, cdi]
 
 
 def case_actions(case: CaseFacts, *, today: date, conf: RuleSettings) -> list[ActionSpec]:

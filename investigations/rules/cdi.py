@@ -2,7 +2,8 @@
 Standard (NCRS).
 
 - Recording: a report of a crime-bearing incident is recorded as a crime within 24 hours (HOCR General
-  Rules, section A: "the crime should be recorded ... no later than 24 hours after the report").
+  Rules, section A: "the crime should be recorded ... no later than 24 hours after the report"). The 24 hours
+  are elapsed hours from the reported moment; the day it falls due is the force's local date of that moment.
 - Cancellation: a recorded crime may be cancelled only with additional verifiable information (AVI) that
   determines no notifiable crime occurred (HOCR section C).
 - Victims: one crime is recorded for each victim (HOCR General Rules, "Finished Incident" and victim rules).
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from investigations.conf import RuleSettings
-from investigations.rules.facts import ActionSpec, CaseFacts
+from investigations.rules.facts import ActionSpec, CaseFacts, local_date
 
 RULE = "cdi"
 CHARGE_OUTCOME = "1"
@@ -34,7 +35,8 @@ def _correct_by(day: date | None, conf: RuleSettings) -> date | None:
 def recording_failures(case: CaseFacts, conf: RuleSettings) -> list[Failure]:
     deadline = case.reported_at + timedelta(hours=conf.cdi_recording_hours)
     if case.recorded_at is None and case.status != "cancelled":
-        return [Failure("not_recorded", "Not recorded as a crime within 24 hours of the report", deadline.date())]
+        detail = "Not recorded as a crime within 24 hours of the report"
+        return [Failure("not_recorded", detail, local_date(deadline))]
     if case.recorded_at and case.recorded_at > deadline:
         return [Failure("late_recording", "Recorded as a crime more than 24 hours after the report", None)]
     return []
@@ -42,14 +44,14 @@ def recording_failures(case: CaseFacts, conf: RuleSettings) -> list[Failure]:
 
 def cancellation_failures(case: CaseFacts, conf: RuleSettings) -> list[Failure]:
     if case.status == "cancelled" and not case.cancellation_avi.strip():
-        due = _correct_by(case.cancelled_date or case.reported_at.date(), conf)
+        due = _correct_by(case.cancelled_date or case.reported_on, conf)
         return [Failure("cancellation_without_avi", "Cancelled without additional verifiable information", due)]
     return []
 
 
 def victim_failures(case: CaseFacts, conf: RuleSettings) -> list[Failure]:
     if len(case.victims) > 1:
-        recorded = case.recorded_at.date() if case.recorded_at else case.reported_at.date()
+        recorded = case.recorded_on or case.reported_on
         detail = f"{len(case.victims)} victims recorded as one crime: record one crime per victim"
         return [Failure("multiple_victims", detail, _correct_by(recorded, conf))]
     return []
@@ -65,7 +67,7 @@ def detection_failures(case: CaseFacts, conf: RuleSettings) -> list[Failure]:
         detail = "Outcome 1 (charge/summons) but no charge is recorded"
     else:
         return []
-    anchor = case.outcome_date or (case.recorded_at or case.reported_at).date()
+    anchor = case.outcome_date or case.recorded_on or case.reported_on
     return [Failure("detection_mismatch", detail, _correct_by(anchor, conf))]
 
 

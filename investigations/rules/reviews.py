@@ -11,7 +11,7 @@ RULE = "review"
 
 def review_due(case: CaseFacts, conf: RuleSettings) -> tuple[date, bool] | None:
     """(due date, is the first review) or None when there is nothing to anchor it."""
-    allocated = case.allocated_date or (case.recorded_at.date() if case.recorded_at else None)
+    allocated = case.allocated_date or case.recorded_on
     if allocated is None:
         return None
     since = [r for r in case.reviews if r >= allocated]

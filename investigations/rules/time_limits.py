@@ -41,7 +41,7 @@ def last_day_to_charge(case: CaseFacts, conf: RuleSettings) -> tuple[date, str] 
 
 
 def actions(case: CaseFacts, *, today: date, conf: RuleSettings) -> list[ActionSpec]:
-    if not case.is_open or case.charged:
+    if not case.is_open or case.decided:  # closed only by a charge or a recorded decision, never by a note
         return []
     limit = last_day_to_charge(case, conf)
     if limit is None:

@@ -1,7 +1,8 @@
-"""Recomputing actions: idempotent, never reopens done work, cancels what no rule asks for any more; the daily
+"""Recomputing actions: idempotent, reopens what was marked done while its fact is missing (unless a supervisor
+gave a reason), closes what no rule asks for any more; the daily
 trend snapshots and their backfill; the beat tasks."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -19,9 +20,18 @@ def test_recompute_is_idempotent(cases, today):
     assert list(Action.objects.values_list("rule", "key", "state", "due_on").order_by("id")) == before
 
 
-def test_done_actions_stay_done(cases, today):
+def test_an_action_marked_done_while_its_fact_is_missing_reopens(cases, today):
+    """Marked done with a note but no review on record: the next recompute reopens it."""
     action = cases["own"].actions.get(kind="review")
-    Action.objects.filter(pk=action.pk).update(state=Action.State.DONE)
+    Action.objects.filter(pk=action.pk).update(state=Action.State.DONE, note="done, honest")
+    actions_compute(today=today)
+    action.refresh_from_db()
+    assert (action.state, action.completed_by) == (Action.State.OPEN, None)
+
+
+def test_a_supervisors_reason_keeps_an_action_closed(cases, today):
+    action = cases["own"].actions.get(kind="review")
+    Action.objects.filter(pk=action.pk).update(state=Action.State.DONE, supervisor_reason="Case with CPS")
     actions_compute(today=today)
     action.refresh_from_db()
     assert action.state == Action.State.DONE
@@ -79,3 +89,18 @@ def test_backfill_rebuilds_the_trend_from_history(cases, today):
     assert by_day[today - timedelta(days=1)] == 2
     assert by_day[today - timedelta(days=4)] == 0
     assert len({day for day in ActionCountSnapshot.objects.values_list("day", flat=True)}) == 10
+
+
+def test_the_recording_deadline_from_a_utc_instant_in_the_database(org, today, settings):
+    """Reported 00:30 BST on 1 July 2025, stored and read back as 23:30 UTC on 30 June: due 2 July."""
+    settings.TIME_ZONE = "Europe/London"
+    reported = datetime(2025, 6, 30, 23, 30, tzinfo=UTC)
+    case = InvestigationFactory(
+        team=org["westminster-team-a"],
+        reported_at=reported,
+        recorded_at=None,
+        offence_date=date(2025, 7, 1),
+        status="open",
+    )
+    actions_compute(today=date(2025, 7, 1), investigation_ids=[case.pk])
+    assert case.actions.get(kind="cdi").due_on == date(2025, 7, 2)

@@ -1,9 +1,11 @@
 """Crime data integrity: Home Office Counting Rules for Recorded Crime and the National Crime Recording Standard."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
 
 from investigations.conf import RuleSettings
-from investigations.rules import cdi
+from investigations.rules import cdi, reviews
 from investigations.rules.facts import CaseFacts, EventFacts, SuspectFacts, VictimFacts
 from tests.investigations.factories import aware
 
@@ -57,3 +59,39 @@ def test_detection_must_match_status():
     assert _checks(_case(status="closed", outcome="1", outcome_date=DAY)) == ["detection_mismatch"]
     charged = [SuspectFacts(1, "S", [EventFacts(1, "charge", DAY)])]
     assert _checks(_case(status="closed", outcome="1", outcome_date=DAY, suspects=charged)) == []
+
+
+def _utc(*parts: int) -> datetime:
+    """An instant as the database hands it back: aware, in UTC."""
+    return datetime(*parts, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("reported_utc", "due", "why"),
+    [
+        # 00:30 BST on 1 July 2025: due 00:30 BST 2 July (UTC would say 1 July)
+        (_utc(2025, 6, 30, 23, 30), date(2025, 7, 2), "summer time"),
+        # 23:30 GMT on 29 March 2025, the night before the clocks go forward: due 00:30 BST on 31 March
+        (_utc(2025, 3, 29, 23, 30), date(2025, 3, 31), "spring clock change"),
+        # 00:30 BST on 25 October 2025: due 24 hours later, 00:30 BST on 26 October, just before the clocks go back
+        (_utc(2025, 10, 24, 23, 30), date(2025, 10, 26), "autumn clock change"),
+        # 00:30 BST on 26 October 2025, the 25-hour day: 24 elapsed hours end at 23:30 GMT the same day
+        (_utc(2025, 10, 25, 23, 30), date(2025, 10, 26), "the 25-hour day"),
+        # a winter report: GMT is UTC
+        (_utc(2025, 1, 10, 23, 30), date(2025, 1, 11), "winter"),
+    ],
+)
+def test_recording_deadline_falls_on_the_forces_local_date(reported_utc, due, why, settings):
+    """HOCR: 24 hours from the report, the day taken in the force's time zone (settings.TIME_ZONE)."""
+    settings.TIME_ZONE = "Europe/London"
+    case = _case(reported_at=reported_utc, recorded_at=None, offence_date=reported_utc.date())
+    (spec,) = cdi.actions(case, today=reported_utc.date(), conf=CONF)
+    assert spec.due_on == due, why
+
+
+def test_first_review_counts_from_the_local_recording_date(settings):
+    """Recorded at 00:30 BST on 1 July (23:30 UTC on 30 June), unallocated: first review 7 days after 1 July."""
+    settings.TIME_ZONE = "Europe/London"
+    case = _case(reported_at=_utc(2025, 6, 30, 22), recorded_at=_utc(2025, 6, 30, 23, 30), allocated_date=None)
+    (spec,) = reviews.actions(case, today=date(2025, 7, 1), conf=CONF)
+    assert spec.due_on == date(2025, 7, 8)

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from analytics import selectors as analytics_selectors
 from analytics.cache import generation, live_version, viewer_key
 from analytics.correlation import OVERALL as OVERALL_DOMAIN
-from analytics.models import HourWeekdayCount
+from analytics.models import DailyCount, HourWeekdayCount
 from crimedash.response_cache import cached_value, csrf_placeholder
 from dashboards import forecasting, maps, selectors
 from dashboards.figures import (
@@ -177,6 +177,14 @@ def category_trend_chart(
     return line_chart(chart_id, title, x=[_month_label(m) for m in months], series=series, drill=drill)
 
 
+def _in_zones(title: str, *, user, filters: DashboardFilters, model) -> str:
+    """A chart of hours or days says whose clock it reads: each source's own."""
+    zones = selectors.source_zones(user=user, filters=filters, model=model)
+    if len(zones) > 1:
+        return f"{title}, local time of each source ({', '.join(zones)})"
+    return f"{title}, {zones[0]} time" if zones else title
+
+
 def hour_weekday_chart(*, user, filters: DashboardFilters, months: int = 3):
     window = selectors.recent_window(filters, months, model=HourWeekdayCount)  # timed data may end earlier
     rows = selectors.rollup_totals(user=user, filters=window, by=("weekday", "hour"), model=HourWeekdayCount)
@@ -186,6 +194,7 @@ def hour_weekday_chart(*, user, filters: DashboardFilters, months: int = 3):
     title = "Incidents by hour and weekday"
     if window.date_from and window.date_to:
         title += f", {window.date_from:%b %Y} to {window.date_to:%b %Y}"
+    title = _in_zones(title, user=user, filters=window, model=HourWeekdayCount)
     chart = heatmap_chart("hour-weekday", title, x=[f"{h:02d}" for h in range(24)], y=WEEKDAYS, z=matrix)
     chart["empty"] = not rows
     return chart
@@ -387,7 +396,7 @@ def overdose_charts(*, user, filters: DashboardFilters) -> list[dict]:
         _with_empty(
             bar_chart(
                 "overdose-weekday",
-                "Overdose calls by weekday",
+                _in_zones("Overdose calls by weekday", user=user, filters=filters, model=DailyCount),
                 labels=WEEKDAYS,
                 values=weekday,
                 value_label="Calls",

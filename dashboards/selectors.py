@@ -1,10 +1,9 @@
 """Reads for the dashboards. Charts read the analytics results; only the incident list, a single incident and the
 latest-incidents feed read Incident rows, always scoped, filtered and limited on an index."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q, QuerySet, Sum
-from django.utils import timezone
 
 from accounts.scoping import area_codes_visible_to, restrict_to_areas
 from analytics.models import (
@@ -17,6 +16,7 @@ from analytics.models import (
 from analytics.privacy import small_count_guard
 from analytics.selectors import monthly_rollup, priority_rollup
 from dashboards.filters import AREA_FIELD, DashboardFilters, filters_with
+from ingestion.localtime import local_days
 from ingestion.models import Area, Incident
 
 PAGE_SIZE = 50
@@ -37,15 +37,10 @@ def _area_condition(codes: tuple[str, ...]) -> Q:
     return condition
 
 
-def _day_start(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def incidents_filtered(queryset: QuerySet, *, filters: DashboardFilters) -> QuerySet:
-    if filters.date_from:
-        queryset = queryset.filter(occurred_at__gte=_day_start(filters.date_from))
-    if filters.date_to:
-        queryset = queryset.filter(occurred_at__lt=_day_start(filters.date_to + timedelta(days=1)))
+    # dates are calendar days where each incident happened, in its source's zone
+    end = filters.date_to + timedelta(days=1) if filters.date_to else None
+    queryset = queryset.filter(local_days(filters.date_from, end))
     if filters.areas:
         queryset = queryset.filter(_area_condition(filters.areas))
     for column, values in (("category", filters.categories), ("source", filters.sources), ("kind", filters.kinds)):
@@ -194,6 +189,18 @@ def _guarded(rows, *, user) -> list[dict]:
     """Totals from 1 to the threshold hidden (None) from roles without analyst access, as analytics does."""
     guard = small_count_guard(user=user)
     return [{**row, "total": guard(row["total"])} for row in rows]
+
+
+def source_zones(*, user, filters: DashboardFilters, model) -> list[str]:
+    """The time zones of the sources behind a chart of `model` rows (each source's hours and days are its own)."""
+    rows = _scoped_rollup(model, user=user, filters=filters, level="borough")
+    sources = rows.order_by("source").values_list("source", flat=True).distinct()
+    return sorted({zone for source in sources for zone in _zone_of(source)})
+
+
+def _zone_of(source: str) -> list[str]:
+    # one row of the source by the (source, source_key) index: a source records in one zone
+    return list(Incident.objects.filter(source=source).exclude(time_zone="").values_list("time_zone", flat=True)[:1])
 
 
 def filter_choices(*, user) -> dict:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import islice
 from pathlib import Path
 
-from ingestion.loader import incident_import, outcome_apply
+from ingestion.loader import AreaRecord, IncidentRecord, RowError, incident_import, outcome_apply
 from ingestion.models import ImportRun
 from ingestion.readers import CsvInput, csv_inputs
 from ingestion.sources import baltimore
@@ -55,6 +56,16 @@ def calls_import(
         for csv_input in csv_inputs(paths)
         for spec in [spec_for(csv_input)]
     ]
+
+
+def calls_preview(
+    *, paths: list[str | Path], layout: str = "auto", mapping: str | Path | None = None, count: int = 5
+) -> list[IncidentRecord | RowError]:
+    """What the first `count` rows of the first file become (records or rejections); writes nothing."""
+    spec_for = _spec_chooser(layout, mapping)
+    csv_input = next(csv_inputs(paths))
+    rows = (row for row in CallRows(spec_for(csv_input), csv_input) if not isinstance(row, AreaRecord))
+    return list(islice(rows, count))
 
 
 def _spec_chooser(layout: str, mapping: str | Path | None):

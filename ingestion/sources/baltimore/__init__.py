@@ -81,7 +81,7 @@ def layout_spec(csv_input: CsvInput, layout: str = "auto") -> CallSpec:
     areas += [AreaColumn(*spec) for spec in optional if spec[0] in header]
     return CallSpec(
         source=SOURCE,
-        id_column="recordId",
+        id_columns=("recordId",),
         time_column="callDateTime",
         time_parser=call_time,
         category_column="description",

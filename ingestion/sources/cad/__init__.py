@@ -1,13 +1,17 @@
 """Calls for service from any CAD export, described by a `CallSpec`; Baltimore's layouts are specs too.
 
-A mapping file (JSON) turns any force's calls CSV into a spec; see ingestion/data/cad_mapping_example.json:
+A mapping file (JSON) turns any force's calls CSV into a spec; docs/cad-mapping.md documents every key, and
+ingestion/data/cad_mapping_*.json are examples (a London CAD, Milwaukee police calls, Montgomery County 911):
 
     {"source": "cad_example",                        source name of the Incidents
-     "id": "IncidentNumber",                         column holding the unique id
+     "id": "IncidentNumber",                         column holding the unique id; a list of columns whose values
+                                                     together are unique; or null: a hash of the row's fields plus
+                                                     its occurrence number in the file
      "time": {"column": "Created", "format": "%d/%m/%Y %H:%M", "zone": "Europe/London"}   (format "iso" for ISO 8601)
      "category": "CallType", "priority": "Priority", "status": "Status", "location": "Address",
      "latitude": "Lat", "longitude": "Lon",          or "point": "Location" holding "(lat, lon)"
      "areas": [{"column": "Beat", "kind": "post", "prefix": "cad-post"}],
+     "context": "Notes",                             free text kept with the incident
      "bounds": [south, north, west, east]}           coordinates outside are dropped (and counted)
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,8 +31,9 @@ from django.conf import settings
 
 from ingestion.loader import AreaRecord, IncidentRecord, RowError
 from ingestion.readers import CsvInput, InputError
+from ingestion.sources.keys import content_key
 from ingestion.sources.police_uk import slug
-from ingestion.taxonomy import call_category
+from ingestion.taxonomy import categoriser
 
 _POINT = re.compile(r"\(\s*(-?\d+(?:\.\d*)?)\s*,\s*(-?\d+(?:\.\d*)?)\s*\)")
 PRIORITIES = {
@@ -47,7 +53,7 @@ class AreaColumn:
 @dataclass
 class CallSpec:
     source: str
-    id_column: str
+    id_columns: tuple[str, ...]  # () = no id column: a hash of the row's fields plus its occurrence in the file
     time_column: str
     time_parser: Callable[[str], datetime]
     category_column: str
@@ -63,7 +69,7 @@ class CallSpec:
     time_zone: str = ""  # IANA zone of the export's times; '' = the site's TIME_ZONE
 
     def columns(self) -> list[str]:
-        named = [self.id_column, self.time_column, self.category_column, self.priority_column, self.status_column,
+        named = [*self.id_columns, self.time_column, self.category_column, self.priority_column, self.status_column,
                  self.address_column, self.point_column, self.latitude_column, self.longitude_column,
                  self.context_column]  # fmt: skip
         return [c for c in named if c] + [a.column for a in self.areas]
@@ -96,6 +102,8 @@ class CallRows:
         self.col = {name: index[name] for name in spec.columns()}
         self.seen_areas: set[str] = set()
         self.seen_combinations: set[tuple] = set()  # most rows repeat a known set of area codes: one lookup
+        self.occurrences: Counter = Counter()  # of each row content, for exports without an id column
+        self.category = categoriser(source=spec.source)
 
     def __iter__(self) -> Iterator[IncidentRecord | AreaRecord | RowError]:
         for row in self.input.rows():
@@ -118,11 +126,20 @@ class CallRows:
     def value(self, fields: list[str], column: str | None) -> str:
         return fields[self.col[column]].strip() if column else ""
 
+    def key(self, fields: list[str]) -> str:
+        if not self.spec.id_columns:
+            return content_key("row", fields, self.occurrences)
+        parts = [self.value(fields, column) for column in self.spec.id_columns]
+        if all(parts):
+            return "|".join(parts)
+        if len(parts) == 1:
+            raise ValueError("missing id")
+        blank = [column for column, part in zip(self.spec.id_columns, parts, strict=True) if not part]
+        raise ValueError(f"missing id ({', '.join(blank)} blank)")
+
     def record(self, fields: list[str]) -> IncidentRecord:
         spec, value = self.spec, self.value
-        key = value(fields, spec.id_column)
-        if not key:
-            raise ValueError("missing id")
+        key = self.key(fields)
         stamp = fields[self.col[spec.time_column]]
         try:
             occurred = spec.time_parser(stamp)
@@ -134,7 +151,7 @@ class CallRows:
             spec.source,
             key,
             "call",
-            call_category(description),
+            self.category(description),
             occurred,
             "minute",
             raw_category=description,
@@ -207,7 +224,7 @@ def spec_from_mapping(path: str | Path) -> CallSpec:
         zone = time.get("zone") or settings.TIME_ZONE
         return CallSpec(
             source=slug(mapping.get("source", "cad")).replace("-", "_"),
-            id_column=mapping["id"],
+            id_columns=_id_columns(mapping["id"]),
             time_column=time["column"],
             time_parser=time_parser(time.get("format", "iso"), zone),
             time_zone=zone,
@@ -220,14 +237,28 @@ def spec_from_mapping(path: str | Path) -> CallSpec:
             longitude_column=mapping.get("longitude"),
             areas=[_area_column(area) for area in mapping.get("areas", [])],
             bounds=tuple(mapping["bounds"]) if mapping.get("bounds") else None,
+            context_column=mapping.get("context"),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(
             f"{path}: not a usable CAD mapping ({type(exc).__name__}: {exc}); expected JSON with at least "
-            '"id", "time": {"column", "format", "zone"} and "category"'
+            '"id" (a column, a list of columns, or null when the export has none), "time": {"column", "format", '
+            '"zone"} and "category" (see docs/cad-mapping.md)'
         ) from None
+
+
+def _id_columns(id_spec: str | list[str] | None) -> tuple[str, ...]:
+    if id_spec is None:
+        return ()
+    columns = (id_spec,) if isinstance(id_spec, str) else tuple(id_spec)
+    if not columns or not all(isinstance(c, str) and c for c in columns):
+        raise ValueError(f'"id" must be a column name or a list of column names, not {id_spec!r}')
+    return columns
 
 
 def _area_column(area: dict) -> AreaColumn:
     kind = area["kind"]
+    if kind not in _LINKS:
+        column = area.get("column")
+        raise ValueError(f"unknown area kind {kind!r} for column {column!r}; valid kinds: {', '.join(_LINKS)}")
     return AreaColumn(area["column"], kind, area.get("prefix", f"cad-{kind}"), _LINKS[kind])

@@ -8,7 +8,6 @@ identical rows stay separate incidents and a re-import meets the same keys.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from ingestion.loader import AreaRecord, IncidentRecord, OutcomeRecord, RowError
 from ingestion.readers import CsvInput, InputError, csv_inputs
+from ingestion.sources.keys import content_key
 from ingestion.sources.police_uk import (
     SOURCE,
     ZONE,
@@ -97,12 +97,6 @@ def _coordinates(latitude: str, longitude: str) -> tuple[float | None, float | N
     return lat, lon, False
 
 
-def _content_key(prefix: str, fields: list[str], occurrences: Counter) -> str:
-    digest = hashlib.sha1("\x1f".join(fields).encode()).hexdigest()[:32]
-    occurrences[digest] += 1
-    return f"{prefix}:{digest}:{occurrences[digest]}"
-
-
 def _street_rows(csv_input: CsvInput, seen_areas: set[str]) -> Iterator[IncidentRecord | AreaRecord | RowError]:
     col = _columns(csv_input)
     occurrences: Counter = Counter()
@@ -131,7 +125,7 @@ def _street_record(fields: list[str], col: dict[str, int], occurrences: Counter)
     lsoa_code = fields[col["LSOA code"]].strip()
     return IncidentRecord(
         source=SOURCE,
-        source_key=crime_id or _content_key("asb", fields, occurrences),
+        source_key=crime_id or content_key("asb", fields, occurrences),
         kind="crime" if crime_id and category != "anti-social-behaviour" else "asb",
         category=category,
         raw_category=raw_category,
@@ -186,7 +180,7 @@ def _stop_rows(csv_input: CsvInput) -> Iterator[IncidentRecord | RowError]:
             continue
         line, fields = row
         try:
-            yield _stop_record(fields, col, _content_key(prefix, fields, occurrences), line)
+            yield _stop_record(fields, col, content_key(prefix, fields, occurrences), line)
         except ValueError as exc:
             yield RowError(line, ",".join(fields), f"bad value: {exc}")
 

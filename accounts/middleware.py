@@ -8,6 +8,8 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from accounts.roles import ADMIN, SERVICE_ROLES
+
 SESSION_STARTED_KEY = "_crimedash_started"
 SESSION_SEEN_KEY = "_crimedash_seen"
 
@@ -47,9 +49,12 @@ class SessionExpiryMiddleware:
 
 
 def two_factor_required(user) -> bool:
+    """Service accounts (which sign in with a token only, and can only post to the feed) have no second factor."""
+    if user.role in SERVICE_ROLES and not user.is_superuser:
+        return False
     if settings.TWO_FACTOR_REQUIRED_FOR_ALL:
         return True
-    return settings.TWO_FACTOR_REQUIRED_FOR_ADMINS and (user.is_superuser or user.role == "admin")
+    return settings.TWO_FACTOR_REQUIRED_FOR_ADMINS and (user.is_superuser or user.role == ADMIN)
 
 
 class TwoFactorRequiredMiddleware:
@@ -72,15 +77,20 @@ class TwoFactorRequiredMiddleware:
         return self.get_response(request)
 
 
-AUDITED_PAGE_PREFIXES = ("/dashboards/", "/actions/", "/imports/")
+AUDITED_PAGE_PREFIXES = ("/dashboards/", "/actions/", "/imports/", "/admin/")
 UNAUDITED_API_PREFIXES = ("/api/schema/", "/api/docs/")
+# Scripts served by views (plotly.js) and the admin's translation catalogue are not page views.
+UNAUDITED_SUFFIXES = (".js", "/jsi18n/")
 
 
 def audit_action_for(request, response) -> str | None:
-    """Which audit action a finished request is, if any: page views and API reads by signed-in users."""
+    """Which audit action a finished request is, if any: page views (the admin's included) and API reads by
+    signed-in users."""
     if request.method != "GET" or not request.user.is_authenticated:
         return None
     path = request.path
+    if path.endswith(UNAUDITED_SUFFIXES):
+        return None
     if path.startswith(AUDITED_PAGE_PREFIXES):
         return "view"
     if path.startswith("/api/") and not path.startswith(UNAUDITED_API_PREFIXES):

@@ -62,7 +62,8 @@ class User(AbstractUser):
 
 
 class AuditEvent(models.Model):
-    """Who did what, when, from where, with what outcome (DPA 2018 s62 logging). Append-only."""
+    """Who did what, when, from where, with what outcome (DPA 2018 s62 logging). Append-only: on PostgreSQL a
+    trigger refuses UPDATE and DELETE except through accounts_auditevent_purge() (migration 0004)."""
 
     class Action(models.TextChoices):
         LOGIN = "login", "Login"
@@ -77,6 +78,10 @@ class AuditEvent(models.Model):
         ADMIN_CHANGE = "admin_change", "Admin change"
         UPDATE = "update", "Update"
         TWO_FACTOR = "two_factor", "Two-factor"
+        PURGE = "purge", "Audit purge"
+        SCHEDULE = "schedule", "Schedule change"
+        TOKEN = "token", "API token"
+        DISPATCH = "dispatch", "Dispatch update"
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", "Success"

@@ -48,6 +48,7 @@ def role_required(permission: str):
             check_permission(request.user, permission)
             return view(request, *args, **kwargs)
 
+        wrapped.required_permission = permission  # read by accounts.selectors.next_url_for
         return wrapped
 
     return decorator

@@ -5,13 +5,14 @@ migration and the post_migrate hook call `sync_role_groups` so a fresh database
 has every group with its permissions; admins may edit them afterwards.
 """
 
-ADMIN, EXECUTIVE, COMMANDER, ANALYST, SUPERVISOR, OFFICER = (
+ADMIN, EXECUTIVE, COMMANDER, ANALYST, SUPERVISOR, OFFICER, DISPATCH = (
     "admin",
     "executive",
     "commander",
     "analyst",
     "supervisor",
     "officer",
+    "dispatch",
 )
 ROLE_CHOICES = [
     (ADMIN, "Administrator"),
@@ -20,6 +21,7 @@ ROLE_CHOICES = [
     (ANALYST, "Analyst"),
     (SUPERVISOR, "Supervisor"),
     (OFFICER, "Officer"),
+    (DISPATCH, "Dispatch system (API only)"),
 ]
 ROLES = [code for code, _label in ROLE_CHOICES]
 
@@ -76,11 +78,23 @@ ROLE_PERMISSIONS = {
         "investigations.complete_victim_contact",
     },
     OFFICER: {"investigations.view_actions", "investigations.complete_victim_contact"},
+    # A CAD system's account: it posts to the live feed with a token and can open nothing else.
+    DISPATCH: {"ingestion.post_dispatch"},
 }
+# Roles held by systems, not people: they use API tokens and have no second factor.
+SERVICE_ROLES = {DISPATCH}
 
 # What rows a role sees: the whole force, its own BCU, its own team, or its own cases.
 FORCE, BCU, TEAM, OWN = "force", "bcu", "team", "own"
-ROLE_SCOPE = {ADMIN: FORCE, EXECUTIVE: FORCE, ANALYST: FORCE, COMMANDER: BCU, SUPERVISOR: TEAM, OFFICER: OWN}
+ROLE_SCOPE = {
+    ADMIN: FORCE,
+    EXECUTIVE: FORCE,
+    ANALYST: FORCE,
+    COMMANDER: BCU,
+    SUPERVISOR: TEAM,
+    OFFICER: OWN,
+    DISPATCH: OWN,
+}
 
 # Navigation, in order: (label, url name, permission). The home page sends a user to the first they hold.
 NAVIGATION = [

@@ -5,8 +5,10 @@ import time
 from axes.signals import user_locked_out
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django_celery_beat.models import PeriodicTask
+from rest_framework.authtoken.models import Token
 
 from accounts.audit import audit_event
 from accounts.backends import PERMISSIONS_VERSION
@@ -82,3 +84,59 @@ def audit_lockout(sender, request, username, **kwargs):
             target=f"user:{username}",
             outcome=AuditEvent.Outcome.DENIED,
         )
+
+
+# Beat tasks: who can change a schedule's task or arguments can change what runs with the worker's rights, so every
+# change is audited whether it comes through the admin, a command or the shell. Beat's own bookkeeping
+# (last run time, run count) is not a change.
+SCHEDULE_FIELDS = ("name", "task", "args", "kwargs", "enabled", "interval_id", "crontab_id", "solar_id",
+                   "clocked_id", "one_off", "start_time", "expires", "queue", "headers")  # fmt: skip
+
+
+def _schedule_state(task: PeriodicTask) -> dict:
+    return {field: str(getattr(task, field)) for field in SCHEDULE_FIELDS}
+
+
+@receiver(pre_save, sender=PeriodicTask)
+def remember_schedule_state(sender, instance: PeriodicTask, **kwargs):
+    before = PeriodicTask.objects.filter(pk=instance.pk).first() if instance.pk else None
+    instance._audit_before = _schedule_state(before) if before else None
+
+
+@receiver(post_save, sender=PeriodicTask)
+def audit_schedule_saved(sender, instance: PeriodicTask, created: bool, **kwargs):
+    before, after = getattr(instance, "_audit_before", None), _schedule_state(instance)
+    if before == after:
+        return
+    changed = {
+        field: [before[field] if before else "", after[field]]
+        for field in after
+        if not before or before[field] != after[field]
+    }
+    audit_event(
+        action=AuditEvent.Action.SCHEDULE,
+        target=f"periodic_task:{instance.pk}",
+        params={"change": "add" if created else "change", "fields": changed},
+    )
+
+
+@receiver(post_delete, sender=PeriodicTask)
+def audit_schedule_deleted(sender, instance: PeriodicTask, **kwargs):
+    audit_event(
+        action=AuditEvent.Action.SCHEDULE,
+        target=f"periodic_task:{instance.pk}",
+        params={"change": "delete", "fields": _schedule_state(instance)},
+    )
+
+
+@receiver(post_save, sender=Token)
+def audit_token_issued(sender, instance: Token, created: bool, **kwargs):
+    if created:
+        audit_event(action=AuditEvent.Action.TOKEN, user=instance.user, target=f"user:{instance.user.username}",
+                    params={"change": "issue"})  # fmt: skip
+
+
+@receiver(post_delete, sender=Token)
+def audit_token_revoked(sender, instance: Token, **kwargs):
+    audit_event(action=AuditEvent.Action.TOKEN, user=instance.user, target=f"user:{instance.user.username}",
+                params={"change": "revoke"})  # fmt: skip

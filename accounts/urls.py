@@ -7,7 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("2fa/", views.two_factor, name="two_factor"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(success_url="done/"), name="password_reset"),
+    path("password-reset/", views.CrimedashPasswordResetView.as_view(), name="password_reset"),
     path("password-reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "reset/<uidb64>/<token>/",

@@ -5,6 +5,7 @@ local-memory cache. See README.md for the variables.
 """
 
 from pathlib import Path
+from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "crimedash.middleware.BadRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "accounts.middleware.AuditMiddleware",
+    "crimedash.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "crimedash.urls"
@@ -100,16 +103,31 @@ TEMPLATES = [
 # --- data stores -----------------------------------------------------------
 
 DATABASE_URL = env_str("DATABASE_URL")
+# The demo's web server, worker and dispatch simulator share one SQLite file: WAL lets readers run beside the writer,
+# IMMEDIATE takes the write lock when a transaction starts (a read lock upgraded later cannot wait and fails at once
+# with "database is locked"), and the timeout makes a writer wait for another instead of failing.
+SQLITE_OPTIONS = {
+    "timeout": 30,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 DATABASES = {
     "default": database_from_url(DATABASE_URL)
     if DATABASE_URL
-    else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3", "OPTIONS": {"timeout": 30}}
+    else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3", "OPTIONS": SQLITE_OPTIONS}
 }
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 REDIS_URL = redis_url()
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "crimedash.cache.SharedClientRedisCache", "LOCATION": REDIS_URL}}
+    # Redis unreachable: reads miss and writes are dropped (crimedash.cache), so pages, sessions and throttles go on.
+    CACHES = {
+        "default": {
+            "BACKEND": "crimedash.cache.SharedClientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 2},
+        }
+    }
     # sessions read from Redis, written through to the database (a Redis flush signs nobody out)
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 elif env_str("DJANGO_CACHE_DIR"):
@@ -174,7 +192,8 @@ AXES_FAILURE_WINDOW_MINUTES = env_int("AXES_FAILURE_WINDOW_MINUTES", 15, minimum
 AXES_VERBOSE = False
 # Failures older than the window are forgotten before axes counts (accounts/lockout.py).
 AXES_HANDLER = "accounts.lockout.WindowedLockoutHandler"
-# The policy locks a username, not an address: staff share NAT addresses in stations.
+# The policy locks a username, not an address: staff share NAT addresses in stations. Addresses are throttled
+# instead, at a higher limit (LOGIN_ADDRESS_FAILURE_LIMIT, accounts.views.CrimedashLoginView).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Two-factor: required for admins in production; TWO_FACTOR_REQUIRED_FOR_ALL extends it to every role.
@@ -182,18 +201,49 @@ TWO_FACTOR_REQUIRED_FOR_ADMINS = env_bool("TWO_FACTOR_REQUIRED_FOR_ADMINS", PROD
 TWO_FACTOR_REQUIRED_FOR_ALL = env_bool("TWO_FACTOR_REQUIRED_FOR_ALL", False)
 OTP_TOTP_ISSUER = "crimedash"
 
-AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365, minimum=1)
+# The force's legal minimum for keeping audit records; no purge, command or beat task may go below it.
+AUDIT_RETENTION_FLOOR_DAYS = env_int("AUDIT_RETENTION_FLOOR_DAYS", 365, minimum=1)
+AUDIT_RETENTION_DAYS = env_int(
+    "AUDIT_RETENTION_DAYS", max(365, AUDIT_RETENTION_FLOOR_DAYS), minimum=AUDIT_RETENTION_FLOOR_DAYS
+)
+
+# API tokens stop working this many days after they are issued (an admin issues a new one).
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30, minimum=1)
+
+# Sign-in attempts refused from one address after this many failed logins within the window (any usernames).
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
+LOGIN_ADDRESS_WINDOW_MINUTES = env_int("LOGIN_ADDRESS_WINDOW_MINUTES", 10, minimum=1)
+# Enrolling a TOTP device needs a sign-in this recent, so a borrowed session cannot enrol the thief's phone.
+TWO_FACTOR_ENROL_WITHIN_SECONDS = env_int("TWO_FACTOR_ENROL_WITHIN_SECONDS", 600, minimum=60)
+
+# /health/ answers 503 when the last analytics refresh is older than this (beat refreshes hourly).
+HEALTH_REFRESH_MAX_AGE_HOURS = env_int("HEALTH_REFRESH_MAX_AGE_HOURS", 25, minimum=1)
+
+# --- email (password reset) --------------------------------------------------
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "crimedash <noreply@localhost>")
 
 # --- REST API --------------------------------------------------------------
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "crimedash.drf.BoundedLimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "crimedash.drf.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
@@ -250,6 +300,24 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
     "NO_GLOBALS": False,
 }
+
+# Content-Security-Policy: scripts only from this site (no inline script); map tiles from MAP_TILES_URL's host.
+_TILE_ORIGIN = "{0.scheme}://{0.netloc}".format(urlparse(MAP_TILES_URL.replace("{s}", "a"))) if MAP_TILES_URL else ""
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",  # Plotly and Leaflet position their elements with style attributes
+        f"img-src 'self' data: blob: {_TILE_ORIGIN}".strip(),
+        "connect-src 'self'",
+        "font-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # --- production hardening ----------------------------------------------------
 

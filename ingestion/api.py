@@ -22,7 +22,7 @@ class DispatchView(APIView):
     def post(self, request):
         serializer = DispatchUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        update, created = dispatch_update_record(data=serializer.validated_data)
+        update, created = dispatch_update_record(data=serializer.validated_data, request=request)
         body = {"incident_id": update.incident_key, "status": update.status, "created": created}
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

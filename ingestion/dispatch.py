@@ -6,11 +6,15 @@ Incident (source "cad", kind call, minute precision) carries the status of its l
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
 
+from accounts.audit import audit_event
+from accounts.models import AuditEvent
 from accounts.scoping import restrict_to_areas
 from ingestion import conf
 from ingestion.geo import BoundaryIndex
@@ -18,10 +22,55 @@ from ingestion.localtime import local_fields
 from ingestion.models import Area, DispatchUpdate, Incident
 
 SOURCE = "cad"
+DISPATCH_AREA_KINDS = (Area.Kind.BOROUGH, Area.Kind.DISTRICT)
+DISPATCH_MAX_AGE = timedelta(days=7)
+DISPATCH_CLOCK_SKEW = timedelta(minutes=5)
 
 
-def dispatch_update_record(*, data: dict) -> tuple[DispatchUpdate, bool]:
-    """Store one validated update (see DispatchUpdateSerializer); returns it and whether it was new."""
+def dispatch_update_record(*, data: dict, request=None) -> tuple[DispatchUpdate, bool]:
+    """Check, store and audit one update (its fields parsed by DispatchUpdateSerializer); returns it and whether it
+    was new. Stored in the database before anything touches the cache, so a post is never lost to Redis."""
+    try:
+        dispatch_update_validate(data=data)
+    except ValidationError as refused:
+        _dispatch_audit(request=request, data=data, outcome="denied", detail=refused.detail)
+        raise
+    update, created = _dispatch_update_store(data)
+    _dispatch_audit(request=request, data=data, outcome="success", detail={"created": created})
+    return update, created
+
+
+def dispatch_update_validate(*, data: dict) -> None:
+    """Refuses an area the force does not know as a borough or district, and times outside a plausible window
+    (a live feed reports the last few days, not 1800 or next year)."""
+    errors = {}
+    area_code = data.get("area_code")
+    if area_code and not Area.objects.filter(code=area_code, kind__in=DISPATCH_AREA_KINDS).exists():
+        errors["area_code"] = "Not the code of a borough or district this force knows."
+    now = timezone.now()
+    earliest, latest = now - DISPATCH_MAX_AGE, now + DISPATCH_CLOCK_SKEW
+    for field in ("updated_at", "occurred_at"):
+        value = data.get(field)
+        if value is not None and not earliest <= value <= latest:
+            errors[field] = f"Must be within the last {DISPATCH_MAX_AGE.days} days and not in the future."
+    if data.get("occurred_at") and data["occurred_at"] > data["updated_at"] + DISPATCH_CLOCK_SKEW:
+        errors.setdefault("occurred_at", "Must not be after updated_at.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _dispatch_audit(*, request, data: dict, outcome: str, detail) -> None:
+    params = {"status": data.get("status", ""), "area_code": data.get("area_code", ""), "detail": detail}
+    audit_event(
+        action=AuditEvent.Action.DISPATCH,
+        request=request,
+        target=f"incident:{data.get('incident_id', '')}",
+        params=_jsonable(params),
+        outcome=outcome,
+    )
+
+
+def _dispatch_update_store(data: dict) -> tuple[DispatchUpdate, bool]:
     existing = DispatchUpdate.objects.filter(incident_key=data["incident_id"], updated_at=data["updated_at"]).first()
     if existing:
         return existing, False

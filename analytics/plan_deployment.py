@@ -37,7 +37,7 @@ def _recent_incidents(*, borough_code: str, basis: str, origin: str) -> pd.DataF
     last = rows.order_by("-occurred_at").values_list("occurred_at", flat=True).first()
     if last is None:
         return pd.DataFrame()
-    fields = ["occurred_at", "time_precision", *SUB_AREA_FIELDS]
+    fields = ["local_date", "local_hour", "time_precision", *SUB_AREA_FIELDS]
     window = rows.filter(occurred_at__gte=last - dt.timedelta(days=WINDOW_DAYS))
     return pd.DataFrame.from_records(window.values_list(*fields).iterator(chunk_size=20_000), columns=fields)
 
@@ -58,20 +58,20 @@ def shift_demand(*, borough_code: str, basis: str = "call", origin: str = REPORT
     frame = _recent_incidents(borough_code=borough_code, basis=basis, origin=origin)
     if frame.empty:
         return pd.DataFrame()
-    local = pd.DatetimeIndex(frame["occurred_at"]).tz_convert(timezone.get_current_timezone())
+    # shifts are hours of the incident's own local day (a US city's night shift is its night, not London's)
     timed = (frame["time_precision"] == Incident.Precision.MINUTE).mean() >= 0.5
     shifts = SHIFTS if timed else ALL_DAY
-    shift = _shift_of(pd.Series(local.hour, index=frame.index), shifts) if timed else "all-day"
-    days = _days_covered(local, timed)
+    shift = _shift_of(frame["local_hour"], shifts) if timed else "all-day"
+    days = _days_covered(pd.DatetimeIndex(pd.to_datetime(frame["local_date"])), timed)
     table = pd.crosstab(_sub_area(frame), pd.Series(shift, index=frame.index)) / days
     return _scaled_to_forecast(table.reindex(columns=list(shifts), fill_value=0.0), borough_code, basis)
 
 
-def _days_covered(local: pd.DatetimeIndex, timed: bool) -> float:
-    """Days the records span: whole months for month-precision data (all stamped on the 1st)."""
+def _days_covered(days: pd.DatetimeIndex, timed: bool) -> float:
+    """Local days the records span: whole months for month-precision data (all stamped on the 1st)."""
     if timed:
-        return max((local.max() - local.min()).days + 1, 1)
-    months = local.tz_localize(None).to_period("M").unique()
+        return max((days.max() - days.min()).days + 1, 1)
+    months = days.to_period("M").unique()
     return float(sum(month.days_in_month for month in months))
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Sum
 
 from analytics.models import DailyCount, HourWeekdayCount, MonthlyCount
+from analytics.plan_deployment import shift_demand
 from analytics.refresh import analytics_refresh
 from ingestion.services import calls_import
 
@@ -110,3 +111,10 @@ def test_a_real_us_city_export_is_quietest_in_its_own_early_morning(tmp_path):
     with open(MILWAUKEE, newline="") as handle:
         exported = Counter(dt.date.fromisoformat(row["time"][:10]) for row in csv.DictReader(handle))
     assert {day: count for (day,), count in _cells(DailyCount, "day").items()} == exported
+
+
+def test_deployment_shifts_are_the_sources_own_hours(tmp_path):
+    # 14:00 in Baltimore is the early shift there (07-15), although it is 19:00 in London (the late shift)
+    _baltimore(tmp_path, {"afternoon": "07/03/2023 02:00:00 PM"})
+    table = shift_demand(borough_code="bal-district:NORTHERN")
+    assert table.loc["unknown"].to_dict() == {"early": 1.0, "late": 0.0, "night": 0.0}

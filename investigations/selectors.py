@@ -71,8 +71,9 @@ def flag_counts(queryset: QuerySet, *, today: date) -> dict[str, int]:
     return {flag: counts[flag] or 0 for flag in FLAG_ORDER}
 
 
-def action_page(queryset: QuerySet, *, today: date, kind: str = "", flag: str = "") -> QuerySet:
-    """Open actions, most urgent first, optionally narrowed to one kind or one flag."""
+def action_page(queryset: QuerySet, *, user: User, today: date, kind: str = "", flag: str = "") -> QuerySet:
+    """Open actions, most urgent first, optionally narrowed to one kind or one flag; each investigation's linked
+    crimes as far as the user may see them."""
     if kind:
         queryset = queryset.filter(kind=kind)
     if flag in FLAG_ORDER:
@@ -80,7 +81,10 @@ def action_page(queryset: QuerySet, *, today: date, kind: str = "", flag: str = 
     return (
         queryset.select_related("investigation", "officer")
         .prefetch_related(
-            Prefetch("investigation__linked_crimes", queryset=Investigation.objects.only("id", "crime_reference")),
+            Prefetch(
+                "investigation__linked_crimes",
+                queryset=investigations_visible_to(user=user).only("id", "crime_reference"),
+            ),
             Prefetch("investigation__suspects", queryset=Suspect.objects.only("id", "investigation_id", "name")),
         )
         .order_by("due_on", "id")

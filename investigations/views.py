@@ -35,9 +35,9 @@ def queue_context(request, *, team_view: bool) -> dict:
     today = selectors.local_today()
     base = selectors.open_actions_visible_to(user=request.user)
     kind, flag = request.GET.get("kind", ""), request.GET.get("flag", "")
-    page = Paginator(selectors.action_page(base, today=today, kind=kind, flag=flag), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.action_page(base, user=request.user, today=today, kind=kind, flag=flag), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     context = {
         "today": today,
         "team_view": team_view,
@@ -51,7 +51,9 @@ def queue_context(request, *, team_view: bool) -> dict:
         **completion_context(request.user),
     }
     if team_view:
-        reviews = selectors.action_page(base, today=today, kind=Action.Kind.REVIEW).filter(warn_from__lte=today)
+        reviews = selectors.action_page(base, user=request.user, today=today, kind=Action.Kind.REVIEW).filter(
+            warn_from__lte=today
+        )
         context["reviews"] = selectors.with_flags(reviews[:PAGE_SIZE], today=today)
         context["reviews_total"] = reviews.count()
     return context
@@ -134,7 +136,7 @@ class UpcomingView(RoleRequiredMixin, TemplateView):
         asked = self.request.GET.get("days", "")
         days = int(asked) if asked in {str(d) for d in selectors.UPCOMING_HORIZONS} else 28
         base = selectors.open_actions_visible_to(user=user)
-        rows = selectors.action_page(selectors.upcoming_actions(base, today=today, days=days), today=today)
+        rows = selectors.action_page(selectors.upcoming_actions(base, today=today, days=days), user=user, today=today)
         page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
         counts = selectors.upcoming_counts(base, today=today)
         return {
@@ -167,7 +169,7 @@ class InvestigationView(RoleRequiredMixin, TemplateView):
         investigation = get_object_or_404(
             selectors.investigations_visible_to(user=user).select_related("team", "officer"), pk=kwargs["pk"]
         )
-        actions = selectors.action_page(investigation.actions.filter(state=Action.State.OPEN), today=today)
+        actions = selectors.action_page(investigation.actions.filter(state=Action.State.OPEN), user=user, today=today)
         return {
             **super().get_context_data(**kwargs),
             "investigation": investigation,

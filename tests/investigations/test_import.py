@@ -2,7 +2,7 @@
 teams and officers created, re-import without duplicates, and the demo export read through it."""
 
 import csv
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +13,7 @@ from investigations import importer
 from investigations.demo import investigations_csv_write
 from investigations.importer import COLUMNS, investigations_import
 from investigations.models import Action, CustodyEvent, Investigation, SupervisorReview, Victim
+from investigations.services import actions_compute
 
 pytestmark = pytest.mark.django_db
 BASE = {
@@ -172,3 +173,23 @@ def test_an_s46a_column_keeps_the_original_arrests_clock(tmp_path, org):
     assert CustodyEvent.objects.get(kind="arrest", occurred_on="2022-12-02").s46a_rearrest
     (reason,) = run.rejected_rows.values_list("reason", flat=True)
     assert "magistrates' court (PACE s47ZF(4) (2017))" in reason
+
+
+@pytest.mark.parametrize(
+    ("local", "utc", "due"),
+    [
+        ("2025-07-01T00:30", datetime(2025, 6, 30, 23, 30, tzinfo=UTC), date(2025, 7, 2)),
+        ("2025-10-26T00:30", datetime(2025, 10, 25, 23, 30, tzinfo=UTC), date(2025, 10, 26)),
+        ("2025-03-30T00:30", datetime(2025, 3, 30, 0, 30, tzinfo=UTC), date(2025, 3, 31)),
+        ("2025-06-30T23:30Z", datetime(2025, 6, 30, 23, 30, tzinfo=UTC), date(2025, 7, 2)),
+    ],
+)
+def test_report_times_are_the_forces_local_time(tmp_path, org, settings, local, utc, due):
+    """docs/rms-export.md: reported_at is local wall-clock time; the recording deadline's day is local too."""
+    settings.TIME_ZONE = "Europe/London"
+    row = {"event": "", "reported_at": local, "recorded_at": "", "offence_date": local[:10]}
+    investigations_import(path=_write(tmp_path / "rms.csv", [row]), recompute=False)
+    case = Investigation.objects.get()
+    assert case.reported_at == utc
+    actions_compute(today=utc.date(), investigation_ids=[case.pk])
+    assert case.actions.get(kind="cdi").due_on == due

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from analytics import demand_backtest, forecasting
 from analytics.models import DemandBacktest, DemandBacktestScore, DemandForecast
+from ingestion.localtime import zone_info
 from ingestion.models import Incident
 
 FORCE = "force"
@@ -17,13 +18,21 @@ GRANULARITIES = ("hour", "day", "week")
 
 
 def demand_frame(*, kind: str = "call") -> pd.DataFrame:
-    """Minute-precision incidents of a kind (calls for service by default): occurred_at and borough code."""
+    """Minute-precision incidents of a kind (calls for service by default): occurred_at as the wall time of the
+    source's own zone (a day is the source's local day) and borough code."""
     rows = Incident.objects.filter(kind=kind, time_precision=Incident.Precision.MINUTE)
-    records = rows.values_list("occurred_at", "borough_id").iterator(chunk_size=50_000)
-    frame = pd.DataFrame.from_records(records, columns=["occurred_at", "borough_id"])
+    records = rows.values_list("occurred_at", "time_zone", "borough_id").iterator(chunk_size=50_000)
+    frame = pd.DataFrame.from_records(records, columns=["occurred_at", "time_zone", "borough_id"])
     if not frame.empty:
-        frame["occurred_at"] = pd.DatetimeIndex(frame["occurred_at"]).tz_convert(timezone.get_current_timezone())
+        frame["occurred_at"] = _wall_times(frame.pop("time_zone"), pd.DatetimeIndex(frame["occurred_at"]))
     return frame
+
+
+def _wall_times(zones: pd.Series, moments: pd.DatetimeIndex) -> pd.Series:
+    local = pd.Series(pd.NaT, index=zones.index, dtype=moments.tz_localize(None).dtype)
+    for zone, rows in zones.groupby(zones).indices.items():
+        local.iloc[rows] = moments[rows].tz_convert(zone_info(zone)).tz_localize(None)
+    return local
 
 
 def area_series(*, frame: pd.DataFrame, granularity: str) -> dict[str, pd.Series]:

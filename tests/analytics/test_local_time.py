@@ -5,10 +5,12 @@ import datetime as dt
 import json
 from collections import Counter
 
+import pandas as pd
 import pytest
 from django.conf import settings
 from django.db.models import Sum
 
+from analytics.forecast_demand import demand_frame
 from analytics.models import DailyCount, HourWeekdayCount, MonthlyCount
 from analytics.plan_deployment import shift_demand
 from analytics.refresh import analytics_refresh
@@ -118,3 +120,9 @@ def test_deployment_shifts_are_the_sources_own_hours(tmp_path):
     _baltimore(tmp_path, {"afternoon": "07/03/2023 02:00:00 PM"})
     table = shift_demand(borough_code="bal-district:NORTHERN")
     assert table.loc["unknown"].to_dict() == {"early": 1.0, "late": 0.0, "night": 0.0}
+
+
+def test_demand_series_count_each_call_on_its_local_day(tmp_path):
+    # 23:30 on Sunday 5 November in Baltimore is 04:30 UTC on the 6th: the daily series puts it on the 5th
+    _baltimore(tmp_path, {"late": "11/05/2023 11:30:00 PM"})
+    assert demand_frame()["occurred_at"].tolist() == [pd.Timestamp("2023-11-05 23:30")]

@@ -6,7 +6,6 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 from django.db import transaction
-from django.utils import timezone
 
 from analytics import hotspot_backtest, hotspots
 from analytics.grid import H3, SQUARE, CellGrid, boundaries_from_areas, study_grid
@@ -17,7 +16,7 @@ REPORTED = HotspotRun.Origin.REPORTED
 MAX_STORED_CELLS = 2000
 DEFAULT_MONTHS = 12
 DEFAULT_RESOLUTION = 8
-POINT_FIELDS = ["occurred_at", "latitude", "longitude", "h3_cell", "borough_id"]
+POINT_FIELDS = ["occurred_at", "local_date", "latitude", "longitude", "h3_cell", "borough_id"]
 
 
 def incident_points(
@@ -54,9 +53,8 @@ def locate(grid: CellGrid, points: pd.DataFrame) -> np.ndarray:
 
 
 def month_index(points: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """0-based month of each point and the month labels (YYYY-MM, local time), contiguous from first to last."""
-    local = pd.DatetimeIndex(points["occurred_at"]).tz_convert(timezone.get_current_timezone()).tz_localize(None)
-    months = local.to_period("M")
+    """0-based month of each point and the month labels (YYYY-MM, the source's local month), contiguous."""
+    months = pd.DatetimeIndex(pd.to_datetime(points["local_date"])).to_period("M")
     labels = pd.period_range(months.min(), months.max(), freq="M")
     return months.asi8 - labels[0].ordinal, [str(label) for label in labels]
 

@@ -1,8 +1,11 @@
-"""Admin of ingestion: import runs and their rejected rows (read-only records), live dispatch updates."""
+"""Admin of ingestion: import runs and their rejected rows (read-only records), live dispatch updates, and the
+category overrides a force keeps for its own call descriptions (editable)."""
 
+from django import forms
 from django.contrib import admin
 
-from ingestion.models import DispatchUpdate, ImportRun, RejectedRow
+from ingestion.models import CategoryOverride, DispatchUpdate, ImportRun, RejectedRow
+from ingestion.taxonomy import categories, category_label
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -49,3 +52,26 @@ class DispatchUpdateAdmin(ReadOnlyAdmin):
     list_filter = ["status", ("updated_at", admin.DateFieldListFilter)]
     search_fields = ["incident_key"]
     raw_id_fields = ["incident"]
+
+
+class CategoryOverrideForm(forms.ModelForm):
+    category = forms.ChoiceField(help_text="The category calls with this description fall in.")
+
+    class Meta:
+        model = CategoryOverride
+        fields = ["source", "raw_description", "category", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(slug, f"{category_label(slug)} ({slug})") for slug in categories()]
+
+
+@admin.register(CategoryOverride)
+class CategoryOverrideAdmin(admin.ModelAdmin):
+    """A force's own words: applied at import before the shipped patterns; `manage.py recategorise` applies an edit
+    to the calls already stored."""
+
+    form = CategoryOverrideForm
+    list_display = ["raw_description", "category", "source", "note", "updated_at"]
+    list_filter = ["source", "category"]
+    search_fields = ["raw_description", "note"]

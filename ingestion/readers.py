@@ -108,8 +108,8 @@ def _lines_decoded(block: bytes, first_line: int, bad_lines: set[int]) -> str:
 
 
 def header_key(name: str) -> str:
-    """How column names are matched: 'RecordID', ' recordId', 'Record ID' -> 'recordid'."""
-    return "".join(name.split()).casefold()
+    """How column names are matched: 'RecordID', ' recordId', 'Record ID', 'record_id' -> 'recordid'."""
+    return "".join(name.replace("_", " ").split()).casefold()
 
 
 class CsvInput:

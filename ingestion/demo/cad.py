@@ -1,5 +1,6 @@
-"""Demo CAD incidents: a generic dispatch export of the last four months for the five boroughs, with hour-of-day
-and weekday structure, read with ingestion/data/cad_mapping_demo.json. The borough column carries GSS codes."""
+"""Demo CAD incidents: a generic (non-Baltimore) dispatch export of the last four months for the five boroughs, with
+hour-of-day and weekday structure, medical and proactive calls among the crime, read with
+ingestion/data/cad_mapping_demo.json. The borough column carries GSS codes."""
 
 import csv
 from datetime import datetime, timedelta
@@ -11,9 +12,14 @@ import numpy as np
 from ingestion.demo.places import DemoPlaces
 
 HEADER = ["IncidentNumber", "Created", "CallType", "Priority", "Status", "Address", "Lat", "Lon", "Borough", "Beat"]
+# What a force's control room logs: crime and disorder, but also medical calls, self-initiated (proactive) work and
+# the odd fire, in the force's own words (read by the shipped taxonomy: medical, business-check, patrol, ...).
 CALL_TYPES = [
-    ("Assault", 0.18), ("Theft", 0.2), ("Disturbance", 0.16), ("Suspicious person", 0.12),
-    ("Road traffic collision", 0.1), ("Burglary", 0.08), ("Domestic", 0.1), ("Concern for welfare", 0.06),
+    ("Assault", 0.14), ("Theft", 0.15), ("Disturbance", 0.12), ("Suspicious person", 0.09),
+    ("Road traffic collision", 0.08), ("Burglary", 0.06), ("Domestic", 0.08), ("Concern for welfare", 0.05),
+    ("Medical emergency", 0.04), ("Injured person", 0.02), ("Mental health crisis", 0.02),
+    ("Business check", 0.04), ("Patrol", 0.04), ("Follow-up enquiry", 0.03), ("Return to station", 0.02),
+    ("Fire", 0.01), ("Missing person", 0.01),
 ]  # fmt: skip
 PRIORITIES = ["Emergency", "Priority", "Scheduled", "Resolve without deployment"]
 STATUSES = ["Open", "Dispatched", "At scene", "Closed"]

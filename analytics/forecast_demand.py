@@ -1,5 +1,6 @@
-"""Demand forecasting services: per-area call series, rolling-origin backtests, and forecasts from the model that
-measured best, stored with that model's accuracy. Bulk reads of Incident happen here, inside tasks and commands."""
+"""Demand forecasting services: per-area call series, backtests that choose each area's model on validation folds
+and score it on later test folds, and forecasts from each area's chosen model, stored with its test accuracy.
+Bulk reads of Incident happen here, inside tasks and commands."""
 
 import datetime as dt
 
@@ -13,6 +14,9 @@ from ingestion.localtime import zone_info
 from ingestion.models import Incident
 
 FORCE = "force"
+NOUNS = {"call": "calls", "crime": "crimes"}
+ADJECTIVES = {"hour": "hourly", "day": "daily", "week": "weekly"}
+PERIOD_DAYS = {"hour": 1 / 24, "day": 1, "week": 7}
 CHART_HISTORY = {"hour": 168 * 2, "day": 8 * 7, "week": 52}
 GRANULARITIES = ("hour", "day", "week")
 
@@ -39,7 +43,8 @@ def area_series(*, frame: pd.DataFrame, granularity: str) -> dict[str, pd.Series
     """Complete periods per borough and for the force, all on the same index; the last (partial) period is dropped."""
     if frame.empty:
         return {}
-    window = forecasting.HISTORY[granularity] + forecasting.HORIZON[granularity] * demand_backtest.FOLDS
+    folds = demand_backtest.VALIDATION_FOLDS + demand_backtest.TEST_FOLDS
+    window = forecasting.HISTORY[granularity] + forecasting.HORIZON[granularity] * folds
     force = forecasting.regular_series(timestamps=frame["occurred_at"], granularity=granularity).iloc[:-1]
     index = force.index[-window:]
     series = {FORCE: force.loc[index]}
@@ -56,22 +61,48 @@ def _season_horizon(granularity: str) -> tuple[int, int]:
 
 
 def demand_backtest_run(*, granularity: str = "day", kind: str = "call", series=None) -> DemandBacktest | None:
-    """Rolling-origin backtest of every model on every area; stores scores per model and area and the choice."""
+    """Per series, a model chosen on validation folds and scored on the later test folds (every model on the force's
+    series); stores the scores and the summary. None when the history is too short (see history_shortfall)."""
     series = area_series(frame=demand_frame(kind=kind), granularity=granularity) if series is None else series
     season, horizon = _season_horizon(granularity)
-    by_area = {
-        code: demand_backtest.rolling_origin(series=values.to_numpy(), horizon=horizon, season=season)
+    results = {
+        code: demand_backtest.series_backtest(
+            series=values.to_numpy(), horizon=horizon, season=season, report_all=code == FORCE
+        )
         for code, values in series.items()
     }
-    by_area = {code: scores for code, scores in by_area.items() if scores}
-    if not by_area:
+    results = {code: result for code, result in results.items() if result is not None}
+    if FORCE not in results:
         return None
-    summary = demand_backtest.summarise(by_area)
-    return _store_backtest(granularity=granularity, kind=kind, summary=summary, by_area=by_area)
+    summary = demand_backtest.summarise(results, headline=FORCE, granularity=granularity)
+    return _store_backtest(granularity=granularity, kind=kind, summary=summary, results=results)
+
+
+def history_shortfall(*, granularity: str = "day", kind: str = "call") -> str | None:
+    """What a backtest of this granularity needs and what there is, in words; None when there is enough."""
+    series = area_series(frame=demand_frame(kind=kind), granularity=granularity).get(FORCE)
+    has = 0 if series is None else len(series)
+    needs = demand_backtest.min_history(horizon=forecasting.HORIZON[granularity])
+    if has >= needs:
+        return None
+    noun = NOUNS.get(kind, "incidents")
+    return f"needs {_span(needs, granularity)} of {ADJECTIVES[granularity]} {noun}; has {_span(has, granularity)}"
+
+
+def _span(periods: int, granularity: str) -> str:
+    """A number of periods as weeks when whole weeks, else days (hours below one day)."""
+    days = periods * PERIOD_DAYS[granularity]
+    if days >= 7 and days % 7 == 0:
+        return _plural(int(days // 7), "week")
+    return _plural(int(days), "day") if days >= 1 else _plural(periods, "hour")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 @transaction.atomic
-def _store_backtest(*, granularity: str, kind: str, summary: dict, by_area: dict) -> DemandBacktest:
+def _store_backtest(*, granularity: str, kind: str, summary: dict, results: dict) -> DemandBacktest:
     backtest = DemandBacktest.objects.create(
         granularity=granularity, kind=kind, baseline=summary["baseline"], chosen=summary["chosen"], summary=summary
     )
@@ -81,13 +112,16 @@ def _store_backtest(*, granularity: str, kind: str, summary: dict, by_area: dict
             area_code=code,
             borough_code="" if code == FORCE else code,
             model=model,
+            chosen=model == result.chosen,
+            validation_mase=result.validation.get(model),
+            coverage=score["coverage"],
             mae=score["mae"],
             mape=score["mape"],
             mase=score["mase"],
             folds=score["folds"],
         )
-        for code, scores in by_area.items()
-        for model, score in scores.items()
+        for code, result in results.items()
+        for model, score in result.test.items()
     )
     return backtest
 
@@ -98,11 +132,11 @@ def demand_forecasts_refresh(*, granularity: str = "day", kind: str = "call") ->
     backtest = demand_backtest_run(granularity=granularity, kind=kind, series=series)
     if backtest is None:
         return None
-    accuracy = {(s.area_code, s.model): s for s in backtest.scores.all()}
+    accuracy = {score.area_code: score for score in backtest.scores.filter(chosen=True)}
     forecasts = [
-        _forecast(code, values, granularity, kind, backtest, accuracy)
+        _forecast(code, values, granularity, kind, backtest, accuracy[code])
         for code, values in series.items()
-        if len(values) >= demand_backtest.MIN_TRAIN
+        if code in accuracy
     ]
     with transaction.atomic():
         DemandForecast.objects.filter(granularity=granularity, kind=kind).delete()
@@ -110,27 +144,27 @@ def demand_forecasts_refresh(*, granularity: str = "day", kind: str = "call") ->
     return backtest
 
 
-def _forecast(code: str, values: pd.Series, granularity: str, kind: str, backtest, accuracy) -> DemandForecast:
+def _forecast(code: str, values: pd.Series, granularity: str, kind: str, backtest, score) -> DemandForecast:
+    """The area's chosen model fitted on all its history, carrying that model's test-fold accuracy."""
     season, horizon = _season_horizon(granularity)
     season = forecasting.effective_season(length=len(values), season=season, horizon=horizon)
-    result = forecasting.forecast(model=backtest.chosen, history=values.to_numpy(), horizon=horizon, season=season)
+    result = forecasting.forecast(model=score.model, history=values.to_numpy(), horizon=horizon, season=season)
     step = values.index[-1] - values.index[-2]
     starts = [values.index[-1] + step * (i + 1) for i in range(horizon)]
-    score = accuracy.get((code, backtest.chosen))
     recent = values.iloc[-CHART_HISTORY[granularity] :]
     return DemandForecast(
         area_code=code,
         borough_code="" if code == FORCE else code,
         granularity=granularity,
         kind=kind,
-        model=backtest.chosen,
+        model=score.model,
         interval_level=forecasting.LEVEL,
         issued_at=_aware(values.index[-1] + step),
         points=[_point(start, result, i) for i, start in enumerate(starts)],
         history=[{"start": start.isoformat(), "y": float(y)} for start, y in recent.items()],
-        mae=score.mae if score else None,
-        mape=score.mape if score else None,
-        mase=score.mase if score else None,
+        mae=score.mae,
+        mape=score.mape,
+        mase=score.mase,
         backtest=backtest,
     )
 

@@ -201,7 +201,9 @@ def demand_forecast_list(*, user, granularity: str = "day", area_code: str = "",
 
 
 def demand_backtest_latest(*, user, granularity: str = "day", kind: str = "call") -> dict | None:
-    """The newest demand backtest: mean MAE/MAPE/MASE per model, baseline, chosen, and per-area scores in scope."""
+    """The newest demand backtest: the force's test-fold MAE/MAPE/MASE per model, baseline, chosen, the headline
+    (force level and volume-weighted over areas), and per-area test scores in scope (`chosen` marks each area's
+    choice)."""
     backtest = DemandBacktest.objects.filter(granularity=granularity, kind=kind).first()
     if backtest is None:
         return None
@@ -210,7 +212,9 @@ def demand_backtest_latest(*, user, granularity: str = "day", kind: str = "call"
         "id": backtest.pk,
         "granularity": backtest.granularity,
         "created_at": backtest.created_at.isoformat(),
-        "by_area": list(scores.values("area_code", "model", "mae", "mape", "mase", "folds")),
+        "by_area": list(
+            scores.values("area_code", "model", "chosen", "mae", "mape", "mase", "coverage", "validation_mase", "folds")
+        ),
     }
 
 

@@ -1,5 +1,8 @@
 """Panels built from analytics' forecasting results: demand forecast with its interval and measured accuracy,
-demand and hotspot backtests, the bias report, and the next shift's deployment plan."""
+demand and hotspot backtests, the bias report, and the next shift's deployment plan.
+
+The forecast card, the backtest table and the API show one thing: each model's score on the test weeks, which come
+after the validation weeks that chose it."""
 
 from analytics import selectors_forecasting as forecasting
 from dashboards import selectors
@@ -7,6 +10,7 @@ from dashboards.figures import grouped_bar_chart, interval_chart
 
 FORCE_AREA = "force"
 SHARES = ("1", "5", "10")
+MASE_NOTE = "MASE below 1 = better than repeating last week's value"
 
 
 def _percent(value) -> str:
@@ -25,10 +29,9 @@ def forecast_chart(*, user) -> dict:
             "forecast", "Demand forecast", history_x=[], history_y=[], x=[], mean=[], lower=[], upper=[]
         )
     name = selectors.area_names([chosen["area_code"]]).get(chosen["area_code"], chosen["area_code"])
-    accuracy = chosen["accuracy"]
     title = (
-        f"Daily calls forecast, {name}: {chosen['model']} with {chosen['interval_level']:.0%} interval "
-        f"(backtest MASE {_number(accuracy['mase'])}, MAPE {_number(accuracy['mape'], 1)}%)"
+        f"Daily calls forecast, {name}: {chosen['model']} with {chosen['interval_level']:.0%} interval; "
+        f"on the test weeks {_accuracy_words(chosen['accuracy'])}"
     )
     history, ahead = chosen["history"], chosen["forecast"]
     return interval_chart(
@@ -43,9 +46,17 @@ def forecast_chart(*, user) -> dict:
     )
 
 
+def _accuracy_words(accuracy: dict) -> str:
+    """The same figures, in the same order, on the card and in the table's chosen row."""
+    return (
+        f"MASE {_number(accuracy.get('mase'))} ({MASE_NOTE}), MAPE {_number(accuracy.get('mape'), 1)}%, "
+        f"MAE {_number(accuracy.get('mae'))}"
+    )
+
+
 def demand_backtest_table(*, user) -> dict:
     result = forecasting.demand_backtest_latest(user=user, granularity="day") or {}
-    models = result.get("models", {})
+    models, folds = result.get("models", {}), result.get("folds", {})
     rows = [
         [
             _model_label(name, result),
@@ -57,16 +68,43 @@ def demand_backtest_table(*, user) -> dict:
     ]
     return {
         "id": "demand-backtest",
-        "title": "Demand forecast backtest (rolling origin): MASE against seasonal naive, MAPE %, MAE",
+        "title": (
+            f"Demand forecast backtest, whole force: each model chosen on {folds.get('validation', '–')} validation "
+            f"weeks, scored on the {folds.get('test', '–')} test weeks after them"
+        ),
         "columns": ["Model", "MASE", "MAPE %", "MAE"],
         "rows": rows,
-        "empty_text": "No demand backtest yet: it needs calls for service and runs with the weekly forecasting task.",
+        "notes": _backtest_notes(result) if rows else [],
+        "empty_text": (
+            "No demand backtest yet: it needs 8 weeks of daily calls for service and runs with the weekly "
+            "forecasting task."
+        ),
     }
 
 
 def _model_label(name: str, result: dict) -> str:
     marks = [mark for mark, key in (("chosen", "chosen"), ("baseline", "baseline")) if result.get(key) == name]
     return name + "".join(f" ({mark})" for mark in marks)
+
+
+def _backtest_notes(result: dict) -> list[str]:
+    headline, areas = result.get("headline", {}), result.get("areas", {})
+    low, high = headline.get("mae_cut_interval") or [None, None]
+    notes = [
+        result.get("mase_note", MASE_NOTE),
+        f"{headline.get('model')}: daily error {_percent(headline.get('mae_cut'))} below seasonal naive "
+        f"(90% bootstrap interval over test weeks {_percent(low)} to {_percent(high)}); "
+        f"{_percent(headline.get('coverage'))} of test days inside its {_percent(headline.get('interval_level'))} "
+        "interval.",
+    ]
+    if areas.get("wape") is not None:
+        spread = areas["wape_spread"]
+        notes.append(
+            f"Across {areas['series']} areas, each with the model its validation weeks chose, weighted by volume: "
+            f"absolute error {_percent(areas['wape'])} of calls (seasonal naive {_percent(areas['baseline_wape'])}); "
+            f"areas range {_percent(spread['p10'])} to {_percent(spread['p90'])} (median {_percent(spread['median'])})."
+        )
+    return notes
 
 
 def hotspot_backtest_table(*, user) -> dict:

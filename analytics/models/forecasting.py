@@ -16,7 +16,10 @@ class DemandBacktest(models.Model):
     kind = models.CharField(max_length=8, default="call")
     baseline = models.CharField(max_length=32)
     chosen = models.CharField(max_length=32)
-    summary = models.JSONField(help_text='{"models": {name: {"mase","mape","mae"}}, "baseline", "chosen"}')
+    summary = models.JSONField(
+        help_text='{"models": {name: {"mase","mape","mae"}} on the force\'s test folds, "baseline", "chosen", '
+        '"folds", "headline", "areas" (volume-weighted), "mase_note"}'
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -25,7 +28,8 @@ class DemandBacktest(models.Model):
 
 
 class DemandBacktestScore(models.Model):
-    """Accuracy of one model on one area's series, averaged over the rolling origins."""
+    """Accuracy of one model on one area's series, averaged over its test folds; `chosen` marks the model that the
+    area's validation folds (earlier than the test folds) chose."""
 
     backtest = models.ForeignKey(DemandBacktest, on_delete=models.CASCADE, related_name="scores")
     area_code = models.CharField(max_length=64)
@@ -35,6 +39,9 @@ class DemandBacktestScore(models.Model):
     mape = models.FloatField(null=True, blank=True)
     mase = models.FloatField(null=True, blank=True)
     folds = models.PositiveIntegerField()
+    chosen = models.BooleanField(default=False)
+    validation_mase = models.FloatField(null=True, blank=True, help_text="Mean MASE on the validation folds.")
+    coverage = models.FloatField(null=True, blank=True, help_text="Share of test points inside the interval.")
 
     class Meta:
         app_label = "analytics"

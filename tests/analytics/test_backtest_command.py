@@ -52,7 +52,17 @@ def test_demand_backtest_json_chooses_a_model_that_beats_seasonal_naive():
     assert result["chosen"] in result["models"]
     assert result["models"][result["chosen"]]["mase"] < 1
     assert set(result["models"]["seasonal-naive"]) == {"mase", "mape", "mae"}
+    assert result["folds"]["validation"] >= 2 and result["folds"]["test"] >= 2
+    assert result["headline"]["model"] == result["chosen"]
     assert DemandBacktest.objects.filter(pk=result["id"], chosen=result["chosen"]).exists()
+
+
+def test_demand_backtest_on_too_short_a_history_says_what_it_needs_and_what_there_is():
+    calls(days=21)  # the last day is incomplete: 20 whole days
+    with pytest.raises(CommandError, match="needs 8 weeks of daily calls; has 20 days"):
+        call_command("backtest", "demand", "--json", stdout=StringIO())
+    with pytest.raises(CommandError, match="needs 32 weeks of weekly calls; has 2 weeks"):
+        call_command("backtest", "demand", "--granularity", "week", stdout=StringIO())
 
 
 def test_backtest_without_data_fails_clearly():
@@ -62,16 +72,19 @@ def test_backtest_without_data_fails_clearly():
 
 def test_weekly_task_stores_backtests_hotspots_forecasts_plans_and_bias_reports():
     noise_and_cluster(months=4)
-    calls(days=30)
+    calls(days=63)
     result = run_backtests.apply().get()  # run here, whatever the broker
     assert HotspotBacktest.objects.filter(pk=result["hotspot_backtest"]).exists()
     assert HotspotRun.objects.filter(pk__in=result["hotspot_runs"]).count() == len(HotspotRun.Method)
     for granularity in ("hour", "day"):
         assert DemandForecast.objects.filter(granularity=granularity, area_code="force").exists()
-    assert result["demand_backtests"]["week"] is None  # four weeks of calls are too few to backtest
+    assert result["demand_backtests"]["week"] is None  # nine weeks of calls are too few to backtest weeks
     forecast = DemandForecast.objects.get(granularity="day", area_code="force")
-    assert forecast.model == DemandBacktest.objects.get(pk=result["demand_backtests"]["day"]).chosen
-    assert forecast.mase is not None and len(forecast.points) == 7
+    backtest = DemandBacktest.objects.get(pk=result["demand_backtests"]["day"])
+    assert forecast.model == backtest.chosen
+    # the card's figures are the chosen model's test-fold scores, the same as the table's (summary) row
+    assert forecast.mase == backtest.summary["models"][backtest.chosen]["mase"] is not None
+    assert forecast.mae == backtest.summary["headline"]["mae"] and len(forecast.points) == 7
     assert all(p["lower"] <= p["yhat"] <= p["upper"] for p in forecast.points)
     assert DeploymentPlan.objects.filter(pk__in=result["deployment_plans"], basis="call").exists()
     assert BiasReport.objects.exists()

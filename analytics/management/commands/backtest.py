@@ -4,13 +4,16 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from analytics.forecast_demand import demand_backtest_run
+from analytics.forecast_demand import demand_backtest_run, history_shortfall
 from analytics.grid import H3, SQUARE, boundaries_from_geojson
 from analytics.run_hotspots import hotspot_backtest_run
 
 
 class Command(BaseCommand):
-    help = "Backtest hotspot forecasts (hit rate, PAI) or demand forecasts (MAE, MAPE, MASE) on the loaded data."
+    help = (
+        "Backtest hotspot forecasts (hit rate, PAI) or demand forecasts (MAE, MAPE, MASE) on the loaded data: "
+        "methods are chosen on validation periods and scored on the later test periods."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("target", choices=["hotspots", "demand"])
@@ -50,7 +53,9 @@ class Command(BaseCommand):
         return result | {"best": run.best_method, "cells": run.cells, "grid": f"{grid_kind}-{size}", "id": run.pk}
 
     def _demand(self, options) -> dict:
-        run = demand_backtest_run(granularity=options["granularity"], kind=options["kind"])
+        granularity, kind = options["granularity"], options["kind"]
+        run = demand_backtest_run(granularity=granularity, kind=kind)
         if run is None:
-            raise CommandError("Not enough minute-precision demand to backtest: import calls for service first.")
+            shortfall = history_shortfall(granularity=granularity, kind=kind) or "no series has enough history"
+            raise CommandError(f"Too little minute-precision demand to backtest: {shortfall}.")
         return run.summary | {"granularity": run.granularity, "id": run.pk}

@@ -4,6 +4,7 @@
 import io
 from collections import defaultdict
 from datetime import date
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
@@ -195,11 +196,13 @@ def briefing_pdf(*, content: dict) -> bytes:
     areas = content["areas"]["table"]["rows"][:15]
     story = [
         Paragraph("Executive briefing", styles["Title"]),
-        Paragraph(f"Period: {content['period']}", styles["Normal"]),
+        Paragraph(f"Period: {escape(content['period'])}", styles["Normal"]),
         Spacer(1, 0.4 * cm),
         Paragraph("Findings", styles["Heading2"]),
         ListFlowable(
-            [ListItem(Paragraph(line, styles["Normal"])) for line in content["findings"]], bulletType="bullet"
+            # Paragraph reads its text as markup: an area named "<img ...>" would break the PDF, so it is escaped
+            [ListItem(Paragraph(escape(line), styles["Normal"])) for line in content["findings"]],
+            bulletType="bullet",
         ),
         Paragraph("Key figures", styles["Heading2"]),
         kpi_table,

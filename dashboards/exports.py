@@ -1,10 +1,11 @@
 """Exports of what a dashboard shows: every chart's data table as CSV, every map layer as GeoJSON."""
 
-import csv
 import io
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+
+from crimedash.spreadsheet import FormulaSafeWriter
 
 EXPORTABLE_PAGES = ("strategic", "tactical", "analytical")
 FORMATS = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json"}
@@ -17,7 +18,7 @@ def page_charts(context: dict) -> list[dict]:
 def charts_csv(charts: list[dict]) -> str:
     """One block per chart: its title, its column headings, its rows, then a blank line."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = FormulaSafeWriter(buffer)
     for chart in charts:
         writer.writerow([chart["title"]])
         writer.writerow([column or "label" for column in chart["table"]["columns"]])

@@ -12,12 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
 from accounts.audit import audit_event
 from accounts.permissions import RoleRequiredMixin, check_permission, role_required
+from accounts.selectors import next_url_for
 from analytics.models import Alert
 from analytics.plan_deployment import deployment_plan_accept
 from analytics.selectors_forecasting import deployment_plan_queryset
@@ -194,7 +196,7 @@ def alert_action(request, pk: int):
         return HttpResponseBadRequest("action must be acknowledge or dismiss")
     alert_set_state(user=request.user, alert_id=pk, state=ALERT_STATES[action], request=request)
     messages.success(request, f"Alert {action}d.")
-    return redirect(request.POST.get("next") or "dashboards:tactical")
+    return redirect(next_url_for(request=request, url=request.POST.get("next") or reverse("dashboards:tactical")))
 
 
 @role_required("analytics.accept_deployment")

@@ -36,6 +36,8 @@ H3_RESOLUTION = 9
 PROGRESS_EVERY = 10_000
 REJECTED_BATCH = 1_000
 FAILED_RUN_SAMPLE = 100  # rejected rows kept for diagnosis when a run fails and keeps nothing
+ERROR_CHECK_EVERY = 1000  # rows between checks of the error-rate ceiling while a file streams ...
+ERROR_CHECK_AFTER = 10_000  # ... once this many have been read, a fair sample of the file
 CHANGED_TABLES = (Incident._meta.db_table, RejectedRow._meta.db_table)  # ANALYZEd after an import commits
 
 
@@ -226,7 +228,21 @@ def record_problem(record: IncidentRecord, now: datetime) -> str | None:
         return f"date in the future: {record.occurred_at.isoformat()}"
     if record.occurred_at.year < 1900:
         return f"impossible date: {record.occurred_at.isoformat()}"
+    for name, limit in TEXT_LIMITS:
+        value = getattr(record, name)
+        if value and len(value) > limit:
+            return f"{name.removesuffix('_id').replace('_', ' ')} longer than {limit} characters"
     return None
+
+
+AREA_CODE_LIMIT = Area._meta.get_field("code").max_length
+
+# Text columns of Incident with a length limit (areas by their code's): a longer value refuses its row, not the file.
+TEXT_LIMITS = [
+    (f.attname, f.max_length or f.target_field.max_length)
+    for f in Incident._meta.concrete_fields
+    if f.attname != "source_key" and (f.max_length or (f.is_relation and f.target_field.max_length))
+]
 
 
 def _prepared(record: IncidentRecord) -> IncidentRecord:
@@ -361,8 +377,9 @@ def _stream(rows: Iterable, tally: _Tally, rejected: _RejectedWriter, progress: 
 
 
 def areas_upsert(records: Iterable[AreaRecord]) -> None:
-    """Create or rename Areas; a parent is set only when the record names one."""
-    records = list(records)
+    """Create or rename Areas; a parent is set only when the record names one. A code too long to be one is left
+    out (the rows naming it are refused by record_problem), so one long value never fails the whole file."""
+    records = [r for r in records if len(r.code) <= AREA_CODE_LIMIT]
     for with_parent in (True, False):
         batch = [
             Area(code=r.code, name=r.name[:200], kind=r.kind, parent_id=r.parent_code)
@@ -750,13 +767,11 @@ def _guarded_run(source, target, user, max_error_rate, rows, progress, body) -> 
     try:
         with transaction.atomic():
             rejected = _RejectedWriter(run)
-            inserted, updated, duplicates = body(run, _stream(rows, tally, rejected, progress), tally)
+            streamed = _stream(_error_ceiling(rows, tally, rate), tally, rejected, progress)
+            inserted, updated, duplicates = body(run, streamed, tally)
             rejected.save()
             if tally.read and tally.errors / tally.read > rate:
-                raise ImportTooManyErrors(
-                    f"{tally.errors} of {tally.read} rows rejected ({tally.errors / tally.read:.1%}), "
-                    f"above the allowed {rate:.1%}: nothing was imported"
-                )
+                raise ImportTooManyErrors(_too_many_errors(tally, rate))
             areas_upsert(tally.area_records.values())
             _run_finish(run, tally, inserted=inserted, updated=updated, duplicates=duplicates)
             transaction.on_commit(lambda: tables_analyze(tables=CHANGED_TABLES), robust=True)
@@ -767,6 +782,22 @@ def _guarded_run(source, target, user, max_error_rate, rows, progress, body) -> 
         _run_fail(run, tally, f"{type(exc).__name__}: {exc}")
         raise
     return run
+
+
+def _error_ceiling(rows: Iterable, tally: _Tally, rate: float) -> Iterator:
+    """`rows`, stopped as soon as the rejections of the first ten thousand or more pass the ceiling: a small file of
+    millions of bad lines fails in seconds instead of being read, spooled and counted to its end."""
+    for count, row in enumerate(rows, 1):
+        if count % ERROR_CHECK_EVERY == 0 and tally.read >= ERROR_CHECK_AFTER and tally.errors > rate * tally.read:
+            raise ImportTooManyErrors(_too_many_errors(tally, rate) + " (stopped early)")
+        yield row
+
+
+def _too_many_errors(tally: _Tally, rate: float) -> str:
+    return (
+        f"{tally.errors} of {tally.read} rows rejected ({tally.errors / tally.read:.1%}), "
+        f"above the allowed {rate:.1%}: nothing was imported"
+    )
 
 
 def _run_finish(run: ImportRun, tally: _Tally, *, inserted: int, updated: int, duplicates: int) -> None:

@@ -12,16 +12,25 @@ import csv
 import gzip
 import io
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from crimedash.env import env_int
 from ingestion.loader import RowError
 
 BLOCK = 1 << 22
 SUFFIXES = (".csv", ".csv.gz")
-csv.field_size_limit(1 << 24)
+# Limits that keep a small hostile file from tying up a worker: no real export has a field of 64 KB or a line of
+# 1 MB, and the largest data.police.uk month file is well under 2 GB once decompressed.
+MAX_FIELD_CHARS = 1 << 16
+MAX_LINE_BYTES = 1 << 20
+MAX_FILE_BYTES = env_int("INGEST_MAX_FILE_BYTES", 2 << 30, minimum=1 << 20)
+csv.field_size_limit(MAX_FIELD_CHARS)
+# What a damaged .csv.gz or .zip raises while it is read (a bad CRC, a broken deflate stream, a cut-off file).
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, gzip.BadGzipFile)
 
 
 class InputError(ValueError):
@@ -53,7 +62,7 @@ def input_files(paths: list[str | Path]) -> Iterator[InputFile]:
 def _plain_file(path: Path) -> InputFile:
     def opener() -> BinaryIO:
         if path.name.lower().endswith(".gz"):
-            return io.BufferedReader(gzip.open(path, "rb"), BLOCK)
+            return io.BufferedReader(_Bounded(gzip.open(path, "rb"), path.name), BLOCK)
         return open(path, "rb")  # noqa: SIM115 (the caller closes it)
 
     return InputFile(str(path), opener, path.stat().st_size)
@@ -75,20 +84,60 @@ def _zip_files(path: Path) -> Iterator[InputFile]:
     if not members:
         raise InputError(f"{path}: the archive holds no .csv files")
     for info in members:
-        yield InputFile(f"{path}!{info.filename}", lambda info=info: archive.open(info), info.file_size)
+        if info.file_size > MAX_FILE_BYTES:
+            raise InputError(f"{path.name}!{info.filename}: {_too_large(info.filename)}")
+        yield InputFile(
+            f"{path}!{info.filename}",
+            lambda info=info: io.BufferedReader(_Bounded(archive.open(info), info.filename), BLOCK),
+            info.file_size,
+        )
+
+
+def _too_large(name: str) -> str:
+    return f"{name} holds more than {MAX_FILE_BYTES // (1 << 20)} MB once decompressed, more than any real export"
+
+
+class _Bounded(io.RawIOBase):
+    """A decompressing stream that stops at MAX_FILE_BYTES, whatever the archive's header claims."""
+
+    def __init__(self, raw: BinaryIO, name: str):
+        self.raw, self.name, self.count = raw, name, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.raw.read(len(buffer))
+        self.count += len(data)
+        if self.count > MAX_FILE_BYTES:
+            raise InputError(_too_large(self.name))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
 
 
 def decoded_lines(binary: BinaryIO, bad_lines: set[int]) -> Iterator[str]:
-    """Text lines (newline kept, only "\\n" splits); numbers of undecodable lines go into `bad_lines`."""
+    """Text lines (newline kept, only "\\n" splits); numbers of undecodable lines and lines holding NUL go into
+    `bad_lines`. A line longer than MAX_LINE_BYTES stops the file (reading it whole would hold it in memory)."""
     first_line = 1
     while block := binary.read(BLOCK):
-        block += binary.readline()
+        tail = binary.readline(MAX_LINE_BYTES)
+        if len(tail) == MAX_LINE_BYTES and not tail.endswith(b"\n"):
+            raise InputError(
+                f"a line after line {first_line} is longer than {MAX_LINE_BYTES >> 20} MB; not a CSV export"
+            )
+        block += tail
         if first_line == 1:
             block = block.removeprefix(codecs.BOM_UTF8)
         try:
             text = block.decode("utf-8")
         except UnicodeDecodeError:
             text = _lines_decoded(block, first_line, bad_lines)
+        if "\x00" in text:  # PostgreSQL refuses NUL in text: such lines are rejected, not loaded
+            bad_lines.update(first_line + offset for offset, line in enumerate(text.split("\n")) if "\x00" in line)
         first_line += text.count("\n")
         yield from io.StringIO(text, newline="\n")
 
@@ -165,6 +214,12 @@ class CsvInput:
                 fields = next(self.reader)
             except StopIteration:
                 return
+            except DAMAGED:
+                raise InputError(
+                    f"{self.file.name}: the file is damaged (it stops or fails its checksum part way)"
+                ) from None
+            except InputError as exc:
+                raise InputError(f"{self.file.name}: {exc}") from None
             except csv.Error as exc:
                 previous = self.reader.line_num
                 yield RowError(previous, "", f"unreadable CSV row: {exc}")
@@ -173,7 +228,7 @@ class CsvInput:
             if not fields:
                 continue
             if self.bad_lines and self.bad_lines.intersection(range(start, previous + 1)):
-                yield RowError(start, ",".join(fields), "bad encoding: neither UTF-8 nor cp1252")
+                yield RowError(start, ",".join(fields).replace("\x00", ""), _bad_line_reason(fields))
             elif len(fields) != width:
                 yield RowError(start, ",".join(fields), f"ragged row: {len(fields)} fields, expected {width}")
             else:
@@ -185,3 +240,9 @@ def csv_inputs(paths: list[str | Path]) -> Iterator[CsvInput]:
     for file in input_files(paths):
         with file.open() as binary:
             yield CsvInput(file, binary)
+
+
+def _bad_line_reason(fields: list[str]) -> str:
+    if any("\x00" in field for field in fields):
+        return "binary data: the row holds a NUL character"
+    return "bad encoding: neither UTF-8 nor cp1252"

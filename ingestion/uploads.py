@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
+from pathlib import Path
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DataError, transaction
 
 from accounts.audit import audit_event
 from ingestion import conf
-from ingestion.models import ImportUpload
-from ingestion.readers import InputError
+from ingestion.models import ImportRun, ImportUpload
+from ingestion.readers import DAMAGED, InputError
+
+logger = logging.getLogger(__name__)
 
 PROGRESS_TTL = 24 * 3600
 
@@ -42,14 +46,40 @@ def upload_process(*, upload_id: int) -> ImportUpload:
     service = police_uk_archive_import if upload.importer == ImportUpload.Importer.POLICE_UK else calls_import
     try:
         runs = service(paths=[upload.path], user=upload.created_by, progress=lambda n: _advance(upload_id, n))
-    except (InputError, ValueError, OSError) as error:
-        _set(upload, status=ImportUpload.Status.FAILED, error=str(error))
+    except Exception as error:  # noqa: BLE001 (whatever stops an import, the upload ends failed and says why)
+        _runs_named_as_uploaded(upload)
+        _set(upload, status=ImportUpload.Status.FAILED, error=_without_path(upload, failure_message(error)))
         return upload
-    failed = [run.error for run in runs if run.status != "succeeded"]
+    _runs_named_as_uploaded(upload)
+    failed = [_without_path(upload, run.error) for run in runs if run.status != "succeeded"]
     status = ImportUpload.Status.FAILED if failed else ImportUpload.Status.SUCCEEDED
     rows = sum(run.rows_read for run in runs)
     _set(upload, status=status, run_ids=[run.pk for run in runs], error="\n".join(failed), rows_done=rows)
     return upload
+
+
+def failure_message(error: Exception) -> str:
+    """What an analyst can act on, for any exception an import raises (the traceback goes to the log)."""
+    if isinstance(error, InputError):
+        return str(error)
+    if isinstance(error, DAMAGED):
+        return "The file is damaged: it stops or fails its checksum part way. Download it again and upload the copy."
+    if isinstance(error, DataError):
+        return "A value in the file is longer or larger than the database can hold; nothing was imported."
+    logger.exception("Upload import failed")
+    return "The import stopped on an unexpected error; nothing was imported. The administrators have the details."
+
+
+def _without_path(upload: ImportUpload, text: str) -> str:
+    folder = str(Path(upload.path).parent)
+    return text.replace(upload.path, upload.file_name).replace(folder + "/", "")
+
+
+def _runs_named_as_uploaded(upload: ImportUpload) -> None:
+    """The upload's runs name the file as the user uploaded it, never where the server keeps it."""
+    for run in ImportRun.objects.filter(target__startswith=upload.path):
+        run.target, run.error = _without_path(upload, run.target), _without_path(upload, run.error)
+        run.save(update_fields=["target", "error"])
 
 
 def _advance(upload_id: int, rows: int) -> None:

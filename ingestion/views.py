@@ -1,7 +1,5 @@
 """The analyst's imports page: upload a file, watch its import, download each run's rejected rows."""
 
-import csv
-
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -10,6 +8,7 @@ from django.views.generic import FormView, View
 
 from accounts.audit import audit_event
 from accounts.permissions import RoleRequiredMixin
+from crimedash.spreadsheet import FormulaSafeWriter
 from ingestion.forms import UploadForm
 from ingestion.models import ImportRun, ImportUpload
 from ingestion.uploads import upload_create, upload_rows_done
@@ -73,7 +72,7 @@ class RejectedRowsCsvView(RoleRequiredMixin, View):
         run = get_object_or_404(ImportRun, pk=pk)
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="import-run-{run.pk}-rejected.csv"'
-        writer = csv.writer(response)
+        writer = FormulaSafeWriter(response)
         writer.writerow(["line_number", "reason", "raw_text"])
         writer.writerows(run.rejected_rows.values_list("line_number", "reason", "raw_text").iterator())
         audit_event(action="export", request=request, target=f"import run {run.pk} rejected rows")

@@ -50,6 +50,13 @@
 
   /* --- maps ------------------------------------------------------------------------------------------------ */
 
+  /* Tooltips get a node holding text, never an HTML string: area and place names come from imported data. */
+  function textNode(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function polygonLayer(layer) {
     return L.geoJSON(layer.geojson, {
       style: function (feature) {
@@ -57,7 +64,7 @@
       },
       onEachFeature: function (feature, shape) {
         var p = feature.properties;
-        shape.bindTooltip(p.name + ": " + p.value);
+        shape.bindTooltip(textNode(p.name + ": " + p.value));
         shape.on("click", function () { drill(p.drill); });
       },
     });
@@ -86,7 +93,7 @@
         if (members.length === 1) {
           var one = members[0];
           L.circleMarker([lat, lng], { radius: 6, color: "#0072B2", weight: 2, fillOpacity: 0.8 })
-            .bindTooltip(one.p.name + " · " + one.p.when.slice(0, 16).replace("T", " ")).addTo(group);
+            .bindTooltip(textNode(one.p.name + " · " + one.p.when.slice(0, 16).replace("T", " "))).addTo(group);
         } else {
           var size = members.length < 10 ? 28 : members.length < 100 ? 34 : 42;
           var icon = L.divIcon({ className: "cluster", html: "<span>" + members.length + "</span>",
@@ -217,5 +224,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     init(document);
     bindFilters();
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
   });
 })();

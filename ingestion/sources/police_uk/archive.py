@@ -33,6 +33,7 @@ STREET = ["Crime ID", "Month", "Falls within", "Longitude", "Latitude", "Locatio
 OUTCOMES = ["Crime ID", "Month", "Outcome type"]
 STOPS = ["Type", "Date", "Latitude", "Longitude", "Outcome"]
 _STOP_CONTEXT = ("Object of search", "Legislation", "Gender", "Age range", "Officer-defined ethnicity")
+_LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
 _FORCE_FROM_NAME = re.compile(r"^\d{4}-\d{2}-(?P<force>.+)-(street|outcomes|stop-and-search)\.csv(\.gz)?$")
 
 
@@ -122,7 +123,7 @@ def _street_record(fields: list[str], col: dict[str, int], occurrences: Counter)
     category = category_slug(raw_category)
     lat, lon, dropped = _coordinates(fields[col["Latitude"]], fields[col["Longitude"]])
     outcome = fields[col["Last outcome category"]].strip()
-    lsoa_code = fields[col["LSOA code"]].strip()
+    lsoa_code = lsoa_code_checked(fields[col["LSOA code"]])
     return IncidentRecord(
         source=SOURCE,
         source_key=crime_id or content_key("asb", fields, occurrences),
@@ -144,6 +145,15 @@ def _street_record(fields: list[str], col: dict[str, int], occurrences: Counter)
         origin=origin_for(category),
         time_zone=ZONE,
     )
+
+
+def lsoa_code_checked(text: str) -> str:
+    """The row's LSOA code (England E01, Wales W01), or blank. Any other code, a borough's E09 for one, is refused:
+    a row names its LSOA, and must not rename or re-parent an area of another kind."""
+    code = text.strip()
+    if code and not _LSOA_CODE.match(code):
+        raise ValueError(f"not an LSOA code (E01 or W01 and six digits): {code[:24]!r}")
+    return code
 
 
 def _borough_of(lsoa_name: str) -> str | None:

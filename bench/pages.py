@@ -301,10 +301,10 @@ def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
     env.update({"GUNICORN_WORKERS": str(workers)} if workers else {})
     env.update({"GUNICORN_THREADS": str(threads)} if threads else {})
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
-    deadline = time.time() + 30
+    deadline = time.time() + 120  # each worker imports the project on its first request: slow on a busy machine
     while time.time() < deadline:
         try:
-            connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             connection_.request("GET", "/health/")
             if connection_.getresponse().status == 200:
                 return process

@@ -163,18 +163,29 @@ def deprivation_scores() -> tuple[dict[str, dict], dict[str, str]]:
     return scores, borough_of
 
 
-def deprivation_correlations_refresh() -> None:
+def deprivation_results(counts: dict) -> tuple[dict[str, dict], dict]:
+    """Per IMD domain, Spearman's rho of crime rate against it (with its interval) and the scatter points, from
+    crime counts per (LSOA, borough); and the matching counts. The refresh stores it for the latest year; a page
+    filtered by area, period or category computes it from the rollups it reads."""
     scores, borough_of = deprivation_scores()
     # 2021 codes get their borough from the Area table (the IMD file only knows 2011 codes).
     parents = Area.objects.filter(kind=Area.Kind.LSOA, parent__isnull=False).values_list("code", "parent_id")
     borough_of = {**dict(parents), **borough_of}
-    points, pooled, meta = deprivation_points(area_counts(Level.LSOA), populations(), scores, borough_of)
-    domains = sorted({name for point in points for name in point["scores"]})
-    CorrelationResult.objects.filter(kind=CorrelationResult.Kind.DEPRIVATION).exclude(key__in=domains).delete()
-    for domain in domains:
+    points, pooled, meta = deprivation_points(counts, populations(), scores, borough_of)
+    results = {}
+    for domain in sorted({name for point in points for name in point["scores"]}):
         usable = [p for p in points if p["rate"] is not None and domain in p["scores"]]
         result = spearman_with_ci([p["scores"][domain] for p in usable], [p["rate"] for p in usable])
         scatter = [_scatter(p, domain) for p in usable + [p for p in pooled if domain in p["scores"]]]
+        results[domain] = {**result, "points": scatter}
+    return results, meta
+
+
+def deprivation_correlations_refresh() -> None:
+    results, meta = deprivation_results(area_counts(Level.LSOA))
+    CorrelationResult.objects.filter(kind=CorrelationResult.Kind.DEPRIVATION).exclude(key__in=results).delete()
+    for domain, result in results.items():
+        scatter = result.pop("points")
         CorrelationResult.objects.update_or_create(
             kind=CorrelationResult.Kind.DEPRIVATION,
             key=domain,

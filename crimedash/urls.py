@@ -5,12 +5,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import views as account_views
 from crimedash.admin_modules import register_admin_modules
+from dashboards.views import help_page
 
 register_admin_modules()
 
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("health/", account_views.health, name="health"),
+    path("help/", help_page, name="help"),
     path("accounts/login/", account_views.CrimedashLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),

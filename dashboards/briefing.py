@@ -111,13 +111,12 @@ def findings(*, changes, hotspots, outcomes, efficiency) -> list[str]:
             f"{best['rate']:.1f}% in {best['year']}); {worst['name']} most for the worse "
             f"({worst['change']:+.1f} points)."
         )
-    ranked = [item for item in efficiency if item["row"].crimes_per_officer]
+    ranked = sorted((area for area in efficiency if area.per_officer), key=lambda area: area.per_officer)
     if ranked:
-        ranked.sort(key=lambda item: item["row"].crimes_per_officer)
         low, high = ranked[0], ranked[-1]
         lines.append(
-            f"Resource efficiency: crimes per officer range from {low['row'].crimes_per_officer:.1f} in {low['name']} "
-            f"to {high['row'].crimes_per_officer:.1f} in {high['name']}."
+            f"Resource efficiency: crimes per officer range from {low.per_officer:.1f} in {low.name} "
+            f"to {high.per_officer:.1f} in {high.name}."
         )
     return lines or ["There is not enough data in this period for findings: import data and refresh analytics."]
 
@@ -126,17 +125,17 @@ def briefing_content(*, user, filters: DashboardFilters) -> dict:
     filters = pages.strategic_filters(filters)
     start, end = _period(filters)
     metrics = selectors.strategic_metric_rows(user=user, filters=filters)
-    efficiency = pages.efficiency_table(metrics)
     period_filters = filters_with(filters, date_from=start, date_to=end)
+    summary = pages.strategic_summary(user=user, filters=period_filters)
     changes = category_changes(user=user, filters=filters, end=end) if end else []
     hotspots = persistent_hotspots(user=user, filters=filters, end=end) if end else []
     monthly = selectors.rollup_totals(user=user, filters=period_filters, by=("month",)) if end else []
     return {
         "period": f"{start:%B %Y} to {end:%B %Y}" if start and end else "all data",
         "filename": f"crimedash-briefing-{end:%Y-%m}.pdf" if end else "crimedash-briefing.pdf",
-        "kpis": pages.kpi_tiles(metrics, pages.kpi_summary_12_months(user=user, filters=period_filters)),
+        "kpis": summary["kpis"],
         "findings": findings(
-            changes=changes, hotspots=hotspots, outcomes=outcome_changes(metrics), efficiency=efficiency
+            changes=changes, hotspots=hotspots, outcomes=outcome_changes(metrics), efficiency=summary["areas"]
         ),
         "areas": pages.area_comparison_chart(user=user, filters=period_filters),
         "monthly": [(row["month"].strftime("%Y-%m"), row["total"] or 0) for row in monthly],
@@ -189,7 +188,7 @@ def briefing_pdf(*, content: dict) -> bytes:
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A4, title="crimedash executive briefing", author="crimedash")
     kpi_rows = [[tile["label"], tile["value"], tile["period"]] for tile in content["kpis"]]
-    kpi_table = Table([["Measure", "Value", "Year"], *kpi_rows], hAlign="LEFT")
+    kpi_table = Table([["Measure", "Value", "Period"], *kpi_rows], hAlign="LEFT")
     kpi_table.setStyle(
         TableStyle([("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"), ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey)])
     )

@@ -12,7 +12,8 @@ FORMATS = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json"}
 
 
 def page_charts(context: dict) -> list[dict]:
-    return [chart for chart in context.get("charts", []) + context.get("calls", []) if not chart["empty"]]
+    calls = [chart for section in context.get("calls", []) for chart in section["charts"]]  # one section per source
+    return [chart for chart in context.get("charts", []) + calls if not chart["empty"]]
 
 
 def charts_csv(charts: list[dict]) -> str:

@@ -28,6 +28,17 @@ def _color(value: float, top: float) -> str:
     return VIRIDIS[min(len(VIRIDIS) - 1, int(value / top * (len(VIRIDIS) - 1) + 0.5))]
 
 
+def _legend(top: float, unit: str = "incidents") -> list[dict]:
+    """What each colour of `_color` stands for: the value range that rounds to it."""
+    step = top / (len(VIRIDIS) - 1) if top else 0
+    entries = []
+    for index, color in enumerate(VIRIDIS):
+        low, high = max(0.0, (index - 0.5) * step), (index + 0.5) * step
+        label = f"{low:,.0f} to {high:,.0f} {unit}" if index else f"up to {high:,.0f} {unit}"
+        entries.append({"color": color, "label": label})
+    return entries
+
+
 def _feature(geometry: dict, **properties) -> dict:
     return {"type": "Feature", "geometry": geometry, "properties": properties}
 
@@ -86,7 +97,8 @@ def borough_layer(*, user, filters: DashboardFilters) -> dict | None:
         )
         for area in areas
     ]
-    return {"id": "boroughs", "name": "Incidents by borough", "kind": "polygons", "geojson": _collection(features)}
+    layer = {"id": "boroughs", "name": "Incidents by borough", "kind": "polygons", "geojson": _collection(features)}
+    return {**layer, "legend": _legend(top)}
 
 
 def hexagon_layer(*, user, filters: DashboardFilters, layer_id="hexagons", name="Incidents by H3 cell") -> dict | None:
@@ -107,7 +119,8 @@ def hexagon_layer(*, user, filters: DashboardFilters, layer_id="hexagons", name=
         )
         for cell in cells
     ]
-    return {"id": layer_id, "name": name, "kind": "polygons", "geojson": _collection(features)}
+    layer = {"id": layer_id, "name": name, "kind": "polygons", "geojson": _collection(features)}
+    return {**layer, "legend": _legend(top)}
 
 
 def choropleth_layers(*, user, filters: DashboardFilters) -> list[dict]:
@@ -152,7 +165,10 @@ def gi_star_layer(*, user) -> dict | None:
     ]
     if not features:
         return None
-    return {"id": "gi-star", "name": "Gi* hot and cold spots", "kind": "polygons", "geojson": _collection(features)}
+    legend = [{"color": GI_HOT, "label": "Hot spot (more than its surroundings)"},
+              {"color": GI_COLD, "label": "Cold spot (fewer than its surroundings)"}]  # fmt: skip
+    layer = {"id": "gi-star", "name": "Gi* hot and cold spots", "kind": "polygons", "geojson": _collection(features)}
+    return {**layer, "legend": legend}
 
 
 def tactical_layers(*, user, filters: DashboardFilters) -> list[dict]:

@@ -4,18 +4,23 @@ layers. A page's context is cached per scope, filters and data generation, so a 
 from collections import defaultdict
 from datetime import date
 from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode
 
 import numpy as np
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 
-from analytics import selectors as analytics_selectors
 from analytics.cache import generation, live_version, viewer_key
 from analytics.correlation import OVERALL as OVERALL_DOMAIN
+from analytics.correlation import category_matrix, co_occurrence_level, deprivation_results
 from analytics.models import DailyCount, HourWeekdayCount
+from analytics.selectors import add_months
+from analytics.temporal import STL_MIN_MONTHS, dense_series, month_range, stl_decompose
 from crimedash.response_cache import cached_value, csrf_placeholder
 from dashboards import forecasting, maps, selectors
+from dashboards.efficiency import AreaFigures, change_on_last_year, total_row
 from dashboards.figures import (
     bar_chart,
     heatmap_chart,
@@ -25,6 +30,8 @@ from dashboards.figures import (
     stacked_lines_chart,
 )
 from dashboards.filters import DashboardFilters, filters_to_query, filters_with
+from dashboards.glossary import definition
+from dashboards.labels import category_label, source_label
 from ingestion.models import Incident
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -67,6 +74,7 @@ def _tactical_live_html(*, filters: DashboardFilters, request) -> str:
 def _incident_list_html(*, filters: DashboardFilters, request) -> str:
     result = selectors.incident_page(user=request.user, filters=filters, cursor=request.GET.get("after", ""))
     context = {"incidents": result["rows"], "next_cursor": result["next_cursor"], "query": filters_to_query(filters)}
+    context.update(total=selectors.incident_total(user=request.user, filters=filters), period=period_label(filters))
     return render_to_string("dashboards/incidents_body.html", context, request=request)
 
 
@@ -88,20 +96,35 @@ def filter_form_html(*, user, filters: DashboardFilters) -> str:
     return mark_safe(cached_value(key, lambda: render_to_string("dashboards/_filters.html", context())))  # noqa: S308
 
 
+def page_filters(*, page: str, filters: DashboardFilters) -> DashboardFilters:
+    """The filters in force on a page, its default period filled in, for the filter bar to show."""
+    if page == "strategic":
+        return strategic_filters(filters)
+    return filters if page == "incidents" else with_default_period(filters)
+
+
 def cache_key(part: str, *, page: str, user, filters: DashboardFilters) -> str:
     # Role and scope decide what the same URL shows (rows, small counts, links), so both are in the key.
     return f"dash:{part}:{page}:{viewer_key(user=user)}:{generation()}:{filters_to_query(filters)}"
 
 
-def with_default_period(filters: DashboardFilters) -> DashboardFilters:
-    """With no dates chosen, show the three years up to the latest month with data of the filters' kinds."""
-    if filters.date_from or filters.date_to:
+def with_default_period(filters: DashboardFilters, *, months: int = 36) -> DashboardFilters:
+    """The period in force, both ends filled in so the filter bar and every title can state it: the dates chosen,
+    else the `months` up to the latest month with data of the filters' kinds and sources (each source ends at its
+    own month: a CAD export may stop years before the monthly police.uk file)."""
+    if filters.date_from and filters.date_to:
         return filters
-    last = selectors.latest_month(kinds=filters.kinds)
+    last = filters.date_to or _latest_month(kinds=filters.kinds, sources=filters.sources)
     if last is None:
         return filters
-    months = last.year * 12 + last.month - 36
-    return filters_with(filters, date_from=date(months // 12, months % 12 + 1, 1))
+    start = filters.date_from or add_months(last.replace(day=1), 1 - months)
+    return filters_with(filters, date_from=start, date_to=selectors.month_end(last))
+
+
+def _latest_month(*, kinds: tuple[str, ...], sources: tuple[str, ...]) -> date | None:
+    # kept under the generation: every page frame's filter bar asks for it
+    key = f"dash:latest:{generation()}:{','.join(kinds)}:{','.join(sources)}"
+    return cached_value(key, lambda: selectors.latest_month(kinds=kinds, sources=sources) or "") or None
 
 
 def _live_context(*, user, filters: DashboardFilters) -> dict:
@@ -111,6 +134,7 @@ def _live_context(*, user, filters: DashboardFilters) -> dict:
         "deployment": forecasting.deployment_panel(user=user),
         "feed_url": _dispatch_feed_url(),
         "alerts": selectors.open_alerts(user=user),
+        "alert_history": selectors.alert_history(user=user),
     }
 
 
@@ -197,112 +221,119 @@ def hour_weekday_chart(*, user, filters: DashboardFilters, months: int = 3):
     title = _in_zones(title, user=user, filters=window, model=HourWeekdayCount)
     chart = heatmap_chart("hour-weekday", title, x=[f"{h:02d}" for h in range(24)], y=WEEKDAYS, z=matrix)
     chart["empty"] = not rows
+    chart["empty_reason"] = (
+        "No incidents with a time of day in your areas for this period: police.uk crimes are recorded by month only, "
+        "so this chart needs calls or another source with times."
+    )
     return chart
 
 
 # --- strategic ---------------------------------------------------------------------------------------------------
 
-
+# tile key, label, format, glossary entry
 KPI_TILES = [
-    ("recorded", "Recorded crime", "{:,.0f}"),
-    ("rate", "Rate per 1,000 residents", "{:,.1f}"),
-    ("change", "Change on last year", "{:+.1f}%"),
-    ("resolution_rate", "Resolution rate", "{:.1f}%"),
-    ("per_officer", "Crimes per officer", "{:,.1f}"),
-    ("budget_per_crime", "Budget per crime", "£{:,.0f}"),
+    ("recorded", "Recorded crime", "{:,.0f}", "recorded"),
+    ("rate", "Crimes per 1,000 residents", "{:,.1f}", "rate"),
+    ("change", "Change on last year", "{:+.1f}%", "change"),
+    ("resolution_rate", "Resolution rate", "{:.1f}%", "resolution"),
+    ("per_officer", "Crimes per officer", "{:,.1f}", "per_officer"),
+    ("budget_per_crime", "Budget per crime", "£{:,.0f}", "budget_per_crime"),
 ]
-# kpi_summary keys of the tiles measured over the latest 12 months against the 12 before
-ROLLING = {"recorded": "recorded", "rate": "rate_per_1000", "change": "change_on_last_year",
-           "resolution_rate": "resolution_rate"}  # fmt: skip
+NO_COMPARISON = "Not enough comparable data"
+STRATEGIC_MONTHS = 12
 
 
-def kpi_summary_12_months(*, user, filters: DashboardFilters) -> dict:
-    """The headline figures cover the 12 months up to the end of the chosen period, whatever its length."""
-    return analytics_selectors.kpi_summary(user=user, filters=filters_with(filters, date_from=None))
+def figure_cells(area: AreaFigures, *, months: list[date] = (), complete: set[date] = frozenset()) -> dict:
+    """An area's figures as the page prints them: one formatting for tiles and table, so they read the same."""
+    values = {
+        "recorded": area.recorded,
+        "rate": area.rate_per_1000,
+        "change": change_on_last_year(area.monthly, months=list(months), complete=complete),
+        "resolution_rate": area.resolution_rate,
+        "per_officer": area.per_officer,
+        "budget_per_crime": area.budget_per_crime,
+    }
+    cells = {key: pattern.format(values[key]) if values[key] is not None else "–" for key, _l, pattern, _h in KPI_TILES}
+    cells.update(
+        officers=f"{area.officers:,.0f}" if area.officers is not None else "–", all_crime=f"{area.all_crime:,}"
+    )
+    cells["budget"] = f"£{area.budget:,.0f}" if area.budget is not None else "–"
+    if values["change"] is None:
+        cells["change"] = NO_COMPARISON
+    return {"code": area.code, "name": area.name, **cells}
 
 
-def kpi_tiles(metric_rows, summary: dict) -> list[dict]:
-    """Crime, rate, change and resolution over the latest 12 months (so a year still running is never compared
-    with a whole one), with monthly sparklines; officers and budget from the latest resources year."""
-    by_key = {kpi["key"]: kpi for kpi in summary.get("kpis", [])}
-    if not by_key:
+def kpi_tiles(total: AreaFigures, *, months: list[date], complete: set[date], all_crime_note: str) -> list[dict]:
+    """The period's figures for the chosen areas: the total row of the efficiency table, so tiles and table agree.
+    Officers and budget are set against all crime, which the tile says when a category is chosen."""
+    cells = figure_cells(total, months=months, complete=complete)
+    labels = [_month_label(month) for month in months]
+    spark = [total.monthly.get(month, 0) for month in months]
+    tiles = []
+    for key, label, _pattern, entry in KPI_TILES:
+        tile = {"key": key, "spark_id": f"spark-{key}", "label": label, "help": entry, "definition": definition(entry)}
+        tile["value"] = cells[key]
+        tile["note"] = all_crime_note if key in ("per_officer", "budget_per_crime") else ""
+        if key == "recorded":
+            tile["series"] = [{"year": m, "value": v} for m, v in zip(labels, spark, strict=True)]
+            tile["sparkline"] = sparkline(labels, spark)
+        tiles.append(tile)
+    return tiles
+
+
+def period_months(filters: DashboardFilters) -> list[date]:
+    if not (filters.date_from and filters.date_to):
         return []
-    months = [_month_label(date.fromisoformat(month)) for month in summary["months"]]
-    values = {tile: by_key[key]["value"] for tile, key in ROLLING.items()}
-    series = {tile: by_key[key]["series"] for tile, key in ROLLING.items()}
-    if values["resolution_rate"] is not None:
-        values["resolution_rate"] *= 100
-        series["resolution_rate"] = [v * 100 if v is not None else None for v in series["resolution_rate"]]
-    values.update(_resource_ratios(metric_rows, recorded=values["recorded"]))
-    period = f"{months[0]} to {months[-1]}"
-    return [
-        _tile(key, label, pattern, values[key], months, series.get(key), period) for key, label, pattern in KPI_TILES
-    ]
+    return month_range(filters.date_from.replace(day=1), filters.date_to.replace(day=1))
 
 
-def _resource_ratios(metric_rows, *, recorded) -> dict:
-    latest_year = max((row.year for row in metric_rows), default=None)
-    latest = [row for row in metric_rows if row.year == latest_year]
-    return {
-        "per_officer": _ratio(recorded, _sum(latest, "officers")),
-        "budget_per_crime": _ratio(_sum(latest, "budget_gbp"), recorded),
-    }
-
-
-def _tile(key: str, label: str, pattern: str, value, months: list[str], series: list | None, period: str) -> dict:
-    points = series or []
-    return {
-        "key": key,
-        "spark_id": f"spark-{key}",
-        "label": label,
-        "value": pattern.format(value) if value is not None else "–",
-        "period": period if series else f"{period}, latest resources year",
-        "series": [{"year": month, "value": v} for month, v in zip(months, points, strict=False)],
-        "sparkline": sparkline(months, [v if v is not None else 0 for v in points]) if series else None,
-    }
-
-
-def _sum(rows, attribute: str):
-    values = [getattr(row, attribute) for row in rows if getattr(row, attribute) is not None]
-    return sum(values) if values else None
-
-
-def _ratio(numerator, denominator, scale: float = 1.0):
-    return round(float(numerator) / float(denominator) * scale, 2) if numerator is not None and denominator else None
-
-
-def efficiency_table(metric_rows) -> list[dict]:
-    latest = {}
-    for row in metric_rows:
-        latest[row.area_code] = row
-    names = selectors.area_names(latest)
-    return [
-        {"code": code, "name": names.get(code, code), "row": row}
-        for code, row in sorted(latest.items(), key=lambda item: names.get(item[0], item[0]))
-    ]
+def period_label(filters: DashboardFilters) -> str:
+    months = period_months(filters)
+    if not months:
+        return "all data"
+    first, last = months[0], months[-1]
+    return f"{last:%b %Y}" if first == last else f"{first:%b %Y} to {last:%b %Y}"
 
 
 def strategic_filters(filters: DashboardFilters) -> DashboardFilters:
-    """The strategic view and briefing show recorded crime unless a kind is chosen: calls and stops would swell its
-    trends, and a live feed running into the current month would end every crime line in a false fall to zero."""
+    """The strategic view and briefing show recorded crime unless a kind is chosen (calls and stops would swell its
+    trends), over the latest 12 months of it unless dates are chosen."""
     filters = filters if filters.kinds else filters_with(filters, kinds=(Incident.Kind.CRIME,))
-    return with_default_period(filters)
+    return with_default_period(filters, months=STRATEGIC_MONTHS)
+
+
+def strategic_summary(*, user, filters: DashboardFilters) -> dict:
+    """Tiles and efficiency table of one period (the filters already carry it): the briefing shows them too."""
+    months = period_months(filters)
+    areas, complete = selectors.borough_figures(user=user, filters=filters, months=months) if months else ([], set())
+    total = total_row(areas, name="Total" if len(areas) > 1 else "All areas shown")
+    note = "all crime, not only the chosen category" if filters.categories else ""
+    tiles = kpi_tiles(total, months=months, complete=complete, all_crime_note=note) if areas else []
+    return {
+        "kpis": [{**tile, "period": period_label(filters)} for tile in tiles],
+        "areas": areas,
+        "efficiency": [figure_cells(area) for area in areas],
+        "efficiency_total": figure_cells(total) if len(areas) > 1 else None,
+        "all_crime_note": note,
+    }
 
 
 def strategic(*, user, filters: DashboardFilters) -> dict:
     filters = strategic_filters(filters)
-    metrics = selectors.strategic_metric_rows(user=user, filters=filters)
+    period = period_label(filters)
     charts = [
-        area_comparison_chart(user=user, filters=filters),
-        category_trend_chart(user=user, filters=filters, title="Three-year trend by category"),
+        area_comparison_chart(user=user, filters=filters, title=f"Recorded crime by borough / BCU, {period}"),
+        category_trend_chart(user=user, filters=filters, title=f"Monthly trend by category, {period}"),
     ]
+    summary = strategic_summary(user=user, filters=filters)
     return {
-        "kpis": kpi_tiles(metrics, kpi_summary_12_months(user=user, filters=filters)),
+        **summary,
+        "period": period,
         "charts": charts,
-        "efficiency": efficiency_table(metrics),
         "map_layers": maps.choropleth_layers(user=user, filters=filters),
+        "map_title": f"Recorded crime by borough, {period}",
         **forecasting.analytical_forecasting(user=user),
-        "has_data": any(not chart["empty"] for chart in charts) or bool(metrics),
+        "has_data": any(not chart["empty"] for chart in charts) or bool(summary["efficiency"]),
     }
 
 
@@ -316,8 +347,10 @@ def tactical(*, user, filters: DashboardFilters) -> dict:
     return {
         "charts": charts,
         "calls": calls,
+        "period": period_label(filters),
         "map_layers": maps.tactical_layers(user=user, filters=filters),
-        "has_data": any(not chart["empty"] for chart in charts + calls),
+        "map_title": f"Latest incidents; hotspots, last {maps.HOTSPOT_MONTHS} months of {period_label(filters)}",
+        "has_data": any(not chart["empty"] for chart in charts + _section_charts(calls)),
     }
 
 
@@ -328,10 +361,19 @@ OVERDOSE = "overdose"
 
 
 def calls_panels(*, user, filters: DashboardFilters) -> list[dict]:
-    """Calls for service over the three years up to the latest month of calls, unless dates are chosen."""
-    calls = with_default_period(filters_with(filters, kinds=("call",)))
+    """One section per source of calls, each over its own latest 36 months unless dates are chosen: two dispatch
+    systems' periods, call types and priority codes are never added together or compared."""
+    sources = filters.sources or selectors.sources_of(user=user, filters=filters_with(filters, kinds=("call",)))
+    sections = [calls_section(user=user, filters=filters, source=source) for source in sources]
+    return [section for section in sections if section["charts"]]
+
+
+def calls_section(*, user, filters: DashboardFilters, source: str) -> dict:
+    calls = with_default_period(filters_with(filters, kinds=("call",), sources=(source,)))
     # every month to the period's end, read once: the year-on-year shift needs the years before the period
     history = selectors.rollup_totals(user=user, filters=filters_with(calls, date_from=None), by=("month", "category"))
+    if history and not filters.date_from:  # a source holding fewer months than the window starts at its first
+        calls = filters_with(calls, date_from=max(calls.date_from, min(row["month"] for row in history)))
     start = calls.date_from.replace(day=1) if calls.date_from else None
     period = [row for row in history if start is None or row["month"] >= start]
     charts = [category_trend_chart(user=user, filters=calls, chart_id="calls-type", title="Calls by type per month",
@@ -341,7 +383,33 @@ def calls_panels(*, user, filters: DashboardFilters) -> list[dict]:
     charts.extend(overdose_charts(user=user, filters=filters_with(calls, categories=(OVERDOSE,))))
     charts.append(year_shift_chart(user=user, filters=calls, rows=history))
     charts.append(priority_chart(user=user, filters=calls))
-    return charts
+    title = f"{source_label(source)}, {period_label(calls)}"
+    scope = {"source": source, "kind": "call", "date_from": calls.date_from, "date_to": calls.date_to}
+    charts = [_for_section(chart, tag=source, title=title, drill=scope) for chart in charts if not chart["empty"]]
+    return {"source": source, "title": title, "charts": charts}
+
+
+def _for_section(chart: dict, *, tag: str, title: str, drill: dict) -> dict:
+    """A chart of one source's section: its own id, the source and period in its title, and its drill-downs
+    carrying the source, kind and period (which may differ from the filter bar's)."""
+    chart_id = f"{chart['id']}-{slugify(tag)}"
+    for trace in chart["figure"]["data"]:
+        if isinstance(trace.get("customdata"), list):
+            trace["customdata"] = [_merged_query(query, drill) for query in trace["customdata"]]
+    return {**chart, "id": chart_id, "json_id": f"figure-{chart_id}", "title": f"{chart['title']} · {title}"}
+
+
+def _merged_query(query, extra: dict) -> str:
+    if not isinstance(query, str):
+        return query
+    params = dict(parse_qsl(query))
+    params.update({key: value.isoformat() if hasattr(value, "isoformat") else value
+                   for key, value in extra.items() if value})  # fmt: skip
+    return urlencode(params)
+
+
+def _section_charts(sections: list[dict]) -> list[dict]:
+    return [chart for section in sections for chart in section["charts"]]
 
 
 def _calls_by_level(
@@ -475,65 +543,106 @@ def _least_squares(x: list[float], y: list[float]) -> tuple[float, float] | None
     return float(slope), float(intercept)
 
 
-def deprivation_panel(*, user) -> dict:
-    """The overall IMD score against crime rate by LSOA, with every domain's Spearman rho and 95 % interval."""
-    result = analytics_selectors.deprivation_correlation(user=user)
-    domains = {row["domain"]: row for row in result["domains"]}
-    main = OVERALL_DOMAIN if OVERALL_DOMAIN in domains else next(iter(domains), None)
-    points = [p for p in result["points"].get(main, []) if p.get("y") is not None]
+def scope_label(filters: DashboardFilters) -> str:
+    """The areas and categories a panel shows, in words: 'Camden, burglary' or 'all your areas'."""
+    names = selectors.area_names(filters.areas)
+    where = ", ".join(names.get(code, code) for code in filters.areas) or "all your areas"
+    return ", ".join([where, *(category_label(category).lower() for category in filters.categories)])
+
+
+def _crime_unless_chosen(filters: DashboardFilters) -> DashboardFilters:
+    return filters if filters.kinds else filters_with(filters, kinds=(Incident.Kind.CRIME,))
+
+
+def deprivation_panel(*, user, filters: DashboardFilters) -> dict:
+    """The overall IMD score against crime rate by LSOA, with every domain's Spearman rho and 95 % interval, for
+    the page's areas, period and categories (computed from the LSOA rollups the filters select)."""
+    crime = _crime_unless_chosen(filters)
+    rows = selectors.rollup_totals(user=user, filters=crime, by=("area_code", "borough_code"), level="lsoa")
+    results, _meta = deprivation_results({(r["area_code"], r["borough_code"]): r["total"] for r in rows if r["total"]})
+    main = OVERALL_DOMAIN if OVERALL_DOMAIN in results else next(iter(results), None)
+    points = [p for p in results.get(main, {}).get("points", []) if p.get("y") is not None]
     x, y = [p["x"] for p in points], [p["y"] for p in points]
-    stats = domains.get(main)
-    title = "Deprivation and crime rate by LSOA"
+    names = selectors.area_names(p["lsoa"] for p in points)
+    title = f"Deprivation and crime rate by LSOA, {period_label(filters)}, {scope_label(crime)}"
+    stats = results.get(main)
     if stats and stats["rho"] is not None:
-        title += f" (Spearman rho {stats['rho']:.2f}, 95% CI {stats['ci_low']:.2f} to {stats['ci_high']:.2f})"
+        title += f" (Spearman rho {stats['rho']:.2f}, 95% interval {stats['ci_low']:.2f} to {stats['ci_high']:.2f})"
     chart = scatter_chart(
         "deprivation",
         title,
         x=x,
         y=y,
-        labels=[p["lsoa"] for p in points],
-        x_title=f"IMD 2019 {main or 'score'}",
+        labels=[names.get(p["lsoa"], "Split or merged LSOAs, pooled") for p in points],
+        x_title=f"IMD 2019 {'score' if main == OVERALL_DOMAIN else main or 'score'}",
         y_title="Crimes per 1,000 residents",
         fit=_least_squares(x, y),
         drill=[_drill(area=p["lsoa"]) for p in points],
     )
-    return {"chart": chart, "results": result["domains"]}
+    table = [{"domain": domain, **{k: v for k, v in result.items() if k != "points"},
+              "p_text": _p_text(result["p_value"])} for domain, result in results.items()]  # fmt: skip
+    return {"chart": chart, "results": table}
 
 
-def category_matrix_chart(*, user) -> dict:
-    result = analytics_selectors.category_correlation(user=user)
-    labels, matrix = result.get("categories", []), result.get("matrix", [])
-    title = f"Category correlation across {result.get('level') or 'areas'} (Spearman)"
-    return heatmap_chart("category-matrix", title, x=labels, y=labels, z=matrix, diverging=True, zmid=0)
+def _p_text(p_value: float | None) -> str:
+    if p_value is None:
+        return "–"
+    return "< 0.001" if p_value < 0.001 else f"{p_value:.3f}"
+
+
+def category_matrix_chart(*, user, filters: DashboardFilters) -> dict:
+    """Spearman correlation of category counts across small areas, for the page's areas and period (every
+    category: a relationship between categories needs them all, so the category filter does not apply)."""
+    level = co_occurrence_level()
+    crime = filters_with(_crime_unless_chosen(filters), categories=())
+    rows = selectors.rollup_totals(user=user, filters=crime, by=("area_code", "borough_code", "category"), level=level)
+    data = category_matrix({(r["area_code"], r["borough_code"], r["category"]): r["total"] or 0 for r in rows})
+    labels = [category_label(category) for category in data["categories"]]
+    areas = "LSOAs" if level == "lsoa" else "neighborhoods"
+    title = f"Category correlation across {areas} (Spearman), {period_label(filters)}, {scope_label(crime)}"
+    if filters.categories:
+        title += "; every category shown, as a correlation needs them all"
+    return heatmap_chart("category-matrix", title, x=labels, y=labels, z=data["matrix"], diverging=True, zmid=0)
 
 
 def decomposition_chart(*, user, filters: DashboardFilters) -> dict:
-    result = selectors.decomposition_for(user=user, filters=filters)
+    """STL of the monthly series the filters select, over the page's period (a few dozen points: computed here)."""
+    level = "borough" if filters.areas else "force"
+    rows = selectors.rollup_totals(user=user, filters=filters, by=("month",), level=level)
+    months, values = dense_series({row["month"]: row["total"] or 0 for row in rows if row["total"] is not None})
+    result = stl_decompose(values)
+    title = f"Seasonal decomposition (STL), {period_label(filters)}, {scope_label(filters)}"
     if result is None:
-        return stacked_lines_chart("decomposition", "Seasonal decomposition", x=[], panels={})
-    panels = {"Observed": result.observed, "Trend": result.trend, "Seasonal": result.seasonal, "Residual": result.resid}
-    names = selectors.area_names([result.area_code])
-    title = f"Seasonal decomposition (STL): {names.get(result.area_code, result.area_code)}"
-    return stacked_lines_chart("decomposition", title, x=result.months, panels=panels)
+        chart = stacked_lines_chart("decomposition", title, x=[], panels={})
+        chart["empty_reason"] = (
+            f"A seasonal decomposition needs at least {STL_MIN_MONTHS} months of data; "
+            f"this period and area hold {len(months)}. Choose a longer period."
+        )
+        return chart
+    panels = {"Observed": list(values), "Trend": result["trend"], "Seasonal": result["seasonal"],
+              "Residual": result["resid"]}  # fmt: skip
+    return stacked_lines_chart("decomposition", title, x=[_month_label(m) for m in months], panels=panels)
 
 
 def analytical(*, user, filters: DashboardFilters) -> dict:
     calls = calls_panels(user=user, filters=filters)
     filters = with_default_period(filters)
-    deprivation = deprivation_panel(user=user)
+    deprivation = deprivation_panel(user=user, filters=filters)
     charts = [
         deprivation["chart"],
-        category_matrix_chart(user=user),
+        category_matrix_chart(user=user, filters=filters),
         decomposition_chart(user=user, filters=filters),
-        area_comparison_chart(user=user, filters=filters),
+        area_comparison_chart(user=user, filters=filters, title=f"Incidents by borough / BCU, {period_label(filters)}"),
     ]
     return {
         "charts": charts,
         "correlations": deprivation["results"],
         "calls": calls,
+        "period": period_label(filters),
         "map_layers": maps.choropleth_layers(user=user, filters=filters),
+        "map_title": f"Incidents by area, {period_label(filters)}",
         **forecasting.analytical_forecasting(user=user),
-        "has_data": any(not chart["empty"] for chart in charts + calls),
+        "has_data": any(not chart["empty"] for chart in charts + _section_charts(calls)),
     }
 
 

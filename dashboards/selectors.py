@@ -6,18 +6,20 @@ from datetime import date, datetime, timedelta
 from django.db.models import Q, QuerySet, Sum
 
 from accounts.scoping import area_codes_visible_to, restrict_to_areas
+from analytics.metrics import CHARGED, RESOLVED, outcome_class
 from analytics.models import (
     Alert,
     DailyCount,
     MonthlyCount,
-    SeasonalDecomposition,
+    OutcomeCount,
     StrategicMetric,
 )
 from analytics.privacy import small_count_guard
-from analytics.selectors import monthly_rollup, priority_rollup
+from analytics.selectors import add_months, monthly_rollup, priority_rollup
+from dashboards.efficiency import AreaFigures, financial_year, period_resources
 from dashboards.filters import AREA_FIELD, DashboardFilters, filters_with
 from ingestion.localtime import local_days
-from ingestion.models import Area, Incident
+from ingestion.models import Area, BoroughResources, Incident
 
 PAGE_SIZE = 50
 TOP_AREA_KINDS = (Area.Kind.FORCE, Area.Kind.BOROUGH, Area.Kind.BCU, Area.Kind.DISTRICT)
@@ -64,7 +66,7 @@ def incident_page(*, user, filters: DashboardFilters, cursor: str = "", size: in
     if position:
         stamp, pk = position
         queryset = queryset.filter(Q(occurred_at__lt=stamp) | Q(occurred_at=stamp, id__lt=pk))
-    rows = list(queryset.order_by("-occurred_at", "-id")[: size + 1])
+    rows = list(queryset.select_related("borough").order_by("-occurred_at", "-id")[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     next_cursor = f"{rows[-1].occurred_at.isoformat()}_{rows[-1].pk}" if more else ""
@@ -72,7 +74,38 @@ def incident_page(*, user, filters: DashboardFilters, cursor: str = "", size: in
 
 
 def incident_get(*, user, pk: int) -> Incident | None:
-    return incidents_visible_to(user=user).filter(pk=pk).first()
+    incident = incidents_visible_to(user=user).filter(pk=pk).first()
+    if incident is not None:
+        links = (incident.force_id, incident.borough_id, incident.lsoa_id, incident.neighborhood_id)
+        links += (incident.zip_code_id,)
+        names = {area.code: area for area in Area.objects.filter(code__in=[code for code in links if code])}
+        incident.named_areas = [names[code] for code in links if code in names]
+    return incident
+
+
+# Which rollup level counts incidents of an area of each kind (the incident list's total).
+LEVEL_OF_KIND = {Area.Kind.LSOA: "lsoa", Area.Kind.NEIGHBORHOOD: "neighborhood", Area.Kind.POST: "post",
+                 Area.Kind.ZIP: "zip", Area.Kind.H3: "h3"}  # fmt: skip
+
+
+def _count_level(codes: tuple[str, ...]) -> str:
+    if not codes:
+        return "force"
+    # codes not stored as areas are H3 cells from a hotspot map
+    kinds = set(Area.objects.filter(code__in=codes).values_list("kind", flat=True)) or {Area.Kind.H3}
+    return LEVEL_OF_KIND.get(kinds.pop(), "borough") if len(kinds) == 1 else "borough"
+
+
+def incident_total(*, user, filters: DashboardFilters) -> int | None:
+    """How many incidents match the filters, from the monthly rollups (never a count over Incident): None when the
+    dates are not whole months, which the rollups cannot count exactly."""
+    whole = (not filters.date_from or filters.date_from.day == 1) and (
+        not filters.date_to or filters.date_to == month_end(filters.date_to)
+    )
+    if not whole:
+        return None
+    rows = rollup_totals(user=user, filters=filters, by=("level",), level=_count_level(filters.areas))
+    return sum(row["total"] or 0 for row in rows)
 
 
 def incidents_latest(*, user, filters: DashboardFilters, limit: int = 20) -> list[Incident]:
@@ -117,19 +150,21 @@ def area_names(codes) -> dict[str, str]:
 # and sum precomputed rows, which are orders of magnitude fewer than incidents; none touches Incident.
 
 
-def latest_month(*, model=None, kinds: tuple[str, ...] = ()):
-    """The latest month with data, of the given kinds when any are given (calls and crimes end at different
-    months: a CAD export may stop years before the monthly police.uk file)."""
+def latest_month(*, model=None, kinds: tuple[str, ...] = (), sources: tuple[str, ...] = ()):
+    """The latest month with data, of the given kinds and sources when any are given (calls and crimes end at
+    different months: a CAD export may stop years before the monthly police.uk file)."""
     queryset = (model or MonthlyCount).objects.filter(level="borough")
     if kinds:
         queryset = queryset.filter(kind__in=kinds)
+    if sources:
+        queryset = queryset.filter(source__in=sources)
     return queryset.order_by("-month").values_list("month", flat=True).first()
 
 
 def recent_window(filters: DashboardFilters, months: int, *, model=None) -> DashboardFilters:
     """The last `months` months of the chosen period (with no end chosen, up to the latest month of `model`'s data):
     tactical patterns are about now, not three years ago."""
-    end = filters.date_to or _month_end(latest_month(model=model, kinds=filters.kinds))
+    end = filters.date_to or month_end(latest_month(model=model, kinds=filters.kinds))
     if end is None:
         return filters
     index = end.year * 12 + end.month - months
@@ -137,7 +172,7 @@ def recent_window(filters: DashboardFilters, months: int, *, model=None) -> Dash
     return filters_with(filters, date_from=max(start, filters.date_from or start), date_to=end)
 
 
-def _month_end(month: date | None) -> date | None:
+def month_end(month: date | None) -> date | None:
     return None if month is None else (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
@@ -212,6 +247,63 @@ def filter_choices(*, user) -> dict:
     }
 
 
+def borough_figures(*, user, filters: DashboardFilters, months: list[date]) -> tuple[list[AreaFigures], set[date]]:
+    """Each borough's figures over `months` (the filters' period), and the months with any crime of the filters'
+    kinds and sources in the user's areas over the period and the year before it (a year-on-year change needs both
+    whole). Read from the borough rollups: a few thousand rows."""
+    everything = filters_with(
+        filters, categories=(), date_from=add_months(months[0], -12), date_to=month_end(months[-1])
+    )
+    all_rows = rollup_totals(user=user, filters=everything, by=("area_code", "month"))
+    chosen = rollup_totals(user=user, filters=filters_with(everything, categories=filters.categories),
+                           by=("area_code", "month")) if filters.categories else all_rows  # fmt: skip
+    codes = sorted({row["area_code"] for row in chosen if row["total"]})
+    names, resources = area_names(codes), _resources(codes=codes, months=months)
+    populations = dict(Area.objects.filter(code__in=codes).values_list("code", "population"))
+    areas = {
+        code: AreaFigures(code=code, name=names.get(code, code), population=populations.get(code)) for code in codes
+    }
+    period = set(months)
+    for row in chosen:
+        area = areas.get(row["area_code"])
+        if area is not None:
+            area.monthly[row["month"]] = area.monthly.get(row["month"], 0) + (row["total"] or 0)
+            area.recorded += (row["total"] or 0) if row["month"] in period else 0
+    for row in all_rows:
+        if row["area_code"] in areas and row["month"] in period:
+            areas[row["area_code"]].all_crime += row["total"] or 0
+    for code, resolved in _resolved(user=user, filters=filters_with(filters, date_to=month_end(months[-1]))).items():
+        if code in areas:
+            areas[code].resolved = resolved
+    for area in areas.values():
+        area.officers, area.budget = period_resources(resources, code=area.code, months=months)
+    complete = {row["month"] for row in all_rows if row["total"] is None or row["total"] > 0}
+    return sorted(areas.values(), key=lambda area: area.name), complete
+
+
+def _resources(*, codes: list[str], months: list[date]) -> dict:
+    years = {financial_year(month) for month in months}
+    rows = BoroughResources.objects.filter(area_code__in=codes, year__in=years)
+    return {(row.area_code, row.year): (row.officers, row.budget_gbp) for row in rows}
+
+
+def _resolved(*, user, filters: DashboardFilters) -> dict[str, int]:
+    """Crimes of the period charged or resolved out of court (by their last outcome), per borough."""
+    rows = _scoped_rollup(OutcomeCount, user=user, filters=filters, level="borough")
+    resolved: dict[str, int] = {}
+    for code, outcome, count in rows.values_list("area_code", "outcome").annotate(n=Sum("count")).order_by():
+        if outcome_class(outcome) in (CHARGED, RESOLVED):
+            resolved[code] = resolved.get(code, 0) + count
+    return resolved
+
+
+def sources_of(*, user, filters: DashboardFilters) -> list[str]:
+    """Sources with rollups of the filters' kinds in the user's and the filters' areas, at any date."""
+    undated = filters_with(filters, date_from=None, date_to=None, categories=())
+    queryset = _scoped_rollup(MonthlyCount, user=user, filters=undated, level="borough")
+    return sorted(set(queryset.values_list("source", flat=True).distinct()))
+
+
 def strategic_metric_rows(*, user, filters: DashboardFilters) -> list:
     queryset = StrategicMetric.objects.all()
     visible = area_codes_visible_to(user=user)
@@ -225,21 +317,25 @@ def strategic_metric_rows(*, user, filters: DashboardFilters) -> list:
 
 
 def open_alerts(*, user, limit: int = 20) -> list:
-    queryset = Alert.objects.filter(state=Alert.State.OPEN)
+    return _named_alerts(
+        _visible_alerts(user=user).filter(state=Alert.State.OPEN).order_by("p_value", "-period_start")[:limit]
+    )
+
+
+def alert_history(*, user, limit: int = 20) -> list:
+    """Alerts already acknowledged or dismissed, latest action first: they stay visible with who acted and when."""
+    queryset = _visible_alerts(user=user).exclude(state=Alert.State.OPEN).select_related("acted_by")
+    return _named_alerts(queryset.order_by("-acted_at", "-pk")[:limit])
+
+
+def _visible_alerts(*, user) -> QuerySet:
     visible = area_codes_visible_to(user=user)
-    if visible is not None:
-        queryset = queryset.filter(borough_code__in=visible)
-    alerts = list(queryset.order_by("p_value", "-period_start")[:limit])
+    return Alert.objects.all() if visible is None else Alert.objects.filter(borough_code__in=visible)
+
+
+def _named_alerts(queryset) -> list:
+    alerts = list(queryset)
     names = area_names({alert.area_code for alert in alerts})
     for alert in alerts:
         alert.area_name = names.get(alert.area_code) or alert.area_code or "Whole force"  # force alerts have no code
     return alerts
-
-
-def decomposition_for(*, user, filters: DashboardFilters):
-    visible = area_codes_visible_to(user=user)
-    wanted = [code for code in filters.areas if visible is None or code in visible] or sorted(visible or [])
-    queryset = SeasonalDecomposition.objects.filter(category=(filters.categories or ("",))[0])
-    if wanted:
-        return queryset.filter(area_code__in=wanted).first()
-    return queryset.filter(area_code__in=_force_codes()).first() or queryset.filter(borough_code="").first()

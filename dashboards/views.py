@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -34,6 +34,7 @@ from crimedash.response_cache import (
 )
 from dashboards import briefing, exports, pages
 from dashboards.filters import filters_as_params, filters_from_query, filters_to_query
+from dashboards.glossary import glossary_entries
 from dashboards.selectors import incident_get
 
 PARTIAL_HEADER = "HTTP_X_DASHBOARD_PARTIAL"
@@ -83,7 +84,9 @@ class DashboardPage(RoleRequiredMixin, CachedPageMixin, TemplateView):
             "page_title": self.page_title,
             "filters": filters,
             "query": filters_to_query(filters),
-            "filters_html": pages.filter_form_html(user=self.request.user, filters=filters),
+            "filters_html": pages.filter_form_html(
+                user=self.request.user, filters=pages.page_filters(page=self.page, filters=filters)
+            ),
             "map_config": MAP_CONFIG,
             "body_html": BODY_PLACEHOLDER,
         }
@@ -126,6 +129,13 @@ class IncidentDetailView(RoleRequiredMixin, TemplateView):
         if incident is None:
             raise Http404("No such incident in your area.")
         return super().get_context_data(incident=incident, **kwargs)
+
+
+@login_required
+@require_GET
+def help_page(request):
+    """What every figure and term on the dashboards means (tiles and titles link to their entry)."""
+    return render(request, "dashboards/help.html", {"entries": glossary_entries()})
 
 
 @lru_cache(maxsize=1)

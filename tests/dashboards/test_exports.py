@@ -13,7 +13,7 @@ def test_csv_export_holds_every_chart_table_and_is_audited(client_for, dashboard
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert ["Incidents by borough / BCU"] in rows
+    assert ["Recorded crime by borough / BCU, Jan 2024 to Dec 2024"] in rows
     assert any(row[:1] == ["Westminster"] for row in rows)
     event = AuditEvent.objects.get(action="export")
     assert event.target == "strategic.csv"

@@ -8,7 +8,8 @@ PAGES = ["dashboards:strategic", "dashboards:tactical", "dashboards:analytical"]
 
 def _figures(response) -> dict:
     """Every Plotly figure embedded in the page, by chart id."""
-    charts = response.context["charts"] + response.context.get("calls", [])
+    calls = [chart for section in response.context.get("calls", []) for chart in section["charts"]]
+    charts = response.context["charts"] + calls
     return {chart["id"]: chart["figure"] for chart in charts if not chart["empty"]}
 
 
@@ -115,8 +116,9 @@ def test_calls_charts_follow_the_latest_month_of_calls_not_of_crime(client_for, 
     _incident(random.Random(1), 99_999, WESTMINSTER, late, "crime", "burglary").save()
     analytics_refresh(full=True)
 
-    charts = client_for("analyst").get(reverse("dashboards:tactical")).context["calls"]
-    months = next(chart for chart in charts if chart["id"] == "calls-type")["figure"]["data"][0]["x"]
+    sections = client_for("analyst").get(reverse("dashboards:tactical")).context["calls"]
+    charts = {chart["id"]: chart for section in sections for chart in section["charts"]}
+    months = charts["calls-type-baltimore_911"]["figure"]["data"][0]["x"]
     assert months[0] == "2023-01" and months[-1] == "2024-12"  # all 24 months of calls, not the last 6
     strategic = client_for("analyst").get(reverse("dashboards:strategic")).context["charts"]
     trend = next(chart for chart in strategic if chart["id"] == "trends")["figure"]["data"][0]["x"]
@@ -135,8 +137,10 @@ def test_a_chart_whose_every_count_is_hidden_says_so_instead_of_drawing_nothing(
 
 def test_a_total_of_hidden_counts_stays_hidden_rather_than_showing_zero(client_for, dashboard_data):
     def overdose_years(role):
-        calls = client_for(role).get(reverse("dashboards:tactical")).context["calls"]
-        return next(chart for chart in calls if chart["id"] == "overdose-year")
+        sections = client_for(role).get(reverse("dashboards:tactical")).context["calls"]
+        return next(
+            chart for section in sections for chart in section["charts"] if chart["id"].startswith("overdose-year")
+        )
 
     commander, analyst = overdose_years("commander"), overdose_years("analyst")  # 4 overdose calls a month each
     assert commander["figure"]["data"][0]["y"] == [None, None] and commander["suppressed"]

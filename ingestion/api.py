@@ -1,16 +1,18 @@
-"""DRF views of the ingestion app: the live dispatch feed (POST from CAD, GET for the tactical page)."""
+"""DRF views of the ingestion app: the live dispatch feed (POST from CAD, GET for the tactical page) and the summary
+of an import run."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from rest_framework import status
+from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ingestion.dispatch import dispatch_recent, dispatch_update_record
-from ingestion.serializers import DispatchRecentSerializer, DispatchUpdateSerializer
+from ingestion.models import ImportRun
+from ingestion.serializers import DispatchRecentSerializer, DispatchUpdateSerializer, ImportRunSerializer
 
 
 class DispatchView(APIView):
@@ -47,3 +49,11 @@ def _since(text: str | None):
     if parsed is None or timezone.is_naive(parsed):
         raise ValidationError({"since": "Expected an ISO 8601 time with its zone offset."})
     return parsed
+
+
+class ImportRunView(generics.RetrieveAPIView):
+    """One import run's summary: its counts, disagreements and the descriptions that fell to "other"."""
+
+    required_permission = "ingestion.import_data"
+    serializer_class = ImportRunSerializer
+    queryset = ImportRun.objects.all()

@@ -1,9 +1,11 @@
 """Serializers of the ingestion API: validation of live dispatch posts and the shape of the recent feed."""
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ingestion.models import DispatchUpdate
+from ingestion.models import DispatchUpdate, ImportRun
+from ingestion.selectors import run_unmapped
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -58,3 +60,32 @@ class DispatchRecentSerializer(serializers.ModelSerializer):
         model = DispatchUpdate
         fields = ["incident_id", "incident_pk", "status", "updated_at", "current_status", "category", "priority",
                   "occurred_at", "latitude", "longitude", "location_text", "area_code"]  # fmt: skip
+
+
+class UnmappedSerializer(serializers.Serializer):
+    description = serializers.CharField(help_text="Raw description as the export wrote it.")
+    count = serializers.IntegerField()
+
+
+class ImportRunSerializer(serializers.ModelSerializer):
+    """One import's summary: rows read = inserted + updated + duplicates + rejected; what fell to "other"."""
+
+    disagreements = serializers.SerializerMethodField(help_text="Keys whose rows held different known values.")
+    category_other = serializers.SerializerMethodField(help_text="Rows whose description fell to 'other'.")
+    unmapped = serializers.SerializerMethodField(help_text="Descriptions that fell to 'other' most often.")
+
+    class Meta:
+        model = ImportRun
+        fields = ["id", "source", "target", "status", "started_at", "finished_at", "rows_read", "rows_inserted",
+                  "rows_updated", "rows_duplicate", "rows_rejected", "coordinates_dropped", "disagreements",
+                  "category_other", "unmapped", "months_touched", "error"]  # fmt: skip
+
+    def get_disagreements(self, run: ImportRun) -> int:
+        return run.stats.get("disagreements", 0)
+
+    def get_category_other(self, run: ImportRun) -> int:
+        return run.stats.get("category_other", 0)
+
+    @extend_schema_field(UnmappedSerializer(many=True))
+    def get_unmapped(self, run: ImportRun) -> list[dict]:
+        return run_unmapped(runs=[run])

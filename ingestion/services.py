@@ -9,6 +9,7 @@ from pathlib import Path
 from ingestion.loader import AreaRecord, IncidentRecord, RowError, incident_import, outcome_apply
 from ingestion.models import ImportRun
 from ingestion.readers import CsvInput, csv_inputs
+from ingestion.selectors import run_unmapped
 from ingestion.sources import baltimore
 from ingestion.sources.cad import CallRows, CallSpec, spec_from_mapping
 from ingestion.sources.police_uk import SOURCE as POLICE_UK
@@ -97,6 +98,8 @@ def runs_summary(runs: list[ImportRun], seconds: float) -> dict:
         status="failed" if failed else "succeeded",
         errors=[run.error for run in failed],
         category_other=sum(run.stats.get("category_other", 0) for run in runs),
+        unmapped=run_unmapped(runs=runs),
+        disagreements=sum(run.stats.get("disagreements", 0) for run in runs),
         seconds=round(seconds, 2),
     )
     return summary

@@ -11,6 +11,7 @@ from accounts.permissions import RoleRequiredMixin
 from crimedash.spreadsheet import FormulaSafeWriter
 from ingestion.forms import UploadForm
 from ingestion.models import ImportRun, ImportUpload
+from ingestion.selectors import run_unmapped
 from ingestion.uploads import upload_create, upload_rows_done
 
 PERMISSION = "ingestion.import_data"
@@ -23,7 +24,9 @@ class ImportsView(RoleRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["runs"] = ImportRun.objects.all()[:25]
+        context["runs"] = runs = list(ImportRun.objects.all()[:25])
+        for run in runs:
+            run.unmapped = run_unmapped(runs=[run])
         context["uploads"] = ImportUpload.objects.filter(created_by=self.request.user)[:10]
         return context
 
@@ -60,7 +63,8 @@ class UploadStatusView(RoleRequiredMixin, View):
 
 def _run_counts(run: ImportRun) -> dict:
     return {"id": run.pk, "status": run.status, "read": run.rows_read, "inserted": run.rows_inserted,
-            "updated": run.rows_updated, "duplicates": run.rows_duplicate, "rejected": run.rows_rejected}  # fmt: skip
+            "updated": run.rows_updated, "duplicates": run.rows_duplicate, "rejected": run.rows_rejected,
+            "other": run.stats.get("category_other", 0), "unmapped": run_unmapped(runs=[run])}  # fmt: skip
 
 
 class RejectedRowsCsvView(RoleRequiredMixin, View):

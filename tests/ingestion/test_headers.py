@@ -1,4 +1,4 @@
-"""Column names are matched in any case and spacing; a header that fits no layout names the nearest and what it lacks."""
+"""Column names match in any case and spacing; a header that fits no layout names the nearest and what it lacks."""
 
 import pytest
 from django.core.management import CommandError, call_command

@@ -98,3 +98,26 @@ def test_admin_edits_overrides_with_a_category_from_the_taxonomy_and_others_cann
     assert client.get(url).status_code in (302, 403)
     assert client.post(url, {"raw_description": "X", "category": "welfare"}).status_code in (302, 403)
     assert CategoryOverride.objects.count() == 1
+
+
+def test_the_import_summary_shows_the_commonest_unmapped_descriptions(tmp_path, client_for, capsys):
+    path = tmp_path / "mke.csv"
+    path.write_text("\n".join([HEADER, *ROWS, ROWS[0].replace("1,", "4,", 1).replace("NETWORK CRIMINAL", "PAB")]))
+    call_command("import_calls", str(path), "--mapping", str(MAPPING))
+    out = capsys.readouterr().out
+    assert "fell to 'other': 3" in out
+    assert "commonest descriptions in 'other' (category overrides can name them): NETWORK CRIMINAL (2); PAB (1)" in out
+    run = ImportRun.objects.get()
+    analyst = client_for("analyst")
+    body = analyst.get(reverse("ingestion-import-run", args=[run.pk])).json()
+    assert body["category_other"] == 3 and body["rows_read"] == 4
+    assert body["unmapped"] == [{"description": "NETWORK CRIMINAL", "count": 2}, {"description": "PAB", "count": 1}]
+    page = analyst.get(reverse("ingestion:imports")).content.decode()
+    assert "3 fell to “other”" in page and "NETWORK CRIMINAL" in page
+
+
+def test_only_importers_read_an_import_runs_summary(client_for):
+    run = ImportRun.objects.create(source="milwaukee_cfs", target="a.csv", stats={"other_descriptions": {"PAB": 1}})
+    url = reverse("ingestion-import-run", args=[run.pk])
+    assert client_for("commander").get(url).status_code == 403
+    assert client_for("admin").get(url).json()["unmapped"] == [{"description": "PAB", "count": 1}]

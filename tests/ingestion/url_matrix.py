@@ -29,4 +29,5 @@ EXPECTED = {
     # POST-only: a permitted GET is 405 Method Not Allowed.
     "ingestion-dispatch": api_only("admin", granted=405),
     "ingestion-dispatch-recent": api_only("admin", "commander", "analyst"),
+    "ingestion-import-run": api_only("admin", "analyst") | {"kwargs": _run},
 }

@@ -53,6 +53,10 @@ def summary_table(runs, summary) -> str:
     )
     lines.append(
         f"coordinates dropped: {summary['coordinates_dropped']:,}; fell to 'other': {summary['category_other']:,}; "
+        f"keys whose rows disagree: {summary['disagreements']:,}; "
         f"{summary['seconds']} s ({summary['read'] / max(summary['seconds'], 0.001):,.0f} rows/s)"
     )
+    if summary["unmapped"]:
+        words = "; ".join(f"{item['description'] or '(blank)'} ({item['count']:,})" for item in summary["unmapped"])
+        lines.append(f"commonest descriptions in 'other' (category overrides can name them): {words}")
     return "\n".join(lines)

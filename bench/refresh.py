@@ -40,23 +40,30 @@ CATEGORIES = ["burglary", "robbery", "theft-from-the-person", "vehicle-crime", "
               "anti-social-behaviour", "overdose"]  # fmt: skip
 ROLLUPS = ["analytics_monthlycount", "analytics_hourweekdaycount", "analytics_dailycount", "analytics_outcomecount"]
 
-# One row per generate_series value; month_index(g) places rows in time order like monthly imports would.
+# One row per generate_series value, in time order like monthly imports; local day, hour and weekday in London as
+# the loader derives them (month-precision rows: the 1st, no hour).
 INSERT_SQL = """
 INSERT INTO ingestion_incident (source, source_key, kind, category, raw_category, occurred_at, time_precision,
-    latitude, longitude, h3_cell, location_text, force_id, borough_id, lsoa_id, neighborhood_id, post_id, zip_code_id,
+    time_zone, local_date, local_hour, local_weekday, latitude, longitude, h3_cell, location_text, force_id,
+    borough_id, lsoa_id, neighborhood_id, post_id, zip_code_id,
     priority, status, outcome, outcome_history, context, origin, import_run_id, updated_at)
 SELECT 'bench', %(prefix)s || g, CASE WHEN g %% 10 < 7 THEN 'crime' WHEN g %% 10 < 8 THEN 'asb' ELSE 'call' END,
-    (%(categories)s::text[])[1 + (g * 7919) %% %(n_categories)s], '',
-    %(start)s::timestamptz + (((g - 1) * %(months)s / %(rows)s) || ' months')::interval
-        + CASE WHEN g %% 10 >= 7 THEN ((g * 104729) %% 40000 || ' minutes')::interval ELSE interval '0' END,
-    CASE WHEN g %% 10 >= 7 THEN 'minute' ELSE 'month' END, 51.5, -0.1,
+    (%(categories)s::text[])[1 + (g * 7919) %% %(n_categories)s], '', o.t,
+    CASE WHEN g %% 10 >= 7 THEN 'minute' ELSE 'month' END, 'Europe/London',
+    CASE WHEN g %% 10 >= 7 THEN (o.t AT TIME ZONE 'Europe/London')::date
+         ELSE date_trunc('month', o.t AT TIME ZONE 'UTC')::date END,
+    CASE WHEN g %% 10 >= 7 THEN extract(hour FROM o.t AT TIME ZONE 'Europe/London') END,
+    CASE WHEN g %% 10 >= 7 THEN extract(isodow FROM o.t AT TIME ZONE 'Europe/London') END, 51.5, -0.1,
     '89195da' || lpad(((g * 31) %% 20000)::text, 5, '0') || 'fff', '', 'bench-force',
     'bench-b' || ((g * 13) %% %(boroughs)s), 'bench-l' || ((g * 13) %% %(boroughs)s) || '-' || ((g * 17) %% %(lsoas)s),
     NULL, NULL, NULL, CASE WHEN g %% 10 >= 8 THEN (ARRAY['High','Medium','Low'])[1 + g %% 3] ELSE '' END, '',
     (ARRAY['', 'Under investigation', 'Offender given a caution', 'Investigation complete; no suspect identified',
            'Awaiting court outcome'])[1 + (g * 3) %% 5],
     '[]'::jsonb, '', CASE WHEN g %% 10 = 6 THEN 'police_generated' ELSE 'public_report' END, %(run)s, now()
-FROM generate_series(1::bigint, %(rows)s::bigint) AS g
+FROM generate_series(1::bigint, %(rows)s::bigint) AS g, LATERAL (
+    SELECT %(start)s::timestamptz + (((g - 1) * %(months)s / %(rows)s) || ' months')::interval
+        + CASE WHEN g %% 10 >= 7 THEN ((g * 104729) %% 40000 || ' minutes')::interval ELSE interval '0' END AS t
+) o
 """
 
 

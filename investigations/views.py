@@ -74,7 +74,8 @@ def _kind_tabs(base, *, today, selected: str) -> list[dict]:
 def rollup_context(request, unit: OrgUnit | None) -> dict:
     user, today = request.user, selectors.local_today()
     data = selectors.rollup_cached(user=user, today=today, unit=unit, days=TREND_DAYS)
-    capacity = rule_settings().officer_capacity
+    conf = rule_settings()
+    capacity = conf.officer_capacity
     teams = [{**team, "cells": [team["kinds"].get(kind) for kind in Action.Kind.values]} for team in data["teams"]]
     officers = [_with_load(officer, default=capacity) for officer in data["officers"]]
     return {
@@ -93,6 +94,8 @@ def rollup_context(request, unit: OrgUnit | None) -> dict:
         "capacity": capacity,
         "surge": data["surge"],
         "surging": sum(team["surge"] for team in data["surge"]),
+        "surge_ratio": conf.surge_ratio_percent,
+        "surge_min": conf.surge_min_increase,
         "trend_chart": trend_svg(data["trend"], measure="overdue"),
         "trend_outstanding": trend_svg(data["trend"], measure="outstanding"),
         "trend_rows": data["trend"]["rows"][-len(Action.Kind.values) * 30 :],

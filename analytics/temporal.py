@@ -14,7 +14,16 @@ from django.db import transaction
 from django.db.models import Sum
 from statsmodels.tsa.seasonal import STL
 
-from analytics.models import CalendarEffect, ContextSeries, DailyCount, Level, MonthlyCount, SeasonalDecomposition
+from analytics.models import (
+    CalendarEffect,
+    ContextSeries,
+    DailyCount,
+    Level,
+    MonthlyCount,
+    PriorityMonthTotal,
+    SeasonalDecomposition,
+)
+from ingestion.localtime import source_zones
 
 STL_MIN_MONTHS = 24
 STL_TOP_CATEGORIES = 10
@@ -125,10 +134,13 @@ def _decomposition(level: str, area_code: str, category: str, totals: dict) -> S
 # --- weekend and bank-holiday effects ---------------------------------------------------------------------
 
 
-def holiday_calendar(area_code: str, years):
-    """England & Wales bank holidays for UK areas; US federal and Maryland holidays for Baltimore ('bal' codes)."""
+def holiday_calendar(area_code: str, years, zone: str = ""):
+    """US federal holidays for areas whose sources record in an American zone (and Maryland's for Baltimore's 'bal'
+    codes); England & Wales bank holidays otherwise."""
     if area_code.startswith("bal"):
         return holidays.country_holidays("US", subdiv="MD", years=years)
+    if zone.startswith("America/"):
+        return holidays.country_holidays("US", years=years)
     return holidays.country_holidays("GB", subdiv="ENG", years=years)
 
 
@@ -149,18 +161,30 @@ def calendar_effects(daily: dict[dt.date, int], holiday_days) -> dict[str, tuple
 
 def calendar_effects_refresh(*, boroughs) -> None:
     series = _series(DailyCount, "day", boroughs, by_category=False)
+    zones = _area_zones()
     objects = [
         effect
         for (level, area_code, _category), daily in series.items()
-        for effect in _effects(level, area_code, daily)
+        for effect in _effects(level, area_code, daily, zones.get(area_code, ""))
     ]
     _replace(CalendarEffect, series, objects)
 
 
-def _effects(level: str, area_code: str, daily: dict[dt.date, int]) -> list[CalendarEffect]:
+def _area_zones() -> dict[str, str]:
+    """{force or borough code: the zone of its sources} (the first in order when its sources differ)."""
+    rows = PriorityMonthTotal.objects.filter(level__in=(Level.FORCE, Level.BOROUGH))
+    pairs = list(rows.values_list("area_code", "source").distinct().order_by("area_code", "source"))
+    zones = source_zones(source for _area, source in pairs)
+    result = {}
+    for area_code, source in pairs:
+        result.setdefault(area_code, zones.get(source, ""))
+    return result
+
+
+def _effects(level: str, area_code: str, daily: dict[dt.date, int], zone: str) -> list[CalendarEffect]:
     years = range(min(daily).year, max(daily).year + 1)
     result = []
-    for effect, (on, off) in calendar_effects(daily, holiday_calendar(area_code, years)).items():
+    for effect, (on, off) in calendar_effects(daily, holiday_calendar(area_code, years, zone)).items():
         mean_on, mean_off = (float(np.mean(values)) if values else 0.0 for values in (on, off))
         result.append(CalendarEffect(
             area_code=area_code, category=ALL, effect=effect, borough_code=area_code if level == Level.BOROUGH else "",

@@ -203,7 +203,7 @@ def category_trend_chart(
 
 def _in_zones(title: str, *, user, filters: DashboardFilters, model) -> str:
     """A chart of hours or days says whose clock it reads: each source's own."""
-    zones = selectors.source_zones(user=user, filters=filters, model=model)
+    zones = selectors.chart_zones(user=user, filters=filters, model=model)
     if len(zones) > 1:
         return f"{title}, local time of each source ({', '.join(zones)})"
     return f"{title}, {zones[0]} time" if zones else title

@@ -18,7 +18,7 @@ from analytics.privacy import small_count_guard
 from analytics.selectors import add_months, monthly_rollup, priority_rollup
 from dashboards.efficiency import AreaFigures, financial_year, period_resources
 from dashboards.filters import AREA_FIELD, DashboardFilters, filters_with
-from ingestion.localtime import local_days
+from ingestion.localtime import local_days, source_zones
 from ingestion.models import Area, BoroughResources, Incident
 
 PAGE_SIZE = 50
@@ -226,16 +226,11 @@ def _guarded(rows, *, user) -> list[dict]:
     return [{**row, "total": guard(row["total"])} for row in rows]
 
 
-def source_zones(*, user, filters: DashboardFilters, model) -> list[str]:
+def chart_zones(*, user, filters: DashboardFilters, model) -> list[str]:
     """The time zones of the sources behind a chart of `model` rows (each source's hours and days are its own)."""
     rows = _scoped_rollup(model, user=user, filters=filters, level="borough")
     sources = rows.order_by("source").values_list("source", flat=True).distinct()
-    return sorted({zone for source in sources for zone in _zone_of(source)})
-
-
-def _zone_of(source: str) -> list[str]:
-    # one row of the source by the (source, source_key) index: a source records in one zone
-    return list(Incident.objects.filter(source=source).exclude(time_zone="").values_list("time_zone", flat=True)[:1])
+    return sorted(set(source_zones(sources).values()))
 
 
 def filter_choices(*, user) -> dict:

@@ -8,10 +8,13 @@ rollups, charts and filters never convert time zones again.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q
+
+from ingestion.models import Incident
 
 # UTC offsets run from -12:00 to +14:00: a local day lies within a day either side of the same UTC day.
 _WIDEST_OFFSET = dt.timedelta(days=1)
@@ -52,6 +55,15 @@ def local_days(start: dt.date | None, end: dt.date | None) -> Q:
     if end is not None:
         where &= Q(occurred_at__lt=_utc_midnight(end) + _WIDEST_OFFSET, local_date__lt=end)
     return where
+
+
+def source_zones(sources: Iterable[str]) -> dict[str, str]:
+    """{source: the zone it records in}, from one stored incident of each (by the (source, source_key) index)."""
+    zones = {}
+    for source in set(sources):
+        found = Incident.objects.filter(source=source).exclude(time_zone="").values_list("time_zone", flat=True)[:1]
+        zones.update((source, zone) for zone in found)
+    return zones
 
 
 def _utc_midnight(day: dt.date) -> dt.datetime:

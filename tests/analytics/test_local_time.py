@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Sum
 
 from analytics.forecast_demand import demand_frame
-from analytics.models import DailyCount, HourWeekdayCount, MonthlyCount
+from analytics.models import CalendarEffect, DailyCount, HourWeekdayCount, MonthlyCount
 from analytics.plan_deployment import shift_demand
 from analytics.refresh import analytics_refresh
 from ingestion.services import calls_import
@@ -126,3 +126,20 @@ def test_demand_series_count_each_call_on_its_local_day(tmp_path):
     # 23:30 on Sunday 5 November in Baltimore is 04:30 UTC on the 6th: the daily series puts it on the 5th
     _baltimore(tmp_path, {"late": "11/05/2023 11:30:00 PM"})
     assert demand_frame()["occurred_at"].tolist() == [pd.Timestamp("2023-11-05 23:30")]
+
+
+def test_calendar_effects_of_a_us_source_use_us_holidays(tmp_path):
+    # Monday to Friday around Independence Day 2018 (a Wednesday), one call a day, in a CAD export naming Chicago
+    days = "".join(f"c{day},2018-07-0{day} 10:00,BATTERY,1\n" for day in range(2, 7))
+    _cad(
+        tmp_path,
+        "id,when,what,district\n" + days,
+        source="chicago",
+        id="id",
+        time={"column": "when", "format": "%Y-%m-%d %H:%M", "zone": "America/Chicago"},
+        category="what",
+        areas=[{"column": "district", "kind": "district", "prefix": "chi-district"}],
+    )
+    analytics_refresh(full=True)
+    holiday = CalendarEffect.objects.get(area_code="chi-district:1", effect=CalendarEffect.Effect.HOLIDAY)
+    assert (holiday.days_on, holiday.days_off) == (1, 4)

@@ -5,6 +5,9 @@ current), and (ii) the server time of the supervisor's team queue and the comman
 Django's test client over repeated requests against a trivial view (/health/) measured in the same run.
 Targets: recompute < 60 s, p95 < 150 ms. Runs in a throw-away test database. Usage:
     DATABASE_URL=postgres://... nice .venv/bin/python -m bench.actions [investigations]
+`import` instead measures the RMS importer (time and peak Python memory, by tracemalloc) on demo exports of two
+sizes, one four times the other: memory that stays flat shows it streams.
+    DATABASE_URL=postgres://... nice .venv/bin/python -m bench.actions import
 """
 
 import json
@@ -12,7 +15,9 @@ import os
 import random
 import statistics
 import sys
+import tempfile
 import time
+import tracemalloc
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -27,6 +32,8 @@ from django.test.utils import setup_databases, setup_test_environment, teardown_
 from django.utils import timezone  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results" / "actions.json"
+IMPORT_RESULTS = Path(__file__).parent / "results" / "actions-import.json"
+IMPORT_SIZES = (1_000, 4_000)  # open investigations in each demo export
 REPEATS = 40
 WARMUP = 5
 BATCH = 5000
@@ -187,7 +194,52 @@ def pages_measure() -> dict:
     return results
 
 
+def import_measure(today) -> dict:
+    """Import demo exports of two sizes into an empty database each time; time and peak Python memory."""
+    from investigations.demo import investigations_csv_write
+    from investigations.importer import investigations_import
+    from investigations.models import Investigation
+
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for size in IMPORT_SIZES:
+            Investigation.objects.all().delete()
+            rows = investigations_csv_write(path=Path(folder) / str(size), open_count=size, today=today)
+            tracemalloc.start()
+            start = time.perf_counter()
+            run = investigations_import(path=Path(folder) / str(size) / "investigations.csv", recompute=False)
+            seconds = time.perf_counter() - start
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            results[f"rows_{rows}"] = {
+                "status": run.status,
+                "rows_read": run.rows_read,
+                "inserted": run.rows_inserted,
+                "seconds_under_tracemalloc": round(seconds, 1),
+                "peak_python_mib": round(peak / 2**20, 1),
+            }
+    return results
+
+
+def import_main() -> dict:
+    setup_test_environment()
+    old = setup_databases(verbosity=0, interactive=False)
+    try:
+        summary = {
+            "import": import_measure(timezone.localdate()),
+            "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+        }
+    finally:
+        teardown_databases(old, verbosity=0)
+    IMPORT_RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    IMPORT_RESULTS.write_text(json.dumps(summary, indent=2, default=str))
+    print(json.dumps(summary, default=str))
+    return summary
+
+
 def main() -> dict:
+    if sys.argv[1:2] == ["import"]:
+        return import_main()
     count = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 100_000
     if not settings.USING_POSTGRES:
         print("bench.actions measures PostgreSQL: set DATABASE_URL=postgres://...")

@@ -159,3 +159,16 @@ def test_the_queue_form_records_the_decision(client_for, summary_case, today):
     assert response.status_code == 302
     assert Investigation.objects.get(pk=summary_case.pk).custody_events.filter(kind="charge").exists()
     assert not summary_case.actions.filter(kind="time_limit", state="open").exists()
+
+
+@pytest.mark.parametrize("kind", ["time_limit", "cdi"])
+def test_an_action_closed_by_a_note_reopens_while_its_fact_is_missing(org, role_users, today, kind):
+    """The seed's flags: an uncharged summary offence and an unrecorded crime stay flagged after a note."""
+    case = InvestigationFactory(
+        team=org["westminster-team-a"], officer=role_users["officer"], offence_class="summary", recorded_at=None
+    )
+    actions_compute(today=today)
+    action = _open(case, kind)
+    Action.objects.filter(pk=action.pk).update(state=Action.State.DONE, note="Dealt with")
+    actions_compute(today=today)
+    assert _open(case, kind).pk == action.pk

@@ -1,10 +1,13 @@
-"""Honest hotspot forecast backtests: each test period is predicted from the periods before it only.
+"""Honest hotspot forecast backtests: each period is predicted from the periods before it only, and methods are
+chosen before they are scored: the validation periods (just before the test window) choose each method's
+parameters (bandwidth, half-life, blend weights) and the overall method; the test periods only report.
 
 Hit rate at x % = share of the test period's incidents inside the x % of study-area cells ranked highest; PAI = hit
 rate / x %. Ties at the cut-off count fractionally (the expected hit rate under a random tie-break), so a method
 with many tied cells, like last period's counts, is neither flattered nor punished by cell order.
 """
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -15,8 +18,15 @@ from analytics import hotspots
 from analytics.grid import CellGrid
 
 COVERAGES = (1, 5, 10)
-LAST_PERIOD, LONG_RUN = "last-period", "long-run"
+LAST_PERIOD, LONG_RUN, BLEND = "last-period", "long-run", "blend"
 BASELINES = (LAST_PERIOD, LONG_RUN)
+VALIDATION_PERIODS = 6
+CHOOSE_AT = "5"  # the coverage (% of the area) whose hit rate chooses
+BOOTSTRAP_DRAWS = 2000
+# The blend's ingredients: long-run and recent counts, each alone and spread to neighbouring cells at two scales.
+BLEND_RECENT_HALF_LIFE = 3.0
+BLEND_SCALES_M = (125.0, 400.0)
+BLEND_STEP = 0.125
 
 
 @dataclass
@@ -30,6 +40,17 @@ class Context:
         key = ("kernel", bandwidth_m)
         if key not in self._cache:
             self._cache[key] = hotspots.gaussian_kernel(grid=self.grid, bandwidth_m=bandwidth_m)
+        return self._cache[key]
+
+    def blend_features(self, history: np.ndarray) -> np.ndarray:
+        """Rows: long-run and recent counts, raw and smoothed at each blend scale, each scaled to sum 1 (kept per
+        history length: within one backtest a length names one history)."""
+        key = ("blend", len(history))
+        if key not in self._cache:
+            recent = hotspots.time_weights(periods=len(history), half_life=BLEND_RECENT_HALF_LIFE) @ history
+            bases = [history.sum(axis=0), recent]
+            rows = bases + [self.kernel(scale) @ base for scale in BLEND_SCALES_M for base in bases]
+            self._cache[key] = np.array([row / row.sum() if row.sum() else row for row in rows])
         return self._cache[key]
 
     def neighbours(self) -> sparse.csr_matrix:
@@ -46,26 +67,54 @@ def _long_run(context: Context, history: np.ndarray) -> np.ndarray:
     return history.sum(axis=0)
 
 
-def _kde(context: Context, history: np.ndarray) -> np.ndarray:
-    return context.kernel(hotspots.KDE_BANDWIDTH_M) @ history.sum(axis=0)
+def _kde(context: Context, history: np.ndarray, bandwidth_m: float = hotspots.KDE_BANDWIDTH_M) -> np.ndarray:
+    return context.kernel(bandwidth_m) @ history.sum(axis=0)
 
 
-def _prospective(context: Context, history: np.ndarray) -> np.ndarray:
-    kernel = context.kernel(hotspots.PROSPECTIVE_BANDWIDTH_M)
-    return hotspots.prospective_scores(grid=context.grid, history=history, kernel=kernel)
+def _prospective(
+    context: Context,
+    history: np.ndarray,
+    bandwidth_m: float = hotspots.PROSPECTIVE_BANDWIDTH_M,
+    half_life: float = hotspots.PROSPECTIVE_HALF_LIFE_PERIODS,
+) -> np.ndarray:
+    kernel = context.kernel(bandwidth_m)
+    return hotspots.prospective_scores(grid=context.grid, history=history, kernel=kernel, half_life=half_life)
 
 
 def _gi_star(context: Context, history: np.ndarray) -> np.ndarray:
     return hotspots.gi_star(values=history.sum(axis=0), neighbours=context.neighbours()).z
 
 
-Method = Callable[[Context, np.ndarray], np.ndarray]
+def _blend(context: Context, history: np.ndarray, weights: tuple = ()) -> np.ndarray:
+    features = context.blend_features(history)
+    weights = np.asarray(weights or np.full(len(features), 1 / len(features)))
+    return weights @ features
+
+
+def simplex(parts: int, step: float = BLEND_STEP) -> list[tuple]:
+    """Every weight vector of `parts` non-negative multiples of `step` summing to 1."""
+    units = round(1 / step)
+    return [
+        tuple(k * step for k in combo)
+        for combo in itertools.product(range(units + 1), repeat=parts)
+        if sum(combo) == units
+    ]
+
+
+Method = Callable[..., np.ndarray]
 METHODS: dict[str, Method] = {
     LAST_PERIOD: _last_period,
     LONG_RUN: _long_run,
     "kde": _kde,
     "prospective": _prospective,
     "gi-star": _gi_star,
+    BLEND: _blend,
+}
+# Parameters each method may take, tried on the validation periods (a method without an entry has none).
+PARAMETERS: dict[str, list[dict]] = {
+    "kde": [{"bandwidth_m": b} for b in (100.0, 150.0, 250.0, 400.0)],
+    "prospective": [{"bandwidth_m": b, "half_life": h} for b in (100.0, 150.0, 250.0) for h in (3.0, 6.0, 12.0)],
+    BLEND: [{"weights": w} for w in simplex(2 + 2 * len(BLEND_SCALES_M))],
 }
 
 
@@ -94,21 +143,87 @@ def backtest(
     test_from: int,
     test_to: int | None = None,
     methods: dict[str, Method] | None = None,
+    validation: int = VALIDATION_PERIODS,
 ) -> dict:
-    """Evaluate every method on periods test_from..test_to (inclusive; default the last) of a (periods x cells) matrix.
+    """Choose on validation periods, then score periods test_from..test_to (inclusive; default the last) of a
+    (periods x cells) matrix.
 
-    Returns the command's JSON shape: {"methods": {name: {"hit_rate": {...}, "pai": {...}}}, "baselines", "periods",
-    "cells", "by_period"}. Rates are the mean over test periods of each period's hit rate.
+    The up to `validation` periods with data before test_from choose each method's parameters and the overall
+    method (highest mean hit rate at 5 %); without any, each method keeps its default parameters. Returns the
+    command's JSON shape: {"methods": {name: {"hit_rate": {...}, "pai": {...}, "params"}}, "baselines", "periods",
+    "cells", "by_period", "chosen"}. Rates are the mean over test periods of each period's hit rate.
     """
     methods = methods or METHODS
     context = Context(grid=grid)
     last = len(matrix) - 1 if test_to is None else test_to
     test_periods = [t for t in range(max(test_from, 1), last + 1) if matrix[t].sum() > 0]
+    validation_periods = [t for t in range(1, test_from) if matrix[t].sum() > 0][-validation:] if validation else []
+    tuned = {name: _tune(context, matrix, validation_periods, name, method) for name, method in methods.items()}
     by_period = {name: [] for name in methods}
     for t in test_periods:
         for name, method in methods.items():
-            by_period[name].append(period_scores(scores=method(context, matrix[:t]), actual=matrix[t]))
-    return _summary(by_period=by_period, cells=len(grid), periods=test_periods)
+            scores = method(context, matrix[:t], **tuned[name]["params"])
+            by_period[name].append(period_scores(scores=scores, actual=matrix[t]))
+    result = _summary(by_period=by_period, cells=len(grid), periods=test_periods)
+    for name, tuning in tuned.items():
+        result["methods"][name]["params"] = _plain(tuning["params"])
+    result["validation_periods"] = validation_periods
+    result["chosen"] = _chosen(tuned, result, by_period) if validation_periods else None
+    return result
+
+
+def _tune(context: Context, matrix: np.ndarray, periods: list[int], name: str, method: Method) -> dict:
+    """The parameters with the highest mean validation hit rate (the first listed on a tie or without periods)."""
+    options = PARAMETERS.get(name, [{}])
+    if not periods:
+        return {"params": {}, "validation": None}
+    cells = round(len(context.grid) * int(CHOOSE_AT) / 100)
+    rates = [
+        np.mean(
+            [hit_rate(scores=method(context, matrix[:t], **params), actual=matrix[t], cells=cells) for t in periods]
+        )
+        for params in options
+    ]
+    best = int(np.argmax(rates))
+    return {"params": options[best], "validation": round(float(rates[best]), 4)}
+
+
+def _chosen(tuned: dict, result: dict, by_period: dict) -> dict:
+    """The non-baseline method that did best on the validation periods, with its test scores and a bootstrap
+    interval (over test periods) of its hit rate at 5 % relative to long-run counts'."""
+    candidates = [name for name in tuned if name not in BASELINES]
+    name = max(candidates, key=lambda candidate: tuned[candidate]["validation"])
+    chosen = {
+        "method": name,
+        "params": _plain(tuned[name]["params"]),
+        "validation_hit_rate": {CHOOSE_AT: tuned[name]["validation"]},
+        "hit_rate": result["methods"][name]["hit_rate"],
+        "pai": result["methods"][name]["pai"],
+    }
+    if LONG_RUN in by_period and by_period[LONG_RUN]:
+        ours = np.array([row[CHOOSE_AT] for row in by_period[name]])
+        theirs = np.array([row[CHOOSE_AT] for row in by_period[LONG_RUN]])
+        chosen["ratio_to_long_run"] = _round(ours.mean() / theirs.mean()) if theirs.mean() else None
+        chosen["ratio_interval"] = bootstrap_ratio(ours=ours, theirs=theirs)
+    return chosen
+
+
+def bootstrap_ratio(*, ours: np.ndarray, theirs: np.ndarray, level: float = 0.9) -> list[float | None]:
+    """Interval of mean(ours) / mean(theirs), resampling whole test periods (fixed seed: reproducible)."""
+    draws = np.random.default_rng(0).integers(len(ours), size=(BOOTSTRAP_DRAWS, len(ours)))
+    totals = theirs[draws].sum(axis=1)
+    ratios = ours[draws].sum(axis=1) / np.where(totals > 0, totals, np.nan)
+    low, high = np.nanquantile(ratios, [(1 - level) / 2, (1 + level) / 2])
+    return [_round(low), _round(high)]
+
+
+def _round(value) -> float | None:
+    return round(float(value), 4) if np.isfinite(value) else None
+
+
+def _plain(params: dict) -> dict:
+    """JSON-ready parameters (weight tuples as lists, numpy floats as floats)."""
+    return {key: list(map(float, value)) if isinstance(value, tuple) else value for key, value in params.items()}
 
 
 def _summary(*, by_period: dict, cells: int, periods: list[int]) -> dict:
@@ -128,7 +243,10 @@ def _summary(*, by_period: dict, cells: int, periods: list[int]) -> dict:
     }
 
 
-def best_method(result: dict, *, coverage: str = "5") -> str:
-    """The non-baseline method with the highest hit rate at the given coverage."""
+def best_method(result: dict, *, coverage: str = CHOOSE_AT) -> str:
+    """The method chosen on the validation periods; without any (too little history), the non-baseline method with
+    the highest test hit rate, and the result's `chosen` stays null to say that no selection came first."""
+    if result.get("chosen"):
+        return result["chosen"]["method"]
     candidates = {k: v for k, v in result["methods"].items() if k not in result["baselines"]}
     return max(candidates, key=lambda name: candidates[name]["hit_rate"][coverage])

@@ -197,8 +197,9 @@ def hotspot_backtest_run(
     origin: str = REPORTED,
     boundaries=None,
 ) -> HotspotBacktest | None:
-    """Backtest every method and both baselines month by month from `test_from` (default: the last 12 months) to
-    `test_to` (inclusive, default the last month with data), each month predicted from all months before it."""
+    """Backtest every method and both baselines month by month from `test_from` (default: the last 12 months with
+    data, at most half of them) to `test_to` (inclusive, default the last month with data), each month predicted from
+    all months before it; the six months with data before `test_from` choose parameters and the method."""
     points = incident_points(category=category, kind=kind, origin=origin)
     if points.empty:
         return None
@@ -210,11 +211,14 @@ def hotspot_backtest_run(
     with_data = [i for i in range(len(labels)) if matrix[i].sum() > 0]
     if len(with_data) < 2:
         return None
-    # by default the last 12 months that hold data, so gaps in an archive do not empty the test window
-    first_test = labels.index(test_from) if test_from in labels else with_data[max(len(with_data) - 12, 1)]
+    # by default the last 12 months that hold data (gaps in an archive do not empty the test window), at most half
+    # of them, so the months before can choose each method's parameters (validation) and give it a history
+    default_first = with_data[len(with_data) - min(12, len(with_data) // 2)]
+    first_test = labels.index(test_from) if test_from in labels else default_first
     last_test = labels.index(test_to) if test_to in labels else len(labels) - 1
     result = hotspot_backtest.backtest(grid=grid, matrix=matrix, test_from=first_test, test_to=last_test)
     result["test_months"] = [labels[i] for i in with_data if first_test <= i <= last_test]
+    result["validation_months"] = [labels[i] for i in result.pop("validation_periods")]
     return HotspotBacktest.objects.create(
         category=category,
         origin_filter=origin,

@@ -138,8 +138,9 @@ def _feature(cell: HotspotCell, grid: CellGrid, guard) -> dict:
 
 
 def hotspot_backtest_latest(*, user, category: str | None = None) -> dict | None:
-    """The newest hotspot backtest: per method hit rate and PAI at 1/5/10 %, the baselines, the best method, and
-    Plotly-ready bars {"x": methods, "y": hit rate at 5 %}."""
+    """The newest hotspot backtest: per method hit rate and PAI at 1/5/10 % on the test months, the baselines, the
+    method chosen on the validation months (with its ratio to long-run counts and interval), and Plotly-ready bars
+    {"x": methods, "y": hit rate at 5 %}."""
     backtests = HotspotBacktest.objects.all()
     if category is not None:
         backtests = backtests.filter(category=category)
@@ -156,6 +157,9 @@ def hotspot_backtest_latest(*, user, category: str | None = None) -> dict | None
         "periods": backtest.periods,
         "cells": backtest.cells,
         "best_method": backtest.best_method,
+        "chosen": backtest.results.get("chosen"),
+        "validation_months": backtest.results.get("validation_months", []),
+        "test_months": backtest.results.get("test_months", []),
         "baselines": backtest.results["baselines"],
         "methods": methods,
         "chart": {"x": list(methods), "y": [methods[name]["hit_rate"]["5"] for name in methods]},

@@ -109,19 +109,34 @@ def _backtest_notes(result: dict) -> list[str]:
 
 def hotspot_backtest_table(*, user) -> dict:
     result = forecasting.hotspot_backtest_latest(user=user) or {}
+    chosen = result.get("chosen")
     rows = []
     for name, scores in result.get("methods", {}).items():
         hits, pai = scores.get("hit_rate", {}), scores.get("pai", {})
         label = name + (" (baseline)" if name in result.get("baselines", []) else "")
-        label += " (best)" if name == result.get("best_method") else ""
+        label += (" (chosen)" if chosen else " (best on the test months)") if name == result.get("best_method") else ""
         rows.append([label, *(_percent(hits.get(p)) for p in SHARES), *(_number(pai.get(p)) for p in SHARES)])
     return {
         "id": "hotspot-backtest",
-        "title": "Hotspot backtest: hit rate and PAI at 1 %, 5 % and 10 % of the area, by method",
+        "title": "Hotspot backtest: hit rate and PAI at 1 %, 5 % and 10 % of the area, by method, on the test months",
         "columns": ["Method", "Hit rate 1%", "Hit rate 5%", "Hit rate 10%", "PAI 1%", "PAI 5%", "PAI 10%"],
         "rows": rows,
-        "empty_text": "No hotspot backtest yet: run python manage.py backtest hotspots.",
+        "notes": _hotspot_notes(result) if rows else [],
+        "empty_text": "No hotspot backtest yet: it runs with the weekly forecasting task once crimes are imported.",
     }
+
+
+def _hotspot_notes(result: dict) -> list[str]:
+    validation, test = result.get("validation_months") or [], result.get("test_months") or []
+    chosen = result.get("chosen")
+    if not chosen or not validation or not test:
+        return ["Too few months before the test months to choose a method first: the best is marked on the test."]
+    low, high = chosen.get("ratio_interval") or [None, None]
+    return [
+        f"Parameters and method chosen on {validation[0]} to {validation[-1]}, scored on {test[0]} to {test[-1]}.",
+        f"{chosen['method']}: hit rate at 5 % is {_number(chosen.get('ratio_to_long_run'))} times long-run counts' "
+        f"(90% bootstrap interval over test months {_number(low)} to {_number(high)}).",
+    ]
 
 
 def bias_chart(*, user) -> dict:

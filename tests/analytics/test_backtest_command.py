@@ -37,12 +37,16 @@ def test_hotspot_backtest_json_names_methods_and_baselines():
     # the stable cluster holds about 40 of 190 burglaries a month in a few cells
     assert result["methods"]["long-run"]["hit_rate"]["5"] > 0.2
     assert HotspotBacktest.objects.get(pk=result["id"]).best_method == result["best"]
+    # months 2 and 3 choose (month 1 has no past to predict it from), months 4 to 6 report
+    assert result["validation_months"] == ["2024-02", "2024-03"]
+    assert result["test_months"] == ["2024-04", "2024-05", "2024-06"]
+    assert result["chosen"]["method"] == result["best"] and len(result["chosen"]["ratio_interval"]) == 2
 
 
 def test_hotspot_backtest_on_h3_cells():
     noise_and_cluster(months=4)
     result = _last_json_line("hotspots", "--json", "--h3", "9")
-    assert result["grid"] == "h3-9" and result["periods"] == 3
+    assert result["grid"] == "h3-9" and result["periods"] == 2  # by default half the months test, half choose
 
 
 def test_demand_backtest_json_chooses_a_model_that_beats_seasonal_naive():

@@ -43,3 +43,52 @@ def test_a_period_is_never_scored_with_its_own_counts():
     result = hotspot_backtest.backtest(grid=grid, matrix=matrix, test_from=2)
     # only the random tie-break among never-seen cells can catch it; its own counts would give 1.0
     assert result["methods"]["long-run"]["hit_rate"]["1"] < 0.02
+
+
+def _stable_hotspots(periods: int, seed: int = 3):
+    grid = study_grid(kind=SQUARE, size=250, boundaries=[AREA])
+    rng = np.random.default_rng(seed)
+    rate = np.full(len(grid), 0.05)
+    rate[rng.choice(len(grid), size=len(grid) // 50, replace=False)] = 3.0
+    return grid, rng.poisson(rate, size=(periods, len(grid))).astype(float)
+
+
+def test_validation_periods_come_before_the_test_periods_and_choose_the_method():
+    grid, matrix = _stable_hotspots(20)
+    result = hotspot_backtest.backtest(grid=grid, matrix=matrix, test_from=12)
+    assert result["validation_periods"] == [6, 7, 8, 9, 10, 11]  # the six before the first test period
+    assert result["periods"] == 8
+    chosen = result["chosen"]
+    assert chosen["method"] not in hotspot_backtest.BASELINES
+    assert chosen["params"] == result["methods"][chosen["method"]]["params"]
+    assert chosen["ratio_interval"][0] <= chosen["ratio_to_long_run"] <= chosen["ratio_interval"][1]
+    assert hotspot_backtest.best_method(result) == chosen["method"]
+
+
+def test_the_chosen_method_is_scored_on_test_periods_only():
+    grid, matrix = _stable_hotspots(13)
+    # the test period's crimes move to cells the past never saw: a choice or score made on it would know it
+    matrix[12] = 0.0
+    matrix[12, : len(grid) // 10] = 2.0
+    result = hotspot_backtest.backtest(grid=grid, matrix=matrix, test_from=12)
+    chosen = result["chosen"]
+    assert chosen["validation_hit_rate"]["5"] > 0.5  # the stable hotspots were easy on validation
+    assert chosen["hit_rate"]["5"] < 0.2  # and the test score is the one on the moved crimes
+    by_hand = [
+        hotspot_backtest.hit_rate(
+            scores=hotspot_backtest.METHODS[chosen["method"]](
+                hotspot_backtest.Context(grid=grid), matrix[:t], **result["methods"][chosen["method"]]["params"]
+            ),
+            actual=matrix[t],
+            cells=round(len(grid) * 0.05),
+        )
+        for t in (12,)
+    ]
+    assert chosen["hit_rate"]["5"] == pytest.approx(np.mean(by_hand), abs=1e-4)
+
+
+def test_blend_weights_are_whole_steps_that_sum_to_one():
+    weights = hotspot_backtest.simplex(3, step=0.5)
+    assert sorted(weights) == sorted(
+        [(1.0, 0, 0), (0, 1.0, 0), (0, 0, 1.0), (0.5, 0.5, 0), (0.5, 0, 0.5), (0, 0.5, 0.5)]
+    )

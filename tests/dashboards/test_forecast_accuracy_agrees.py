@@ -20,3 +20,11 @@ def test_card_table_and_api_show_the_chosen_models_test_scores(client_for, forec
     forecast = DemandForecast.objects.get(granularity="day", area_code="force")
     api = client_for("analyst").get(reverse("demand-forecast-detail", kwargs={"pk": forecast.pk})).json()
     assert api["model"] == model.split(" ")[0] and f"{api['mase']:.2f}" == mase
+
+
+def test_hotspot_table_marks_the_method_chosen_on_months_before_the_test_months(client_for, forecast_data):
+    response = client_for("analyst").get(reverse("dashboards:analytical"))
+    table = {table["id"]: table for table in response.context["forecast_tables"]}["hotspot-backtest"]
+    assert sum("(chosen)" in row[0] for row in table["rows"]) == 1
+    assert table["notes"][0].startswith("Parameters and method chosen on ")
+    assert "times long-run counts'" in table["notes"][1]

@@ -49,7 +49,8 @@ class Command(BaseCommand):
         )
         if run is None:
             raise CommandError("No located incidents match: import data first.")
-        result = {key: run.results[key] for key in ("methods", "baselines", "periods")}
+        keys = ("methods", "baselines", "periods", "chosen", "validation_months", "test_months")
+        result = {key: run.results.get(key) for key in keys}
         return result | {"best": run.best_method, "cells": run.cells, "grid": f"{grid_kind}-{size}", "id": run.pk}
 
     def _demand(self, options) -> dict:

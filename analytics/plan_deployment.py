@@ -6,6 +6,7 @@ default so a plan does not chase its own activity (see analytics.fairness).
 """
 
 import datetime as dt
+from collections import defaultdict
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ from accounts.models import AuditEvent
 from accounts.permissions import check_permission
 from accounts.scoping import area_codes_visible_to
 from analytics import allocation, fairness
+from analytics.correlation import populations
 from analytics.models import BiasReport, DemandForecast, DeploymentPlan
 from ingestion.models import Deprivation, Incident
 
@@ -192,9 +194,7 @@ def bias_report_create(*, plans: list[DeploymentPlan], seed: int = 0) -> BiasRep
     """Units vs reported demand by IMD decile of the plans' areas (one BCU's plan, or every BCU's for the force),
     plus the feedback-loop simulation on their demand."""
     rows = [_area_share(plan, area) for plan in plans for area in plan.areas]
-    deciles = dict(
-        Deprivation.objects.filter(lsoa_code__in=[row.code for row in rows]).values_list("lsoa_code", "imd_decile")
-    )
+    deciles = area_deciles(codes=[row.code for row in rows], boroughs=sorted({plan.borough_code for plan in plans}))
     rows = [
         fairness.AreaShare(code=row.code, decile=deciles.get(row.code), demand=row.demand, units=row.units)
         for row in rows
@@ -213,6 +213,44 @@ def bias_report_create(*, plans: list[DeploymentPlan], seed: int = 0) -> BiasRep
         feedback=feedback,
         summary=fairness.disparity(table) | {"drift": feedback["drift"], "areas_with_decile": len(deciles)},
     )
+
+
+def area_deciles(*, codes: list[str], boroughs: list[str]) -> dict[str, int]:
+    """IMD 2019 decile per area: an LSOA's own; a beat, neighborhood or other area the population-weighted mean
+    decile of the LSOAs it overlaps (rounded). Overlap is read from the H3 cells where the area's incidents and the
+    LSOAs' incidents fall, within the plans' boroughs. Areas outside England (no IMD) have none."""
+    known = Deprivation.objects.filter(imd_decile__isnull=False)
+    deciles = dict(known.filter(lsoa_code__in=codes).values_list("lsoa_code", "imd_decile"))
+    others = [code for code in codes if code not in deciles]
+    if not others:
+        return deciles
+    in_boroughs = Incident.objects.filter(borough_id__in=boroughs)
+    area_cells = _pairs(in_boroughs, others, ("post_id", "neighborhood_id"))
+    cell_lsoas = _pairs(in_boroughs.filter(lsoa_id__isnull=False), None, ("lsoa_id",), keyed_by_cell=True)
+    lsoa_deciles = dict(known.filter(borough_code__in=boroughs).values_list("lsoa_code", "imd_decile"))
+    residents = populations()
+    for code, cells in area_cells.items():
+        weights = defaultdict(float)
+        for cell in cells:
+            for lsoa in cell_lsoas.get(cell, ()):
+                if lsoa in lsoa_deciles:
+                    weights[lsoa] += residents.get(lsoa, 1)
+        if weights:
+            mean = sum(lsoa_deciles[lsoa] * weight for lsoa, weight in weights.items()) / sum(weights.values())
+            deciles[code] = round(mean)
+    return deciles
+
+
+def _pairs(incidents, codes, fields: tuple[str, ...], *, keyed_by_cell: bool = False) -> dict[str, set[str]]:
+    """{area code: its H3 cells} of the given area fields (only `codes`), or {cell: area codes} when keyed by cell."""
+    pairs = defaultdict(set)
+    for field in fields:
+        rows = incidents.filter(**{f"{field}__in": codes}) if codes is not None else incidents
+        for area, cell in rows.filter(h3_cell__gt="").values_list(field, "h3_cell").distinct().order_by():
+            key, value = (cell, area) if keyed_by_cell else (area, cell)
+            if area:
+                pairs[key].add(value)
+    return pairs
 
 
 def _area_share(plan: DeploymentPlan, area: str) -> fairness.AreaShare:

@@ -42,6 +42,7 @@ def chart(chart_id: str, title: str, data: list, layout: dict, columns: Sequence
         "table": {"columns": list(columns), "rows": rows},
         "empty": not rows,
         "suppressed": only_hidden_counts(rows),
+        "partly_suppressed": any(value is None for row in rows for value in row[1:]),
         "suppressed_below": conf.SUPPRESSION_THRESHOLD,
     }
 

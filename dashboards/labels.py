@@ -11,8 +11,13 @@ SOURCE_LABELS = {
 }
 
 
+def domain_label(domain: str) -> str:
+    """An IMD 2019 domain key as its name: 'barriers_to_housing_and_services' -> 'Barriers to housing and services'."""
+    return "Index of Multiple Deprivation (overall)" if domain == "imd" else domain.replace("_", " ").capitalize()
+
+
 def source_label(source: str) -> str:
     return SOURCE_LABELS.get(source) or source.replace("_", " ").replace("-", " ").capitalize()
 
 
-__all__ = ["category_label", "source_label"]
+__all__ = ["category_label", "domain_label", "source_label"]

@@ -31,7 +31,7 @@ from dashboards.figures import (
 )
 from dashboards.filters import DashboardFilters, filters_to_query, filters_with
 from dashboards.glossary import definition
-from dashboards.labels import category_label, source_label
+from dashboards.labels import category_label, domain_label, source_label
 from ingestion.models import Incident
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -196,8 +196,8 @@ def category_trend_chart(
     for row in rows:
         if row["category"] in grid:
             grid[row["category"]][row["month"]] = row["total"]
-    series = {category: [grid[category][month] for month in months] for category in top}
-    drill = {category: [_month_drill(month, category=category) for month in months] for category in top}
+    series = {category_label(c): [grid[c][month] for month in months] for c in top}
+    drill = {category_label(c): [_month_drill(month, category=c) for month in months] for c in top}
     return line_chart(chart_id, title, x=[_month_label(m) for m in months], series=series, drill=drill)
 
 
@@ -512,7 +512,7 @@ def year_shift_chart(*, user, filters: DashboardFilters, rows=None) -> dict:
     return bar_chart(
         "calls-shift",
         f"Shift in share of calls, {years[0]} to {years[1]} (percentage points)",
-        labels=ordered,
+        labels=[category_label(c) for c in ordered],
         values=[change[c] for c in ordered],
         value_label="Change in share (pp)",
         drill=[_drill(category=c, kind="call") for c in ordered],
@@ -574,12 +574,12 @@ def deprivation_panel(*, user, filters: DashboardFilters) -> dict:
         x=x,
         y=y,
         labels=[names.get(p["lsoa"], "Split or merged LSOAs, pooled") for p in points],
-        x_title=f"IMD 2019 {'score' if main == OVERALL_DOMAIN else main or 'score'}",
+        x_title=f"{domain_label(main or OVERALL_DOMAIN)} score, IMD 2019",
         y_title="Crimes per 1,000 residents",
         fit=_least_squares(x, y),
         drill=[_drill(area=p["lsoa"]) for p in points],
     )
-    table = [{"domain": domain, **{k: v for k, v in result.items() if k != "points"},
+    table = [{"domain": domain_label(domain), **{k: v for k, v in result.items() if k != "points"},
               "p_text": _p_text(result["p_value"])} for domain, result in results.items()]  # fmt: skip
     return {"chart": chart, "results": table}
 

@@ -221,66 +221,58 @@ def import_measure(today) -> dict:
     return results
 
 
-def import_main() -> dict:
-    setup_test_environment()
-    old = setup_databases(verbosity=0, interactive=False)
-    try:
-        summary = {
-            "import": import_measure(timezone.localdate()),
-            "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
-        }
-    finally:
-        teardown_databases(old, verbosity=0)
-    IMPORT_RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    IMPORT_RESULTS.write_text(json.dumps(summary, indent=2, default=str))
-    print(json.dumps(summary, default=str))
-    return summary
-
-
-def main() -> dict:
-    if sys.argv[1:2] == ["import"]:
-        return import_main()
-    count = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 100_000
-    if not settings.USING_POSTGRES:
-        print("bench.actions measures PostgreSQL: set DATABASE_URL=postgres://...")
-    from investigations.models import Action
-    from investigations.services import actions_compute
-
+def in_test_database(measure, results: Path) -> dict:
+    """Run `measure()` in a throw-away test database; write and print what it returns."""
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]
     old = setup_databases(verbosity=0, interactive=False)
     try:
-        today = timezone.localdate()
-        start = time.perf_counter()
-        shape = force_create(count, today)
-        build_s = time.perf_counter() - start
-        start = time.perf_counter()
-        first = actions_compute(today=today)
-        first_s = time.perf_counter() - start
-        start = time.perf_counter()
-        second = actions_compute(today=today)
-        second_s = time.perf_counter() - start
-        snapshots_create(today)
-        summary = {
-            "open_investigations": count,
-            **shape,
-            "open_actions": Action.objects.filter(state="open").count(),
-            "build_s": round(build_s, 1),
-            "recompute_first_s": round(first_s, 1),
-            "recompute_first": first,
-            "recompute_again_s": round(second_s, 1),
-            "recompute_again": second,
-            "recompute_target_met": max(first_s, second_s) < 60,
-            "pages": pages_measure(),
-            "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
-            "repeats": REPEATS,
-        }
+        summary = {**measure(), "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]}
     finally:
         teardown_databases(old, verbosity=0)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(summary, indent=2, default=str))
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(summary, indent=2, default=str))
     print(json.dumps(summary, default=str))
     return summary
+
+
+def force_measure(count: int) -> dict:
+    from investigations.models import Action
+    from investigations.services import actions_compute
+
+    today = timezone.localdate()
+    start = time.perf_counter()
+    shape = force_create(count, today)
+    build_s = time.perf_counter() - start
+    start = time.perf_counter()
+    first = actions_compute(today=today)
+    first_s = time.perf_counter() - start
+    start = time.perf_counter()
+    second = actions_compute(today=today)
+    second_s = time.perf_counter() - start
+    snapshots_create(today)
+    return {
+        "open_investigations": count,
+        **shape,
+        "open_actions": Action.objects.filter(state="open").count(),
+        "build_s": round(build_s, 1),
+        "recompute_first_s": round(first_s, 1),
+        "recompute_first": first,
+        "recompute_again_s": round(second_s, 1),
+        "recompute_again": second,
+        "recompute_target_met": max(first_s, second_s) < 60,
+        "pages": pages_measure(),
+        "repeats": REPEATS,
+    }
+
+
+def main() -> dict:
+    if not settings.USING_POSTGRES:
+        print("bench.actions measures PostgreSQL: set DATABASE_URL=postgres://...")
+    if sys.argv[1:2] == ["import"]:
+        return in_test_database(lambda: {"import": import_measure(timezone.localdate())}, IMPORT_RESULTS)
+    count = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 100_000
+    return in_test_database(lambda: force_measure(count), RESULTS)
 
 
 if __name__ == "__main__":

@@ -71,6 +71,11 @@ class CaseFacts:
     def is_open(self) -> bool:
         return self.status == "open"
 
+    def standing_as(self, kind: str) -> list[tuple[SuspectFacts, EventFacts]]:
+        """Suspects whose latest standing event is of `kind` (on RUI, wanted...), with that event."""
+        pairs = [(suspect, suspect.status_event()) for suspect in self.suspects]
+        return [(suspect, event) for suspect, event in pairs if event is not None and event.kind == kind]
+
     @property
     def charged(self) -> bool:
         return any(e.kind == "charge" for s in self.suspects for e in s.events)

@@ -13,10 +13,7 @@ def actions(case: CaseFacts, *, today: date, conf: RuleSettings) -> list[ActionS
     if not case.is_open:
         return []
     specs = []
-    for suspect in case.suspects:
-        standing = suspect.status_event()
-        if standing is None or standing.kind != "rui":
-            continue
+    for suspect, standing in case.standing_as("rui"):
         for index, age in enumerate(conf.rui_review_ages):
             due = standing.on + timedelta(days=age)
             # Only the first review, and later ones once they come into view, so a queue is not cluttered.

@@ -13,20 +13,15 @@ RULE = "surrender"
 def actions(case: CaseFacts, *, today: date, conf: RuleSettings) -> list[ActionSpec]:
     if not case.is_open:
         return []
-    specs = []
-    for suspect in case.suspects:
-        standing = suspect.status_event()
-        if standing is None or standing.kind != "failed_to_surrender":
-            continue
-        specs.append(
-            ActionSpec(
-                rule=RULE,
-                key=f"{suspect.id}:{standing.on.isoformat()}",
-                kind="surrender",
-                title=f"{suspect.name} failed to surrender on {standing.on:%d %b %Y}: circulate as wanted and "
-                "arrest under PACE s46A",
-                due_on=standing.on + timedelta(days=conf.surrender_days),
-                warning_days=0,
-            )
+    return [
+        ActionSpec(
+            rule=RULE,
+            key=f"{suspect.id}:{failed.on.isoformat()}",
+            kind="surrender",
+            title=f"{suspect.name} failed to surrender on {failed.on:%d %b %Y}: circulate as wanted and arrest "
+            "under PACE s46A",
+            due_on=failed.on + timedelta(days=conf.surrender_days),
+            warning_days=0,
         )
-    return specs
+        for suspect, failed in case.standing_as("failed_to_surrender")
+    ]

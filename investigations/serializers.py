@@ -24,6 +24,8 @@ class InvestigationSerializer(serializers.ModelSerializer):
             "outcome",
             "outcome_date",
             "allocated_date",
+            "dpp_designated",
+            "s47zf7_case",
             "team",
             "officer",
         ]
@@ -52,6 +54,7 @@ class ActionSerializer(serializers.ModelSerializer):
             "rule",
             "key",
             "completed_at",
+            "supervisor_reason",
         ]
 
     def get_flag(self, action: Action) -> str | None:

@@ -64,6 +64,15 @@ def demand_backtest_run(*, granularity: str = "day", kind: str = "call", series=
     """Per series, a model chosen on validation folds and scored on the later test folds (every model on the force's
     series); stores the scores and the summary. None when the history is too short (see history_shortfall)."""
     series = area_series(frame=demand_frame(kind=kind), granularity=granularity) if series is None else series
+    results = series_backtests(series=series, granularity=granularity)
+    if FORCE not in results:
+        return None
+    summary = demand_backtest.summarise(results, headline=FORCE, granularity=granularity)
+    return _store_backtest(granularity=granularity, kind=kind, summary=summary, results=results)
+
+
+def series_backtests(*, series: dict[str, pd.Series], granularity: str) -> dict[str, demand_backtest.SeriesBacktest]:
+    """Each series' backtest (every model reported on the force's); series too short for one are left out."""
     season, horizon = _season_horizon(granularity)
     results = {
         code: demand_backtest.series_backtest(
@@ -71,11 +80,7 @@ def demand_backtest_run(*, granularity: str = "day", kind: str = "call", series=
         )
         for code, values in series.items()
     }
-    results = {code: result for code, result in results.items() if result is not None}
-    if FORCE not in results:
-        return None
-    summary = demand_backtest.summarise(results, headline=FORCE, granularity=granularity)
-    return _store_backtest(granularity=granularity, kind=kind, summary=summary, results=results)
+    return {code: result for code, result in results.items() if result is not None}
 
 
 def history_shortfall(*, granularity: str = "day", kind: str = "call") -> str | None:

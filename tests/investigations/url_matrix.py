@@ -40,7 +40,9 @@ EXPECTED = {
         **NO_ACTIONS,
     },  # fmt: skip
     "investigations:investigation": {"kwargs": investigation_of_officer, **PAGE},
+    "investigations:upcoming": PAGE,
     "investigations:complete": {"kwargs": action_of_officer, **POST_ONLY},
+    "investigations:close": {"kwargs": action_of_officer, **POST_ONLY, "commander": 403, "officer": 403},
     "investigations:reassign": {
         "kwargs": investigation_of_officer,
         **POST_ONLY,

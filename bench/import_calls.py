@@ -41,15 +41,17 @@ SOURCE = "baltimore_911"
 CHILD_ENV = {**os.environ, "CELERY_BROKER_URL": "memory://", "CELERY_TASK_ALWAYS_EAGER": "0"}
 
 BASELINE_INSERT = r"""
-INSERT INTO bench_incident (source, source_key, kind, category, raw_category, occurred_at, time_precision, latitude,
-    longitude, h3_cell, location_text, borough_id, neighborhood_id, post_id, zip_code_id, priority, status, outcome,
-    outcome_history, context, origin, updated_at)
-SELECT 'baltimore_911', "recordId", 'call', lower(description), description, "callDateTime"::timestamptz, 'minute',
+INSERT INTO bench_incident (source, source_key, kind, category, raw_category, occurred_at, time_precision, time_zone,
+    local_date, local_hour, local_weekday, latitude, longitude, h3_cell, location_text, borough_id, neighborhood_id,
+    post_id, zip_code_id, priority, status, outcome, outcome_history, context, origin, updated_at)
+SELECT 'baltimore_911', "recordId", 'call', lower(description), description, o.t, 'minute', 'America/New_York',
+    (o.t AT TIME ZONE 'America/New_York')::date, extract(hour FROM o.t AT TIME ZONE 'America/New_York'),
+    extract(isodow FROM o.t AT TIME ZONE 'America/New_York'),
     (regexp_match(location, '\(([-0-9.]+),'))[1]::float8, (regexp_match(location, ',\s*([-0-9.]+)\)'))[1]::float8,
     '', "incidentLocation", 'bal-district:' || upper("PoliceDistrict"), 'bal-neighborhood:' || upper("Neighborhood"),
     'bal-post:' || "PolicePost", 'bal-zip:' || "ZIPCode", priority, '', '', '[]'::jsonb, "callNumber",
     'public_report', now()
-FROM bench_calls_text
+FROM bench_calls_text, LATERAL (SELECT "callDateTime"::timestamptz AS t) o
 """
 
 

@@ -6,7 +6,7 @@ month's twelfth of its financial year's budget; its officers are the average str
 any month of lacks resources has no efficiency ratios: half a budget against a whole period's crime would mislead.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -27,7 +27,6 @@ class AreaFigures:
     population: int | None = None
     officers: float | None = None
     budget: Decimal | None = None
-    monthly: dict = field(default_factory=dict)
 
     @property
     def rate_per_1000(self) -> float | None:
@@ -71,17 +70,17 @@ def total_row(areas: list[AreaFigures], *, name: str = "Total") -> AreaFigures:
     total.officers = sum(area.officers for area in staffed) if staffed and len(staffed) == len(areas) else None
     total.budget = sum((area.budget for area in staffed), Decimal(0)) if total.officers is not None else None
     total.population = sum(area.population for area in peopled) if len(peopled) == len(areas) else None
-    for area in areas:
-        for month, count in area.monthly.items():
-            total.monthly[month] = total.monthly.get(month, 0) + count
     return total
 
 
-def change_on_last_year(monthly: dict[date, int], *, months: list[date], complete: set[date]) -> float | None:
+def change_on_last_year(monthly: dict[date, int | None], *, months: list[date], complete: set[date]) -> float | None:
     """Percentage change on the same months a year before, only when both periods are whole (every month of both
-    has data) and do not overlap (12 months or fewer); otherwise None: 'not enough comparable data'."""
+    has data), do not overlap (12 months or fewer) and hold no hidden small count; otherwise None: 'not enough
+    comparable data'."""
     before = [month.replace(year=month.year - 1) for month in months]
     if not months or len(months) > 12 or not set(months + before) <= complete:
+        return None
+    if any(monthly.get(month, 0) is None for month in months + before):
         return None
     previous = sum(monthly.get(month, 0) for month in before)
     current = sum(monthly.get(month, 0) for month in months)

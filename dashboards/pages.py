@@ -243,12 +243,12 @@ NO_COMPARISON = "Not enough comparable data"
 STRATEGIC_MONTHS = 12
 
 
-def figure_cells(area: AreaFigures, *, months: list[date] = (), complete: set[date] = frozenset()) -> dict:
+def figure_cells(area: AreaFigures, *, change: float | None = None) -> dict:
     """An area's figures as the page prints them: one formatting for tiles and table, so they read the same."""
     values = {
         "recorded": area.recorded,
         "rate": area.rate_per_1000,
-        "change": change_on_last_year(area.monthly, months=list(months), complete=complete),
+        "change": change,
         "resolution_rate": area.resolution_rate,
         "per_officer": area.per_officer,
         "budget_per_crime": area.budget_per_crime,
@@ -263,12 +263,13 @@ def figure_cells(area: AreaFigures, *, months: list[date] = (), complete: set[da
     return {"code": area.code, "name": area.name, **cells}
 
 
-def kpi_tiles(total: AreaFigures, *, months: list[date], complete: set[date], all_crime_note: str) -> list[dict]:
+def kpi_tiles(total: AreaFigures, *, months: list[date], figures: dict, all_crime_note: str) -> list[dict]:
     """The period's figures for the chosen areas: the total row of the efficiency table, so tiles and table agree.
     Officers and budget are set against all crime, which the tile says when a category is chosen."""
-    cells = figure_cells(total, months=months, complete=complete)
+    monthly = figures["monthly"]
+    cells = figure_cells(total, change=change_on_last_year(monthly, months=months, complete=figures["complete"]))
     labels = [_month_label(month) for month in months]
-    spark = [total.monthly.get(month, 0) for month in months]
+    spark = [monthly.get(month, 0) for month in months]
     tiles = []
     for key, label, _pattern, entry in KPI_TILES:
         tile = {"key": key, "spark_id": f"spark-{key}", "label": label, "help": entry, "definition": definition(entry)}
@@ -305,10 +306,11 @@ def strategic_filters(filters: DashboardFilters) -> DashboardFilters:
 def strategic_summary(*, user, filters: DashboardFilters) -> dict:
     """Tiles and efficiency table of one period (the filters already carry it): the briefing shows them too."""
     months = period_months(filters)
-    areas, complete = selectors.borough_figures(user=user, filters=filters, months=months) if months else ([], set())
+    figures = selectors.borough_figures(user=user, filters=filters, months=months) if months else {"areas": []}
+    areas = figures["areas"]
     total = total_row(areas, name="Total" if len(areas) > 1 else "All areas shown")
     note = "all crime, not only the chosen category" if filters.categories else ""
-    tiles = kpi_tiles(total, months=months, complete=complete, all_crime_note=note) if areas else []
+    tiles = kpi_tiles(total, months=months, figures=figures, all_crime_note=note) if areas else []
     return {
         "kpis": [{**tile, "period": period_label(filters)} for tile in tiles],
         "areas": areas,
@@ -627,20 +629,21 @@ def decomposition_chart(*, user, filters: DashboardFilters) -> dict:
 def analytical(*, user, filters: DashboardFilters) -> dict:
     calls = calls_panels(user=user, filters=filters)
     filters = with_default_period(filters)
+    period, scope = period_label(filters), scope_label(filters)
     deprivation = deprivation_panel(user=user, filters=filters)
     charts = [
         deprivation["chart"],
         category_matrix_chart(user=user, filters=filters),
         decomposition_chart(user=user, filters=filters),
-        area_comparison_chart(user=user, filters=filters, title=f"Incidents by borough / BCU, {period_label(filters)}"),
+        area_comparison_chart(user=user, filters=filters, title=f"Incidents by borough / BCU, {period}, {scope}"),
     ]
     return {
         "charts": charts,
         "correlations": deprivation["results"],
         "calls": calls,
-        "period": period_label(filters),
+        "period": f"{period}, {scope}",
         "map_layers": maps.choropleth_layers(user=user, filters=filters),
-        "map_title": f"Incidents by area, {period_label(filters)}",
+        "map_title": f"Incidents by area, {period}, {scope}",
         **forecasting.analytical_forecasting(user=user),
         "has_data": any(not chart["empty"] for chart in charts + _section_charts(calls)),
     }

@@ -242,38 +242,37 @@ def filter_choices(*, user) -> dict:
     }
 
 
-def borough_figures(*, user, filters: DashboardFilters, months: list[date]) -> tuple[list[AreaFigures], set[date]]:
-    """Each borough's figures over `months` (the filters' period), and the months with any crime of the filters'
-    kinds and sources in the user's areas over the period and the year before it (a year-on-year change needs both
-    whole). Read from the borough rollups: a few thousand rows."""
-    everything = filters_with(
-        filters, categories=(), date_from=add_months(months[0], -12), date_to=month_end(months[-1])
+def borough_figures(*, user, filters: DashboardFilters, months: list[date]) -> dict:
+    """Each borough's figures over `months` (the filters' period); the chosen crimes per month over the period and
+    the year before; and the months of those 24 with any crime of the filters' kinds and sources in the user's
+    areas (a year-on-year change needs both years whole). Every count is a total at its own level (a borough's
+    period, a month of the whole scope) passed through the small-count guard. Read from the borough rollups."""
+    period = filters_with(filters, date_to=month_end(months[-1]))
+    recorded = _area_totals(user=user, filters=period)
+    everything = (
+        _area_totals(user=user, filters=filters_with(period, categories=())) if filters.categories else recorded
     )
-    all_rows = rollup_totals(user=user, filters=everything, by=("area_code", "month"))
-    chosen = rollup_totals(user=user, filters=filters_with(everything, categories=filters.categories),
-                           by=("area_code", "month")) if filters.categories else all_rows  # fmt: skip
-    codes = sorted({row["area_code"] for row in chosen if row["total"]})
+    codes = sorted(code for code, total in recorded.items() if total)
     names, resources = area_names(codes), _resources(codes=codes, months=months)
     populations = dict(Area.objects.filter(code__in=codes).values_list("code", "population"))
-    areas = {
-        code: AreaFigures(code=code, name=names.get(code, code), population=populations.get(code)) for code in codes
-    }
-    period = set(months)
-    for row in chosen:
-        area = areas.get(row["area_code"])
-        if area is not None:
-            area.monthly[row["month"]] = area.monthly.get(row["month"], 0) + (row["total"] or 0)
-            area.recorded += (row["total"] or 0) if row["month"] in period else 0
-    for row in all_rows:
-        if row["area_code"] in areas and row["month"] in period:
-            areas[row["area_code"]].all_crime += row["total"] or 0
-    for code, resolved in _resolved(user=user, filters=filters_with(filters, date_to=month_end(months[-1]))).items():
-        if code in areas:
-            areas[code].resolved = resolved
-    for area in areas.values():
-        area.officers, area.budget = period_resources(resources, code=area.code, months=months)
-    complete = {row["month"] for row in all_rows if row["total"] is None or row["total"] > 0}
-    return sorted(areas.values(), key=lambda area: area.name), complete
+    resolved = _resolved(user=user, filters=period)
+    areas = []
+    for code in codes:
+        area = AreaFigures(
+            code=code, name=names.get(code, code), recorded=recorded[code], all_crime=everything.get(code) or 0
+        )
+        area.population, area.resolved = populations.get(code), resolved.get(code, 0)
+        area.officers, area.budget = period_resources(resources, code=code, months=months)
+        areas.append(area)
+    two_years = filters_with(period, date_from=add_months(months[0], -12))
+    monthly = {row["month"]: row["total"] for row in rollup_totals(user=user, filters=two_years, by=("month",))}
+    undated = rollup_totals(user=user, filters=filters_with(two_years, categories=()), by=("month",))
+    complete = {row["month"] for row in undated if row["total"] is None or row["total"] > 0}
+    return {"areas": sorted(areas, key=lambda area: area.name), "monthly": monthly, "complete": complete}
+
+
+def _area_totals(*, user, filters: DashboardFilters) -> dict[str, int | None]:
+    return {row["area_code"]: row["total"] for row in rollup_totals(user=user, filters=filters, by=("area_code",))}
 
 
 def _resources(*, codes: list[str], months: list[date]) -> dict:

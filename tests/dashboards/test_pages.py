@@ -146,3 +146,21 @@ def test_a_total_of_hidden_counts_stays_hidden_rather_than_showing_zero(client_f
     commander, analyst = overdose_years("commander"), overdose_years("analyst")  # 4 overdose calls a month each
     assert commander["figure"]["data"][0]["y"] == [None, None] and commander["suppressed"]
     assert all(value > 0 for value in analyst["figure"]["data"][0]["y"]) and not analyst["suppressed"]
+
+
+def test_the_live_feed_shows_only_incidents_with_a_time_of_day(client_for, dashboard_data):
+    import datetime as dt
+    import random
+
+    from django.utils import timezone
+
+    from ingestion.models import Incident
+    from tests.dashboards.factories import WESTMINSTER, _incident
+
+    monthly = _incident(random.Random(2), 88_888, WESTMINSTER, timezone.make_aware(dt.datetime(2025, 1, 1)), "crime",
+                        "robbery")  # fmt: skip
+    monthly.time_precision = Incident.Precision.MONTH
+    monthly.save()
+    latest = client_for("analyst").get(reverse("dashboards:tactical")).context["latest"]
+    assert latest and monthly.pk not in {incident.pk for incident in latest}
+    assert {incident.time_precision for incident in latest} == {Incident.Precision.MINUTE}

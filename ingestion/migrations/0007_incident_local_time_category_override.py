@@ -70,9 +70,10 @@ _BACKFILL_SQL = """
 UPDATE ingestion_incident SET time_zone = CASE WHEN source LIKE 'baltimore%%' THEN 'America/New_York' ELSE %s END
 WHERE time_zone = '';
 UPDATE ingestion_incident SET
-    local_date = (occurred_at AT TIME ZONE time_zone)::date,
-    local_hour = extract(hour FROM occurred_at AT TIME ZONE time_zone),
-    local_weekday = extract(isodow FROM occurred_at AT TIME ZONE time_zone)
+    local_date = CASE WHEN time_precision = 'month' THEN date_trunc('month', occurred_at AT TIME ZONE time_zone)::date
+                      ELSE (occurred_at AT TIME ZONE time_zone)::date END,
+    local_hour = CASE WHEN time_precision = 'minute' THEN extract(hour FROM occurred_at AT TIME ZONE time_zone) END,
+    local_weekday = CASE WHEN time_precision <> 'month' THEN extract(isodow FROM occurred_at AT TIME ZONE time_zone) END
 WHERE local_date IS NULL;
 """
 
@@ -88,12 +89,16 @@ def backfill_local_time(apps, schema_editor):
             cursor.execute(_BACKFILL_SQL, [settings.TIME_ZONE])
         return
     Incident = apps.get_model("ingestion", "Incident")
-    rows = Incident.objects.filter(local_date__isnull=True).only("id", "source", "occurred_at")
+    rows = Incident.objects.filter(local_date__isnull=True).only("id", "source", "occurred_at", "time_precision")
     for incident in rows.iterator(chunk_size=2000):
         zone = "America/New_York" if incident.source.startswith("baltimore") else settings.TIME_ZONE
         local = incident.occurred_at.astimezone(ZoneInfo(zone))
+        precision = incident.time_precision  # as the loader: a monthly row has no weekday, only a timed one an hour
         Incident.objects.filter(pk=incident.pk).update(
-            time_zone=zone, local_date=local.date(), local_hour=local.hour, local_weekday=local.isoweekday()
+            time_zone=zone,
+            local_date=local.date() if precision != "month" else local.date().replace(day=1),
+            local_hour=local.hour if precision == "minute" else None,
+            local_weekday=local.isoweekday() if precision != "month" else None,
         )
 
 

@@ -196,6 +196,8 @@ def kpi_summary(*, user, filters: AnalyticsFilters) -> dict:
     months = month_range(*window)
     monthly = _totals(rows.filter(month__gte=add_months(months[0], -12), month__lte=months[-1]), "month")
     current, previous = (sum(monthly.get(add_months(m, shift), 0) for m in months) for shift in (0, -12))
+    if not _comparable(months, monthly):
+        previous = None  # no change on last year unless both periods are whole and apart
     population = _scope_population(user=user, filters=filters)
     resolved = _resolution(user=user, filters=_undated(crime), months=months)
     guard = small_count_guard(user=user)
@@ -222,6 +224,13 @@ def kpi_summary(*, user, filters: AnalyticsFilters) -> dict:
         "months": _isoformat(months),
         "kpis": kpis,
     }
+
+
+def _comparable(months: list[dt.date], monthly: dict) -> bool:
+    """A year-on-year change only over two whole periods that do not overlap: every month of the window and of the
+    same months a year before has data, and the window is 12 months or fewer."""
+    before = [add_months(month, -12) for month in months]
+    return len(months) <= 12 and all(monthly.get(month) for month in months + before)
 
 
 def _undated(filters: AnalyticsFilters) -> AnalyticsFilters:

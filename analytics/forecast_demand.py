@@ -4,6 +4,7 @@ Bulk reads of Incident happen here, inside tasks and commands."""
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +15,8 @@ from ingestion.localtime import zone_info
 from ingestion.models import Incident
 
 FORCE = "force"
+# Four weeks without a single call split a series: only the stretch after the gap is forecast.
+GAP_PERIODS = {"hour": 24 * 28, "day": 28, "week": 4}
 NOUNS = {"call": "calls", "crime": "crimes"}
 ADJECTIVES = {"hour": "hourly", "day": "daily", "week": "weekly"}
 PERIOD_DAYS = {"hour": 1 / 24, "day": 1, "week": 7}
@@ -46,14 +49,27 @@ def area_series(*, frame: pd.DataFrame, granularity: str) -> dict[str, pd.Series
     folds = demand_backtest.VALIDATION_FOLDS + demand_backtest.TEST_FOLDS
     window = forecasting.HISTORY[granularity] + forecasting.HORIZON[granularity] * folds
     force = forecasting.regular_series(timestamps=frame["occurred_at"], granularity=granularity).iloc[:-1]
-    index = force.index[-window:]
+    index = _after_last_gap(force, GAP_PERIODS[granularity]).index[-window:]
+    if index.empty:
+        return {}
     series = {FORCE: force.loc[index]}
     for code, group in frame.dropna(subset=["borough_id"]).groupby("borough_id"):
         counts = forecasting.regular_series(
             timestamps=group["occurred_at"], granularity=granularity, start=index[0], end=index[-1]
         )
-        series[code] = counts.reindex(index, fill_value=0)
+        counts = counts.reindex(index, fill_value=0)
+        if counts.any():
+            series[code] = counts
     return series
+
+
+def _after_last_gap(series: pd.Series, gap: int) -> pd.Series:
+    """The stretch after the last run of `gap` or more empty periods: a source that stopped years before another
+    began (two exports side by side) would otherwise make one series of mostly zeros."""
+    empty = (series == 0).to_numpy()
+    runs = np.cumsum(empty) - np.maximum.accumulate(np.where(empty, 0, np.cumsum(empty)))
+    ends = np.flatnonzero(runs >= gap)
+    return series.iloc[ends[-1] + 1 :] if len(ends) else series
 
 
 def _season_horizon(granularity: str) -> tuple[int, int]:

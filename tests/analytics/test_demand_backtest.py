@@ -1,9 +1,10 @@
 """Rolling-origin demand backtests: the baseline scores MASE about 1, real models beat it on seasonal demand."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from analytics import demand_backtest, forecasting
+from analytics import demand_backtest, forecast_demand, forecasting
 
 
 def _daily_calls(days: int, seed: int = 0) -> np.ndarray:
@@ -94,3 +95,18 @@ def test_chosen_model_beats_the_seasonal_naive_baseline_on_seasonal_calls():
     assert 0.7 <= headline["coverage"] <= 1
     assert summary["areas"]["series"] == 2 and summary["areas"]["wape"] < summary["areas"]["baseline_wape"]
     assert summary["mase_note"] == "MASE below 1 = better than repeating last week's value."
+
+
+def test_a_source_that_stopped_long_before_another_began_is_left_out_of_the_series():
+    old = pd.date_range("2019-01-01", "2019-06-30 23:00", freq="h")
+    new = pd.date_range("2026-08-01", "2026-11-30 23:00", freq="h")
+    frame = pd.DataFrame(
+        {
+            "occurred_at": old.append(new),
+            "borough_id": ["baltimore-district"] * len(old) + ["cad-beat"] * len(new),
+        }
+    )
+    series = forecast_demand.area_series(frame=frame, granularity="day")
+    assert set(series) == {"force", "cad-beat"}  # the old source's area has nothing in the stretch
+    assert series["force"].index[0] == pd.Timestamp("2026-08-01")
+    assert series["force"].min() == 24

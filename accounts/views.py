@@ -37,6 +37,18 @@ class CrimedashLoginView(LoginView):
         return next_url_for(request=self.request, url=self.get_redirect_url())
 
 
+class AdminLoginView(CrimedashLoginView):
+    """The admin's login is the site's (the same per-address throttle and `next` checks); a signed-in member of
+    staff goes on to the admin, as with Django's own admin login."""
+
+    redirect_authenticated_user = False
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_active and request.user.is_staff:
+            return redirect("admin:index")
+        return super().get(request, *args, **kwargs)
+
+
 class CrimedashPasswordResetView(PasswordResetView):
     """The reset link names this app's namespaced confirm view (Django's default email names a global one)."""
 

@@ -8,6 +8,8 @@ from crimedash.admin_modules import register_admin_modules
 from dashboards.views import help_page
 
 register_admin_modules()
+# The admin signs in through the site's login view: the same per-address throttle and `next` checks.
+admin.site.login = account_views.AdminLoginView.as_view()
 
 urlpatterns = [
     path("", account_views.home, name="home"),

@@ -327,6 +327,13 @@ def test_failed_logins_from_one_address_are_throttled(client, db, settings):
     assert elsewhere.status_code == 302
 
 
+def test_the_admin_login_is_throttled_by_address_too(client, db, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 2
+    for attempt in range(2):
+        client.post("/admin/login/", {"username": f"guess{attempt}", "password": "wrong"}, REMOTE_ADDR="10.9.9.7")
+    assert client.post("/admin/login/", {"username": "x", "password": "y"}, REMOTE_ADDR="10.9.9.7").status_code == 429
+
+
 def test_enrolling_two_factor_needs_a_fresh_sign_in(client_for):
     client = client_for("analyst")
     session = client.session

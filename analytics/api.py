@@ -55,8 +55,8 @@ HourWeekdayView = selector_view(selectors.hour_weekday_matrix, TACTICAL)
 CalendarEffectsView = selector_view(selectors.calendar_effects, TACTICAL, filtered=False)
 CallsSummaryView = selector_view(selectors.calls_summary, TACTICAL)
 ContextSeriesView = selector_view(selectors.context_series, ANALYTICAL)
-DeprivationCorrelationView = selector_view(selectors.deprivation_correlation, ANALYTICAL, filtered=False)
-CategoryCorrelationView = selector_view(selectors.category_correlation, ANALYTICAL, filtered=False)
+DeprivationCorrelationView = selector_view(selectors.deprivation_correlation, ANALYTICAL)
+CategoryCorrelationView = selector_view(selectors.category_correlation, ANALYTICAL)
 
 
 class SeasonalDecompositionView(CachedReadMixin, APIView):

@@ -13,7 +13,13 @@ from django.db.models import Max, Min, Q, Sum
 
 from accounts.scoping import area_codes_visible_to
 from analytics.cache import cached
-from analytics.correlation import is_unstable, rate_per_1000
+from analytics.correlation import (
+    category_matrix,
+    co_occurrence_level,
+    deprivation_results,
+    is_unstable,
+    rate_per_1000,
+)
 from analytics.filters import AnalyticsFilters
 from analytics.metrics import CHARGED, RESOLVED, outcome_class
 from analytics.models import (
@@ -398,9 +404,13 @@ def _alert_row(alert: Alert, names: dict) -> dict:
 
 
 @_per_user_cache
-def deprivation_correlation(*, user) -> dict:
+def deprivation_correlation(*, user, filters: AnalyticsFilters = NO_FILTERS) -> dict:
     """Spearman's rho (95 % CI) of LSOA crime rate against each IMD 2019 domain, and the scatter points the user may
-    see (a commander: their borough's LSOAs). meta counts LSOA codes that matched across the 2011/2021 change."""
+    see (a commander: their borough's LSOAs). meta counts LSOA codes that matched across the 2011/2021 change.
+    Unfiltered: the stored result of the latest 12 months; filtered (area, period, category, source): computed from
+    the LSOA rollups the filters select."""
+    if filters != NO_FILTERS:
+        return _deprivation_filtered(user=user, filters=filters)
     codes = area_codes_visible_to(user=user)
     results = CorrelationResult.objects.filter(kind=CorrelationResult.Kind.DEPRIVATION).order_by("key")
     domains, points, meta = [], {}, {}
@@ -413,9 +423,31 @@ def deprivation_correlation(*, user) -> dict:
     return {"domains": domains, "points": points, "meta": meta}
 
 
+def _crime_filters(filters: AnalyticsFilters, **changes) -> AnalyticsFilters:
+    kinds = filters.kinds or (Incident.Kind.CRIME,)
+    return AnalyticsFilters(**{**filters.key(), "kinds": kinds, **changes})
+
+
+def _deprivation_filtered(*, user, filters: AnalyticsFilters) -> dict:
+    crime = _crime_filters(filters)
+    rows = visible_rollups(monthly_rollup(crime), user=user, filters=crime, level=Level.LSOA)
+    results, meta = deprivation_results(_totals(rows, "area_code", "borough_code"))
+    domains = [{"domain": domain, **{k: v for k, v in result.items() if k != "points"}}
+               for domain, result in results.items()]  # fmt: skip
+    points = {domain: suppress_rows(result["points"], user=user, derived=("y",)) for domain, result in results.items()}
+    return {"domains": domains, "points": points, "meta": meta}
+
+
 @_per_user_cache
-def category_correlation(*, user) -> dict:
-    """Spearman correlation matrix of category counts across LSOAs (neighborhoods for Baltimore), force-wide."""
+def category_correlation(*, user, filters: AnalyticsFilters = NO_FILTERS) -> dict:
+    """Spearman correlation matrix of category counts across LSOAs (neighborhoods for Baltimore): unfiltered the
+    stored force-wide result, filtered computed for the filters' areas and period (every category: a relationship
+    between categories needs them all)."""
+    if filters != NO_FILTERS:
+        level = co_occurrence_level()
+        crime = _crime_filters(filters, categories=())
+        rows = visible_rollups(MonthlyCount, user=user, filters=crime, level=level)
+        return {**category_matrix(_totals(rows, "area_code", "borough_code", "category")), "level": level}
     result = CorrelationResult.objects.filter(kind=CorrelationResult.Kind.CATEGORY, key="matrix").first()
     if result is None:
         return {"categories": [], "matrix": [], "n_areas": 0, "level": None}

@@ -12,9 +12,9 @@ from django.urls import Resolver404, resolve
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
+from analytics import selectors as analytics_selectors
 from analytics.cache import generation, live_version, viewer_key
 from analytics.correlation import OVERALL as OVERALL_DOMAIN
-from analytics.correlation import category_matrix, co_occurrence_level, deprivation_results
 from analytics.models import DailyCount, HourWeekdayCount
 from analytics.selectors import add_months
 from analytics.temporal import STL_MIN_MONTHS, dense_series, month_range, stl_decompose
@@ -384,11 +384,16 @@ def calls_section(*, user, filters: DashboardFilters, source: str) -> dict:
         charts.append(_calls_by_level(user=user, filters=calls, level=level, label=label))
     charts.extend(overdose_charts(user=user, filters=filters_with(calls, categories=(OVERDOSE,))))
     charts.append(year_shift_chart(user=user, filters=calls, rows=history))
-    charts.append(priority_chart(user=user, filters=calls))
+    charts.append(_with_help(priority_chart(user=user, filters=calls), "priority"))
     title = f"{source_label(source)}, {period_label(calls)}"
     scope = {"source": source, "kind": "call", "date_from": calls.date_from, "date_to": calls.date_to}
     charts = [_for_section(chart, tag=source, title=title, drill=scope) for chart in charts if not chart["empty"]]
     return {"source": source, "title": title, "charts": charts}
+
+
+def _with_help(chart: dict, entry: str) -> dict:
+    """A chart whose title links to its glossary entry, with the entry's text as the tooltip."""
+    return {**chart, "help": entry, "help_text": definition(entry)}
 
 
 def _for_section(chart: dict, *, tag: str, title: str, drill: dict) -> dict:
@@ -560,10 +565,10 @@ def deprivation_panel(*, user, filters: DashboardFilters) -> dict:
     """The overall IMD score against crime rate by LSOA, with every domain's Spearman rho and 95 % interval, for
     the page's areas, period and categories (computed from the LSOA rollups the filters select)."""
     crime = _crime_unless_chosen(filters)
-    rows = selectors.rollup_totals(user=user, filters=crime, by=("area_code", "borough_code"), level="lsoa")
-    results, _meta = deprivation_results({(r["area_code"], r["borough_code"]): r["total"] for r in rows if r["total"]})
+    result = analytics_selectors.deprivation_correlation(user=user, filters=selectors.without_force_areas(crime))
+    results = {row["domain"]: row for row in result["domains"]}
     main = OVERALL_DOMAIN if OVERALL_DOMAIN in results else next(iter(results), None)
-    points = [p for p in results.get(main, {}).get("points", []) if p.get("y") is not None]
+    points = [p for p in result["points"].get(main, []) if p.get("y") is not None]
     x, y = [p["x"] for p in points], [p["y"] for p in points]
     names = selectors.area_names(p["lsoa"] for p in points)
     title = f"Deprivation and crime rate by LSOA, {period_label(filters)}, {scope_label(crime)}"
@@ -581,9 +586,10 @@ def deprivation_panel(*, user, filters: DashboardFilters) -> dict:
         fit=_least_squares(x, y),
         drill=[_drill(area=p["lsoa"]) for p in points],
     )
-    table = [{"domain": domain_label(domain), **{k: v for k, v in result.items() if k != "points"},
-              "p_text": _p_text(result["p_value"])} for domain, result in results.items()]  # fmt: skip
-    return {"chart": chart, "results": table}
+    table = [
+        {**row, "domain": domain_label(row["domain"]), "p_text": _p_text(row["p_value"])} for row in result["domains"]
+    ]
+    return {"chart": _with_help(chart, "spearman"), "results": table}
 
 
 def _p_text(p_value: float | None) -> str:
@@ -595,16 +601,15 @@ def _p_text(p_value: float | None) -> str:
 def category_matrix_chart(*, user, filters: DashboardFilters) -> dict:
     """Spearman correlation of category counts across small areas, for the page's areas and period (every
     category: a relationship between categories needs them all, so the category filter does not apply)."""
-    level = co_occurrence_level()
     crime = filters_with(_crime_unless_chosen(filters), categories=())
-    rows = selectors.rollup_totals(user=user, filters=crime, by=("area_code", "borough_code", "category"), level=level)
-    data = category_matrix({(r["area_code"], r["borough_code"], r["category"]): r["total"] or 0 for r in rows})
+    data = analytics_selectors.category_correlation(user=user, filters=selectors.without_force_areas(crime))
     labels = [category_label(category) for category in data["categories"]]
-    areas = "LSOAs" if level == "lsoa" else "neighborhoods"
+    areas = "LSOAs" if data["level"] == "lsoa" else "neighborhoods"
     title = f"Category correlation across {areas} (Spearman), {period_label(filters)}, {scope_label(crime)}"
     if filters.categories:
         title += "; every category shown, as a correlation needs them all"
-    return heatmap_chart("category-matrix", title, x=labels, y=labels, z=data["matrix"], diverging=True, zmid=0)
+    chart = heatmap_chart("category-matrix", title, x=labels, y=labels, z=data["matrix"], diverging=True, zmid=0)
+    return _with_help(chart, "spearman")
 
 
 def decomposition_chart(*, user, filters: DashboardFilters) -> dict:
@@ -623,7 +628,8 @@ def decomposition_chart(*, user, filters: DashboardFilters) -> dict:
         return chart
     panels = {"Observed": list(values), "Trend": result["trend"], "Seasonal": result["seasonal"],
               "Residual": result["resid"]}  # fmt: skip
-    return stacked_lines_chart("decomposition", title, x=[_month_label(m) for m in months], panels=panels)
+    chart = stacked_lines_chart("decomposition", title, x=[_month_label(m) for m in months], panels=panels)
+    return _with_help(chart, "stl")
 
 
 def analytical(*, user, filters: DashboardFilters) -> dict:

@@ -200,6 +200,12 @@ def _scoped_rollup(model, *, user, filters: DashboardFilters, level: str, date_f
     return queryset
 
 
+def without_force_areas(filters: DashboardFilters) -> DashboardFilters:
+    """The filters with a chosen force left out: a force is every area, which analytics' rollup filters read as
+    none chosen."""
+    return filters_with(filters, areas=tuple(code for code in filters.areas if code not in _force_codes()))
+
+
 def _force_codes() -> set[str]:
     return set(Area.objects.filter(kind=Area.Kind.FORCE).values_list("code", flat=True))
 

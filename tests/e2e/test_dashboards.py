@@ -79,7 +79,7 @@ def test_changing_a_filter_updates_the_url_and_the_charts(page, login, live_serv
     )
     after = page.evaluate("() => document.querySelector('#panel-areas .js-plotly-plot').data[0].y")
     assert sum(after) < sum(before)
-    assert page.get_by_role("link", name="Incident list").get_attribute("href").endswith("category=burglary")
+    assert "category=burglary" in page.get_by_role("link", name="Incident list").get_attribute("href")
     assert page.problems.console_errors == []
 
 

@@ -33,8 +33,19 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith(NOT_KEPT_PREFIXES):
+        if _holds_data(request, response):
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         return response
+
+
+def _holds_data(request, response) -> bool:
+    """An answer to a signed-in user that has not said how to cache itself (assets such as plotly.js declare a long
+    public lifetime and keep it)."""
+    user = getattr(request, "user", None)
+    return (
+        user is not None
+        and user.is_authenticated
+        and not request.path.startswith(NOT_KEPT_PREFIXES)
+        and not response.has_header("Cache-Control")
+    )

@@ -300,6 +300,13 @@ def test_pages_carry_a_strict_csp_permissions_policy_and_no_store(client_for):
     assert "no-store" in response["Cache-Control"]
 
 
+def test_plotly_js_keeps_its_long_public_cache_lifetime(client_for):
+    from dashboards.views import PLOTLY_VERSION
+
+    response = client_for("analyst").get(f"/dashboards/assets/plotly-{PLOTLY_VERSION}.min.js")
+    assert "immutable" in response["Cache-Control"] and "no-store" not in response["Cache-Control"]
+
+
 @pytest.mark.parametrize("query", [{"q": "a\x00b"}, {"limit": "9" * 30}, {"offset": "9" * 30}])
 def test_hostile_query_parameters_answer_400_or_a_bounded_page(client_for, query):
     response = client_for("analyst").get("/api/analytics/monthly-counts/", query)

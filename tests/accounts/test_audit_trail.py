@@ -1,6 +1,5 @@
 """The audit trail: one record per event kind, read-only in the admin and the API, purged after retention."""
 
-
 import pytest
 from django.core.management import call_command
 from django.test import RequestFactory

@@ -20,6 +20,7 @@ from ingestion import conf
 from ingestion.geo import BoundaryIndex
 from ingestion.localtime import local_fields
 from ingestion.models import Area, DispatchUpdate, Incident
+from ingestion.taxonomy import categoriser
 
 SOURCE = "cad"
 DISPATCH_AREA_KINDS = (Area.Kind.BOROUGH, Area.Kind.DISTRICT)
@@ -109,7 +110,8 @@ def _new_incident(data: dict) -> dict:
     occurred = (data.get("occurred_at") or data["updated_at"]).replace(second=0, microsecond=0)
     return {
         "kind": Incident.Kind.CALL,
-        "category": data.get("category") or "other",
+        # a CAD system sends its own call type: the taxonomy (with this force's overrides) reads it as for imports
+        "category": data.get("category") or categoriser(source=SOURCE)(data.get("raw_category") or ""),
         "raw_category": data.get("raw_category") or data.get("category") or "",
         "occurred_at": occurred,
         # the feed sends offsets, not a zone: its calls are the force's own, read in the site's zone

@@ -41,7 +41,7 @@ ERROR_CHECK_AFTER = 10_000  # ... once this many have been read, a fair sample o
 CHANGED_TABLES = (Incident._meta.db_table, RejectedRow._meta.db_table)  # ANALYZEd after an import commits
 
 
-def _default_error_rate() -> float:
+def error_rate_ceiling() -> float:
     raw = env_str("INGEST_MAX_ERROR_RATE", "0.05")
     try:
         return float(raw)
@@ -324,7 +324,7 @@ class _Tally:
             self.rejected_sample.append(error)
 
 
-class _RejectedWriter:
+class RejectedWriter:
     """Spools rejected rows to a temporary file: the database connection is busy with COPY while rows stream."""
 
     def __init__(self, run: ImportRun):
@@ -347,7 +347,7 @@ class _RejectedWriter:
         self.spool.close()
 
 
-def _stream(rows: Iterable, tally: _Tally, rejected: _RejectedWriter, progress: Callable[[int], None] | None):
+def _stream(rows: Iterable, tally: _Tally, rejected: RejectedWriter, progress: Callable[[int], None] | None):
     """Yield the valid Incident/OutcomeRecords of `rows`; route errors and areas to their places."""
     now = timezone.now()
     since_progress = 0
@@ -762,11 +762,11 @@ def _guarded_run(source, target, user, max_error_rate, rows, progress, body) -> 
     run = ImportRun.objects.create(
         source=source, target=target[:500], created_by=user, stats={"pid": os.getpid(), "host": socket.gethostname()}
     )
-    rate = _default_error_rate() if max_error_rate is None else max_error_rate
+    rate = error_rate_ceiling() if max_error_rate is None else max_error_rate
     tally = _Tally()
     try:
         with transaction.atomic():
-            rejected = _RejectedWriter(run)
+            rejected = RejectedWriter(run)
             streamed = _stream(_error_ceiling(rows, tally, rate), tally, rejected, progress)
             inserted, updated, duplicates = body(run, streamed, tally)
             rejected.save()
@@ -827,7 +827,7 @@ def _run_fail(run: ImportRun, tally: _Tally, message: str) -> None:
     run.rows_read = tally.read
     run.rows_rejected = tally.rejected
     run.save()
-    writer = _RejectedWriter(run)
+    writer = RejectedWriter(run)
     for error in tally.rejected_sample:
         writer.add(error)
     writer.save()

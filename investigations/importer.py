@@ -22,7 +22,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from accounts.audit import audit_event
 from accounts.models import AuditEvent, OrgUnit, User
-from ingestion.loader import FAILED_RUN_SAMPLE, ImportTooManyErrors, RowError, _default_error_rate, _RejectedWriter
+from ingestion.loader import FAILED_RUN_SAMPLE, ImportTooManyErrors, RejectedWriter, RowError, error_rate_ceiling
 from ingestion.models import ImportRun
 from ingestion.readers import csv_inputs
 from investigations.models import (
@@ -507,7 +507,7 @@ class Rejections:
     that fails (and so keeps nothing else)."""
 
     def __init__(self, run: ImportRun, outcome: Outcome, max_error_rate: float):
-        self.writer, self.outcome, self.rate = _RejectedWriter(run), outcome, max_error_rate
+        self.writer, self.outcome, self.rate = RejectedWriter(run), outcome, max_error_rate
 
     def add(self, error: RowError) -> None:
         self.outcome.rejected += 1
@@ -556,7 +556,7 @@ def investigations_import(
     path = Path(path)
     run = ImportRun.objects.create(source=SOURCE, target=str(path)[:500], created_by=user)
     outcome = Outcome()
-    rate = _default_error_rate() if max_error_rate is None else max_error_rate
+    rate = error_rate_ceiling() if max_error_rate is None else max_error_rate
     try:
         with transaction.atomic():
             _stream(path, outcome, Rejections(run, outcome, rate))
@@ -584,7 +584,7 @@ def investigations_import(
 
 def _keep_sample(run: ImportRun, outcome: Outcome) -> None:
     """A failed run keeps nothing but the first rejected rows, for diagnosis; its counts say nothing was written."""
-    writer = _RejectedWriter(run)
+    writer = RejectedWriter(run)
     for error in outcome.sample:
         writer.add(error)
     writer.save()

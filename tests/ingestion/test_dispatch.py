@@ -130,3 +130,11 @@ def test_simulate_dispatch_streams_the_demo_cad_file_through_the_service(two_bor
     assert DispatchUpdate.objects.count() == 8
     assert Incident.objects.get(source="cad", source_key="CAD-1").status == "resolved"
     assert Incident.objects.get(source="cad", source_key="CAD-2").borough_id == "E09000001"
+
+
+def test_a_call_type_without_our_category_is_read_by_the_taxonomy(cad):
+    body = update(incident_id="CAD-2001", raw_category="CARDIAC ARREST")
+    del body["category"]
+    assert cad.post(URL, body, format="json").status_code == 201
+    incident = Incident.objects.get(source="cad", source_key="CAD-2001")
+    assert (incident.category, incident.raw_category) == ("medical", "CARDIAC ARREST")

@@ -14,7 +14,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from django.utils.text import slugify
 
 from ingestion.dispatch import dispatch_update_record
 
@@ -34,7 +33,6 @@ def _payload(row: dict, status: str, round_number: int) -> dict:
     body = {
         "incident_id": f"{row['IncidentNumber']}-r{round_number}" if round_number else row["IncidentNumber"],
         "status": status,
-        "category": slugify(row.get("CallType", "")) or "other",
         "raw_category": row.get("CallType", ""),
         "priority": row.get("Priority", ""),
         "location_text": row.get("Address", ""),

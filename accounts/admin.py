@@ -18,7 +18,7 @@ def locked_usernames(usernames) -> set[str]:
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "get_full_name", "role", "unit", "rank", "is_active", "locked_out")
+    list_display = ("username", "full_name", "role", "unit", "rank", "is_active", "locked_out")
     list_filter = ("role", "is_active", "unit__kind", "rank")
     search_fields = ("username", "first_name", "last_name", "email", "unit__name")
     autocomplete_fields = ("unit",)
@@ -36,6 +36,10 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(boolean=True, description="Locked out")
     def locked_out(self, obj: User) -> bool:
         return obj.username in locked_usernames([obj.username])
+
+    @admin.display(description="Name", ordering="last_name")
+    def full_name(self, user):
+        return user.get_full_name()
 
     @admin.action(description="Unlock selected users (clear failed logins)")
     def unlock(self, request, queryset):

@@ -211,6 +211,7 @@ class ContextSeries(models.Model):
 
     class Meta:
         app_label = "analytics"
+        verbose_name_plural = "context series"
         constraints = [models.UniqueConstraint(fields=["name", "date"], name="context_name_date_unique")]
         indexes = [models.Index(fields=["date"], name="context_date_idx")]
 

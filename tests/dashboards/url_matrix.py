@@ -81,4 +81,5 @@ EXPECTED = {
         **{**_statuses({"admin", "commander"}), "admin": 405, "commander": 405},
     },
     "dashboards:plotly_js": _statuses(STRATEGIC | {"supervisor", "officer"}),
+    "help": _statuses(STRATEGIC | {"supervisor", "officer"}),  # the glossary: every signed-in role
 }

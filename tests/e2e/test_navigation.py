@@ -15,12 +15,12 @@ DASHBOARDS = {
     "Imports": "/imports/",
 }
 NAVIGATION = {
-    "admin": ["Strategic", "Tactical", "Analytical", "Daily actions", "Imports", "Admin"],
-    "executive": ["Strategic"],
-    "commander": ["Strategic", "Tactical", "Daily actions"],
-    "analyst": ["Strategic", "Tactical", "Analytical", "Imports"],
-    "supervisor": ["Daily actions"],
-    "officer": ["Daily actions"],
+    "admin": ["Strategic", "Tactical", "Analytical", "Daily actions", "Imports", "Admin", "Help"],
+    "executive": ["Strategic", "Help"],
+    "commander": ["Strategic", "Tactical", "Daily actions", "Help"],
+    "analyst": ["Strategic", "Tactical", "Analytical", "Imports", "Help"],
+    "supervisor": ["Daily actions", "Help"],
+    "officer": ["Daily actions", "Help"],
 }
 LANDING = {
     "admin": "/dashboards/strategic/",

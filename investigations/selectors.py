@@ -186,7 +186,7 @@ def rollup_by_team(*, user: User, today: date, unit: OrgUnit | None = None) -> l
     rows = queryset.values("team_id", "kind").annotate(
         outstanding=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today))
     )
-    names = dict(rollup_units(user=user).values_list("id", "name"))
+    names = {pk: (name, code) for pk, name, code in rollup_units(user=user).values_list("id", "name", "code")}
     teams = defaultdict(lambda: {"kinds": {}, "outstanding": 0, "overdue": 0})
     for row in rows:
         team = teams[row["team_id"]]
@@ -194,7 +194,11 @@ def rollup_by_team(*, user: User, today: date, unit: OrgUnit | None = None) -> l
         team["outstanding"] += row["outstanding"]
         team["overdue"] += row["overdue"]
     return sorted(
-        ({"team_id": team_id, "name": names.get(team_id, "?"), **data} for team_id, data in teams.items()),
+        (
+            {"team_id": team_id, "name": names.get(team_id, ("?", ""))[0], "code": names.get(team_id, ("?", ""))[1]}
+            | data
+            for team_id, data in teams.items()
+        ),
         key=lambda team: (-team["overdue"], team["name"]),
     )
 

@@ -31,9 +31,12 @@ def completable_kinds(user) -> set[str]:
     }
 
 
-def queue_context(request, *, team_view: bool) -> dict:
+def queue_context(request, *, team_view: bool, team: OrgUnit | None = None) -> dict:
+    """The queue of the user's scope, or of one `team` in it (a commander following the roll-up into a team)."""
     today = selectors.local_today()
     base = selectors.open_actions_visible_to(user=request.user)
+    if team is not None:
+        base = base.filter(team=team)
     kind, flag = request.GET.get("kind", ""), request.GET.get("flag", "")
     page = Paginator(
         selectors.action_page(base, user=request.user, today=today, kind=kind, flag=flag), PAGE_SIZE
@@ -41,6 +44,7 @@ def queue_context(request, *, team_view: bool) -> dict:
     context = {
         "today": today,
         "team_view": team_view,
+        "queue_unit": team or request.user.unit,
         "counts": _labelled(selectors.flag_counts(base, today=today)),
         "kinds": _kind_tabs(base, today=today, selected=kind),
         "flags": [(f, FLAG_LABELS[f]) for f in FLAG_ORDER],
@@ -114,6 +118,9 @@ class ActionsView(RoleRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         if request.user.has_perm("investigations.view_rollup"):
+            if team_code := request.GET.get("team", ""):
+                team = get_object_or_404(selectors.rollup_units(user=request.user), code=team_code)
+                return render(request, "investigations/queue.html", queue_context(request, team_view=True, team=team))
             return render(request, "investigations/rollup.html", rollup_context(request, None))
         team_view = request.user.has_perm("investigations.view_team_queue")
         return render(request, "investigations/queue.html", queue_context(request, team_view=team_view))

@@ -49,6 +49,22 @@ def test_admin_rollup_covers_the_force_and_drills_to_a_department(client_for, ca
     assert [t["team_id"] for t in camden.context["teams"]] == [org["camden-team-a"].pk]
 
 
+def test_commander_follows_the_rollup_into_one_teams_queue(client_for, cases):
+    client = client_for("commander")
+    rollup = client.get(reverse("investigations:actions"))
+    team = rollup.context["teams"][0]
+    assert f'data-team-queue="{team["code"]}"'.encode() in rollup.content
+    queue = client.get(reverse("investigations:actions"), {"team": team["code"]})
+    assert queue.templates[0].name == "investigations/queue.html"
+    assert queue.context["queue_unit"].pk == team["team_id"]
+    assert {a.investigation.team_id for a in queue.context["actions"]} == {team["team_id"]}
+
+
+def test_commander_cannot_open_another_bcus_team_queue(client_for, cases, org):
+    response = client_for("commander").get(reverse("investigations:actions"), {"team": org["camden-team-a"].code})
+    assert response.status_code == 404
+
+
 def test_commander_cannot_drill_into_another_bcu(client_for, cases):
     assert client_for("commander").get(reverse("investigations:rollup"), {"unit": "camden"}).status_code == 404
 

@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ingestion.dispatch import dispatch_recent, dispatch_update_record
+from ingestion.dispatch import dispatch_latest_received, dispatch_recent, dispatch_update_record
 from ingestion.models import ImportRun
 from ingestion.serializers import DispatchRecentSerializer, DispatchUpdateSerializer, ImportRunSerializer
 
@@ -30,7 +30,7 @@ class DispatchView(APIView):
 
 
 class DispatchRecentView(APIView):
-    """Updates after `since` (ISO 8601; default the last hour) in the caller's areas, oldest first."""
+    """Updates received after `since` (ISO 8601; default the last hour) in the caller's areas, oldest first."""
 
     required_permission = "dashboards.view_tactical"
     serializer_class = DispatchRecentSerializer
@@ -39,7 +39,15 @@ class DispatchRecentView(APIView):
         since = _since(request.query_params.get("since"))
         now = timezone.now()
         updates = dispatch_recent(user=request.user, since=since)
-        return Response({"now": now.isoformat(), "updates": DispatchRecentSerializer(updates, many=True).data})
+        latest = dispatch_latest_received()
+        return Response(
+            {
+                "now": now.isoformat(),
+                # when the feed last delivered anything, anywhere: the page says so when the feed has gone quiet
+                "latest_update_at": latest.isoformat() if latest else None,
+                "updates": DispatchRecentSerializer(updates, many=True).data,
+            }
+        )
 
 
 def _since(text: str | None):

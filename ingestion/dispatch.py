@@ -137,8 +137,14 @@ def _jsonable(data: dict) -> dict:
     return {key: value.isoformat() if isinstance(value, datetime) else value for key, value in data.items()}
 
 
+def dispatch_latest_received() -> datetime | None:
+    """When the dispatch feed last delivered an update (the received_at index answers it)."""
+    return DispatchUpdate.objects.order_by("-received_at").values_list("received_at", flat=True).first()
+
+
 def dispatch_recent(*, user, since: datetime) -> list[DispatchUpdate]:
-    """Updates made after `since` to incidents in the user's areas, oldest first (what the tactical page polls)."""
-    updates = DispatchUpdate.objects.filter(updated_at__gt=since).select_related("incident")
+    """Updates received after `since` for incidents in the user's areas, oldest first (what the tactical page polls).
+    By the time they arrived, not the time the dispatch system stamped: a late or queued update still shows."""
+    updates = DispatchUpdate.objects.filter(received_at__gt=since).select_related("incident")
     updates = restrict_to_areas(updates, user=user, field="incident__borough_id")
-    return list(updates.order_by("updated_at", "pk")[: conf.DISPATCH_RECENT_LIMIT])
+    return list(updates.order_by("received_at", "pk")[: conf.DISPATCH_RECENT_LIMIT])

@@ -1,11 +1,13 @@
 """Serializers of the ingestion API: validation of live dispatch posts and the shape of the recent feed."""
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ingestion.localtime import zone_info
 from ingestion.models import DispatchUpdate, ImportRun
 from ingestion.selectors import run_unmapped
+from ingestion.taxonomy import category_label
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -55,11 +57,21 @@ class DispatchRecentSerializer(serializers.ModelSerializer):
     longitude = serializers.FloatField(source="incident.longitude")
     location_text = serializers.CharField(source="incident.location_text")
     area_code = serializers.CharField(source="incident.borough_id")
+    category_label = serializers.SerializerMethodField(help_text="The category in users' words.")
+    local_time = serializers.SerializerMethodField(help_text="When it happened, in its source's zone.")
 
     class Meta:
         model = DispatchUpdate
-        fields = ["incident_id", "incident_pk", "status", "updated_at", "current_status", "category", "priority",
-                  "occurred_at", "latitude", "longitude", "location_text", "area_code"]  # fmt: skip
+        fields = ["incident_id", "incident_pk", "status", "updated_at", "received_at", "current_status", "category",
+                  "category_label", "priority", "occurred_at", "local_time", "latitude", "longitude", "location_text",
+                  "area_code"]  # fmt: skip
+
+    def get_category_label(self, update: DispatchUpdate) -> str:
+        return category_label(update.incident.category)
+
+    def get_local_time(self, update: DispatchUpdate) -> str:
+        incident = update.incident
+        return dateformat.format(incident.occurred_at.astimezone(zone_info(incident.time_zone)), "d M H:i T")
 
 
 class UnmappedSerializer(serializers.Serializer):

@@ -5,6 +5,7 @@
 
   var CLUSTER_PIXELS = 60;
   var FEED_SECONDS = 5;
+  var FEED_QUIET_MINUTES = 10;
 
   function readJSON(id) {
     var node = document.getElementById(id);
@@ -173,10 +174,14 @@
     li.dataset.incident = item.incident_pk;
     var when = document.createElement("time");
     when.dateTime = item.occurred_at || "";
-    when.textContent = (item.occurred_at || "").slice(0, 16).replace("T", " ");
+    when.textContent = item.local_time || "";  // in the source's zone, as the server draws the first items
     li.appendChild(when);
-    var parts = [item.category, item.priority, item.status].filter(Boolean);
-    li.appendChild(document.createTextNode(" · " + parts.join(" · ")));
+    li.appendChild(document.createTextNode(" · "));
+    var category = document.createElement("strong");
+    category.textContent = item.category_label || item.category || "";
+    li.appendChild(category);
+    var parts = [item.priority, item.status].filter(Boolean);
+    if (parts.length) li.appendChild(document.createTextNode(" · " + parts.join(" · ")));
     if (detailUrl) {
       var link = document.createElement("a");
       link.href = detailUrl.replace("/0/", "/" + item.incident_pk + "/");
@@ -186,6 +191,22 @@
     }
     li.className = "fresh";
     return li;
+  }
+
+  function feedHealth(status, payload) {
+    // Says when the dispatch feed last delivered anything, and warns when it has gone quiet (a stopped link or
+    // simulator), so a commander never mistakes an old list for a calm night.
+    if (!status || !payload) return;
+    if (!payload.latest_update_at) { status.textContent = "No update from the dispatch feed yet."; return; }
+    var minutes = Math.floor((new Date(payload.now) - new Date(payload.latest_update_at)) / 60000);
+    var quiet = minutes >= FEED_QUIET_MINUTES;
+    status.classList.toggle("stale", quiet);
+    status.dataset.quietMinutes = String(minutes);
+    status.textContent = quiet
+      ? "No update from the dispatch feed for " + minutes + " minutes: the list below may be out of date. If the feed " +
+        "should be running, ask an administrator to check the dispatch link."
+      : "Updates every few seconds; last update from the dispatch feed " + (minutes < 1 ? "under a minute" : minutes +
+        " minute" + (minutes === 1 ? "" : "s")) + " ago.";
   }
 
   function startFeed(root) {
@@ -198,6 +219,7 @@
       fetch(list.dataset.feedUrl + "?since=" + encodeURIComponent(since), { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (payload) {
+          feedHealth(root.querySelector("#feed-status"), payload);
           var items = (payload && payload.updates) || [];
           items.forEach(function (item) {
             var fresh = feedItem(item, list.dataset.detailUrl);
@@ -205,7 +227,7 @@
             if (old) list.replaceChild(fresh, old); else list.insertBefore(fresh, list.firstChild);
             var empty = list.querySelector("li.muted");
             if (empty) list.removeChild(empty);
-            if (item.updated_at && new Date(item.updated_at) > new Date(since)) since = item.updated_at;
+            if (item.received_at && new Date(item.received_at) > new Date(since)) since = item.received_at;
           });
           while (list.children.length > 50) list.removeChild(list.lastChild);
         })

@@ -138,3 +138,13 @@ def test_a_call_type_without_our_category_is_read_by_the_taxonomy(cad):
     assert cad.post(URL, body, format="json").status_code == 201
     incident = Incident.objects.get(source="cad", source_key="CAD-2001")
     assert (incident.category, incident.raw_category) == ("medical", "CARDIAC ARREST")
+
+
+def test_a_late_update_stamped_before_the_last_poll_still_reaches_the_feed(cad, client_for):
+    last_poll = timezone.now().isoformat()
+    stamped_earlier = (timezone.now() - timedelta(minutes=20)).replace(microsecond=0)
+    late = update(incident_id="CAD-LATE", updated_at=stamped_earlier.isoformat())
+    assert cad.post(URL, late, format="json").status_code == 201
+    feed = client_for("analyst").get(reverse("ingestion-dispatch-recent"), {"since": last_poll}).json()
+    assert [u["incident_id"] for u in feed["updates"]] == ["CAD-LATE"]
+    assert feed["latest_update_at"] is not None

@@ -70,6 +70,11 @@ class Investigation(models.Model):
     def __str__(self) -> str:
         return self.crime_reference
 
+    @property
+    def offence_label(self) -> str:
+        """The offence code in words for the pages ('burglary_dwelling' -> 'Burglary dwelling'); rules use the code."""
+        return self.offence.replace("_", " ").strip().capitalize()
+
 
 class Suspect(models.Model):
     investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="suspects")

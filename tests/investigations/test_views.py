@@ -178,3 +178,9 @@ def test_rollup_reflects_a_completion_at_once(client, cases, role_users):
     client.post(reverse("investigations:complete", kwargs={"pk": _review(cases["own"]).pk}), {"note": "ok"})
     client.force_login(role_users["commander"])
     assert client.get(reverse("investigations:rollup")).context["totals"]["overdue"] == before - 1
+
+
+def test_the_queue_names_the_offence_in_words_not_its_code(client_for, cases):
+    cases["own"].__class__.objects.filter(pk=cases["own"].pk).update(offence="burglary_dwelling")
+    content = client_for("officer").get(reverse("investigations:actions")).content.decode()
+    assert "Burglary dwelling" in content and "burglary_dwelling" not in content

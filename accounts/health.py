@@ -30,12 +30,18 @@ def _database() -> dict:
     return {"state": "up", "vendor": connection.vendor}
 
 
+_CLIENTS: dict[str, redis.Redis] = {}
+
+
 def _ping(url: str) -> dict:
-    client = redis.Redis.from_url(url, socket_connect_timeout=TIMEOUT_SECONDS, socket_timeout=TIMEOUT_SECONDS)
-    try:
-        client.ping()
-    finally:
-        client.close()
+    # One client (and connection pool) per URL and process: a load balancer asks every few seconds, and a new
+    # connection per check cost more than the check itself.
+    client = _CLIENTS.get(url)
+    if client is None:
+        client = _CLIENTS.setdefault(
+            url, redis.Redis.from_url(url, socket_connect_timeout=TIMEOUT_SECONDS, socket_timeout=TIMEOUT_SECONDS)
+        )
+    client.ping()
     return {"state": "up"}
 
 

@@ -378,6 +378,8 @@ def visitors_create(accounts: dict, clients: int, requests_each: int = 3000, see
 
 
 def _with_query(url: str, query: dict) -> str:
+    """`url` with the drawn filters, less those it fixes itself (the seasonal endpoint's area)."""
+    query = {name: value for name, value in query.items() if f"{name}=" not in url}
     return f"{url}{'&' if '?' in url else '?'}{urlencode(query)}" if query else url
 
 
@@ -476,11 +478,14 @@ def main(argv: list[str] | None = None) -> dict:
     visitors = visitors_create(accounts, args.clients)
     result["load"] = load_test(visitors=visitors, seconds=args.seconds, workers=args.workers, threads=args.threads)
     result["targets"] = {
-        "cold_p95_under_100ms": result.get("worst_cold_p95_ms", 0) < 100,
-        "cold_max_under_500ms": result.get("worst_cold_max_ms", 0) < 500,
-        "after_refresh_p95_under_150ms": result.get("first_view_after_refresh", {}).get("p95_ms", 0) < 150,
-        "load_no_errors_p95_under_300ms": result["load"]["errors"] == 0 and result["load"]["p95_ms"] < 300,
+        "load_no_errors_p95_under_300ms": result["load"]["errors"] == 0 and result["load"]["p95_ms"] < 300
     }
+    if not args.load_only:
+        result["targets"] |= {
+            "cold_p95_under_100ms": result["worst_cold_p95_ms"] < 100,
+            "cold_max_under_500ms": result["worst_cold_max_ms"] < 500,
+            "after_refresh_p95_under_150ms": result["first_view_after_refresh"]["p95_ms"] < 150,
+        }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     (RESULTS.with_name("pages-load.json") if args.load_only else RESULTS).write_text(json.dumps(result, indent=2))
     print(json.dumps(result))

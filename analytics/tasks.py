@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from analytics.forecasting_refresh import forecasting_refresh
+from analytics.forecasting.refresh import forecasting_refresh
 from analytics.refresh import analytics_refresh
 from analytics.trends import trends_detect
 

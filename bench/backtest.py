@@ -31,10 +31,10 @@ import pandas as pd  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from analytics import demand_backtest  # noqa: E402
-from analytics.forecast_demand import FORCE, area_series, demand_backtest_run, series_backtests  # noqa: E402
-from analytics.grid import SQUARE, boundaries_from_geojson  # noqa: E402
-from analytics.run_hotspots import hotspot_backtest_run  # noqa: E402
+from analytics.forecasting import backtest as demand_backtest  # noqa: E402
+from analytics.forecasting.demand import FORCE, area_series, demand_backtest_run, series_backtests  # noqa: E402
+from analytics.hotspots.grid import SQUARE, boundaries_from_geojson  # noqa: E402
+from analytics.hotspots.runs import hotspot_backtest_run  # noqa: E402
 from ingestion.models import Incident  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results" / "backtest.json"

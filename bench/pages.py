@@ -48,7 +48,7 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.demo import demo_accounts_create  # noqa: E402
 from accounts.models import User  # noqa: E402
-from analytics.forecasting_refresh import forecasting_refresh  # noqa: E402
+from analytics.forecasting.refresh import forecasting_refresh  # noqa: E402
 from analytics.refresh import analytics_refresh  # noqa: E402
 from bench import _cold  # noqa: E402
 from ingestion.demo.calls import calls_csv_write  # noqa: E402

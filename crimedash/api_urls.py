@@ -4,7 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("ingestion.api_urls")),
-    path("", include("analytics.api_urls")),
+    path("", include("analytics.api.urls")),
     path("", include("dashboards.api_urls")),
     path("", include("investigations.api_urls")),
 ]

@@ -4,7 +4,7 @@ demand and hotspot backtests, the bias report, and the next shift's deployment p
 The forecast card, the backtest table and the API show one thing: each model's score on the test weeks, which come
 after the validation weeks that chose it."""
 
-from analytics import selectors_forecasting as forecasting
+from analytics.forecasting import selectors as forecasting
 from dashboards import selectors
 from dashboards.figures import grouped_bar_chart, interval_chart
 

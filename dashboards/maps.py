@@ -8,8 +8,8 @@ from django.core.cache import cache
 from shapely.geometry import mapping, shape
 
 from accounts.scoping import area_codes_visible_to
-from analytics import selectors_forecasting as forecasting
 from analytics.cache import generation
+from analytics.forecasting import selectors as forecasting
 from analytics.models import HotspotRun
 from dashboards import selectors
 from dashboards.filters import DashboardFilters, filters_to_query

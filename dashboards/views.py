@@ -20,9 +20,9 @@ from django.views.generic import TemplateView
 from accounts.audit import audit_event
 from accounts.permissions import RoleRequiredMixin, check_permission, role_required
 from accounts.selectors import next_url_for
+from analytics.deployment.plans import deployment_plan_accept
+from analytics.forecasting.selectors import deployment_plan_queryset
 from analytics.models import Alert
-from analytics.plan_deployment import deployment_plan_accept
-from analytics.selectors_forecasting import deployment_plan_queryset
 from analytics.trends import alert_set_state
 from crimedash.response_cache import (
     BODY_PLACEHOLDER,

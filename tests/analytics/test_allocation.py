@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from analytics import allocation
+from analytics.deployment import allocation
 
 
 def _problem(**overrides):

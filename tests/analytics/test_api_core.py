@@ -89,7 +89,7 @@ def test_seasonal_decomposition_answers_404_when_absent(client_for, db):
 
 
 def test_monthly_counts_pages_by_cursor_cover_every_row_once(client_for, loaded, monkeypatch):
-    from analytics.api import RollupCursorPagination
+    from analytics.api.rollups import RollupCursorPagination
     from analytics.models import MonthlyCount
 
     monkeypatch.setattr(RollupCursorPagination, "page_size", 2)

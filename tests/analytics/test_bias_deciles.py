@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from analytics.plan_deployment import area_deciles
+from analytics.deployment.plans import area_deciles
 from ingestion.models import Area, Deprivation, Incident, Population
 
 BOROUGH = "E09000033"

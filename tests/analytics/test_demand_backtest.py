@@ -4,7 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import demand_backtest, forecast_demand, forecasting
+from analytics.forecasting import backtest as demand_backtest
+from analytics.forecasting import demand as forecast_demand
+from analytics.forecasting import methods as forecasting
 
 
 def _daily_calls(days: int, seed: int = 0) -> np.ndarray:

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from analytics import fairness
-from analytics.fairness import AreaShare
+from analytics.deployment import fairness
+from analytics.deployment.fairness import AreaShare
 
 
 def test_units_and_demand_shares_by_decile():

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from analytics.deployment.plans import bias_report_create
 from analytics.models import BiasReport, DeploymentPlan
-from analytics.plan_deployment import bias_report_create
 from ingestion.models import Deprivation
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import forecasting
+from analytics.forecasting import methods as forecasting
 
 
 def _seasonal_counts(n: int, season: int, seed: int = 0) -> np.ndarray:

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from analytics import hotspot_backtest
-from analytics.grid import SQUARE, study_grid
+from analytics.hotspots import backtest as hotspot_backtest
+from analytics.hotspots.grid import SQUARE, study_grid
 
 AREA = {"type": "Polygon", "coordinates": [[[-0.2, 51.45], [-0.1, 51.45], [-0.1, 51.52], [-0.2, 51.52], [-0.2, 51.45]]]}
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from analytics import hotspots
-from analytics.grid import H3, SQUARE, study_grid
+from analytics.hotspots import methods as hotspots
+from analytics.hotspots.grid import H3, SQUARE, study_grid
 
 SQUARE_AREA = {
     "type": "Polygon",

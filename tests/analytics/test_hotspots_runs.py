@@ -3,8 +3,8 @@
 import h3
 import pytest
 
+from analytics.hotspots.runs import hotspot_run, hotspots_refresh
 from analytics.models import HotspotCell, HotspotRun
-from analytics.run_hotspots import hotspot_run, hotspots_refresh
 from ingestion.models import Incident
 from tests.analytics.forecasting_data import CLUSTER, WESTMINSTER, located, month, noise_and_cluster
 

@@ -10,9 +10,9 @@ import pytest
 from django.conf import settings
 from django.db.models import Sum
 
-from analytics.forecast_demand import demand_frame
+from analytics.deployment.plans import shift_demand
+from analytics.forecasting.demand import demand_frame
 from analytics.models import CalendarEffect, DailyCount, HourWeekdayCount, MonthlyCount
-from analytics.plan_deployment import shift_demand
 from analytics.refresh import analytics_refresh
 from ingestion.services import calls_import
 

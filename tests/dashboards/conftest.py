@@ -1,7 +1,7 @@
 import pytest
 from django.apps import apps
 
-from analytics.forecasting_refresh import forecasting_refresh
+from analytics.forecasting.refresh import forecasting_refresh
 from analytics.refresh import analytics_refresh
 from tests.dashboards.factories import areas_create, incidents_create
 

@@ -3,7 +3,7 @@ the briefing PDF, no console errors and nothing fetched from outside the server.
 
 import pytest
 
-from analytics.forecasting_refresh import forecasting_refresh
+from analytics.forecasting.refresh import forecasting_refresh
 from analytics.refresh import analytics_refresh
 from tests.dashboards.factories import areas_create, incidents_create
 from tests.e2e.conftest import save_screenshot

@@ -4,9 +4,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from analytics.forecast_demand import demand_backtest_run, history_shortfall
-from analytics.grid import H3, SQUARE, boundaries_from_geojson
-from analytics.run_hotspots import hotspot_backtest_run
+from analytics.forecasting.demand import demand_backtest_run, history_shortfall
+from analytics.hotspots.grid import H3, SQUARE, boundaries_from_geojson
+from analytics.hotspots.runs import hotspot_backtest_run
 
 
 class Command(BaseCommand):

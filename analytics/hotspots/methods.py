@@ -1,7 +1,7 @@
 """Hotspot statistics on a CellGrid: counts, KDE surface, Getis-Ord Gi* with FDR control, prospective scores.
 
 Everything here is pure numpy/scipy on arrays indexed like `grid.cells`, so the same functions serve a stored run
-(analytics.services_hotspots), the backtest (analytics.hotspot_backtest) and the tests.
+(analytics.services_hotspots), the backtest (analytics.hotspots.backtest) and the tests.
 """
 
 from dataclasses import dataclass
@@ -10,7 +10,7 @@ import numpy as np
 from scipy import sparse, stats
 from scipy.spatial import cKDTree
 
-from analytics.grid import CellGrid
+from analytics.hotspots.grid import CellGrid
 
 # Chosen on 2013-07..12 Met burglaries (validation months before the 2014 test window) on 250 m cells.
 KDE_BANDWIDTH_M = 150.0

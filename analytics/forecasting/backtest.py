@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analytics import forecasting
+from analytics.forecasting import methods as forecasting
 
 VALIDATION_FOLDS, TEST_FOLDS = 6, 8
 # Fewest folds of each kind, and training horizons before the first fold, for a backtest to mean anything.

@@ -10,9 +10,9 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from analytics import selectors_forecasting as selectors
+from analytics.deployment.plans import deployment_plan_accept
+from analytics.forecasting import selectors
 from analytics.models import BiasReport, DemandBacktest, DemandForecast, DeploymentPlan, HotspotBacktest, HotspotRun
-from analytics.plan_deployment import deployment_plan_accept
 from crimedash.response_cache import CachedReadMixin
 
 TACTICAL = "dashboards.view_tactical"

@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 from django.db import transaction
 
-from analytics import hotspot_backtest, hotspots
-from analytics.grid import H3, SQUARE, CellGrid, boundaries_from_areas, study_grid
+from analytics.hotspots import backtest as hotspot_backtest
+from analytics.hotspots import methods as hotspots
+from analytics.hotspots.grid import H3, SQUARE, CellGrid, boundaries_from_areas, study_grid
 from analytics.models import HotspotBacktest, HotspotCell, HotspotRun
 from ingestion.models import Incident
 

@@ -9,7 +9,8 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
-from analytics import demand_backtest, forecasting
+from analytics.forecasting import backtest as demand_backtest
+from analytics.forecasting import methods as forecasting
 from analytics.models import DemandBacktest, DemandBacktestScore, DemandForecast
 from ingestion.localtime import zone_info
 from ingestion.models import Incident

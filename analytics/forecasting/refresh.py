@@ -1,9 +1,9 @@
 """The weekly forecasting chain: backtests first (they choose the models), then the stored results pages read."""
 
 from analytics.cache import bump_generation
-from analytics.forecast_demand import GRANULARITIES, demand_forecasts_refresh
-from analytics.plan_deployment import deployment_plans_refresh
-from analytics.run_hotspots import hotspot_backtest_run, hotspots_refresh
+from analytics.deployment.plans import deployment_plans_refresh
+from analytics.forecasting.demand import GRANULARITIES, demand_forecasts_refresh
+from analytics.hotspots.runs import hotspot_backtest_run, hotspots_refresh
 
 
 def forecasting_refresh() -> dict:

@@ -2,7 +2,7 @@
 
 Demand is the recent mean daily count of REPORTED incidents (calls for service, or crimes) per sub-area and shift,
 scaled to the stored daily demand forecast of the BCU when there is one. Police-generated records are left out by
-default so a plan does not chase its own activity (see analytics.fairness).
+default so a plan does not chase its own activity (see analytics.deployment.fairness).
 """
 
 import datetime as dt
@@ -18,8 +18,8 @@ from accounts.audit import audit_event
 from accounts.models import AuditEvent
 from accounts.permissions import check_permission
 from accounts.scoping import area_codes_visible_to
-from analytics import allocation, fairness
 from analytics.correlation import populations
+from analytics.deployment import allocation, fairness
 from analytics.models import BiasReport, DemandForecast, DeploymentPlan
 from ingestion.models import Deprivation, Incident
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from analytics import hotspots
-from analytics.grid import CellGrid
+from analytics.hotspots import methods as hotspots
+from analytics.hotspots.grid import CellGrid
 
 COVERAGES = (1, 5, 10)
 LAST_PERIOD, LONG_RUN, BLEND = "last-period", "long-run", "blend"

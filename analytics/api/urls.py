@@ -1,9 +1,9 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from analytics.api import ROUTES as CORE_ROUTES
-from analytics.api import VIEWS as CORE_VIEWS
-from analytics.api_forecasting import ROUTES as FORECASTING_ROUTES
+from analytics.api.forecasting import ROUTES as FORECASTING_ROUTES
+from analytics.api.rollups import ROUTES as CORE_ROUTES
+from analytics.api.rollups import VIEWS as CORE_VIEWS
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False

@@ -1,7 +1,7 @@
 """Demand forecasting models on a regular count series, each returning a mean and a prediction interval.
 
 A model is a function (history, horizon, season, level) -> Forecast. The seasonal-naive model is the baseline every
-other one must beat (MASE < 1); the backtest in analytics.demand_backtest decides which is used.
+other one must beat (MASE < 1); the backtest in analytics.forecasting.backtest decides which is used.
 """
 
 import warnings

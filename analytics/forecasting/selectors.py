@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from accounts.scoping import area_codes_visible_to
 from analytics.cache import cached
-from analytics.grid import CellGrid, Projection
+from analytics.hotspots.grid import CellGrid, Projection
 from analytics.models import (
     BiasReport,
     DemandBacktest,

@@ -8,7 +8,7 @@ request otherwise. The cached sets are keyed by a version that any change of gro
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 
-from crimedash.versions import CacheVersion
+from crimedash.caching import CacheVersion
 
 PERMISSIONS_VERSION = CacheVersion("accounts:permissions-version")
 CACHE_SECONDS = 15 * 60

@@ -5,7 +5,7 @@ from django.db.models.signals import post_migrate
 def _new_release(sender, **kwargs):
     # Every deployment runs migrate: bumping the generation there means no page kept by the old code (its templates,
     # its static file names) is served by the new one.
-    from analytics.cache import bump_generation
+    from crimedash.caching import bump_generation
 
     bump_generation()
 

@@ -13,4 +13,3 @@ ALERT_MIN_HISTORY_MONTHS = env_int("ANALYTICS_ALERT_MIN_HISTORY_MONTHS", 12, min
 ALERT_MIN_EXPECTED = env_int("ANALYTICS_ALERT_MIN_EXPECTED", 3, minimum=0)
 ALERT_P_PER_MILLE = env_int("ANALYTICS_ALERT_P_PER_MILLE", 10, minimum=1)
 # Selector results live in the cache this long; a refresh makes them stale at once by bumping the generation.
-CACHE_SECONDS = env_int("ANALYTICS_CACHE_SECONDS", 3600, minimum=0)

@@ -6,10 +6,10 @@ from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Coalesce
 
-from analytics import correlation, metrics, temporal
-from analytics.cache import bump_generation
+from analytics import correlation, metrics, response_rollups, temporal
 from analytics.models import RefreshRun
 from analytics.rollups import TABLES, Slice, month_bounds, rollups_rebuild
+from crimedash.caching import bump_generation
 from crimedash.dbstats import tables_analyze
 from ingestion.localtime import local_days
 from ingestion.models import Area, ImportRun, Incident
@@ -26,10 +26,11 @@ def analytics_refresh(*, run_id: int | None = None, full: bool = False) -> Refre
     if where.months != ():  # () means nothing changed since the last refresh
         with transaction.atomic():
             rows = rollups_rebuild(where=where)
+            rows |= response_rollups.response_rollups_rebuild(where=where)
             temporal.temporal_refresh(boroughs=where.boroughs)
             correlation.correlations_refresh()
             metrics.strategic_metrics_refresh()
-        tables_analyze(tables=TABLES)
+        tables_analyze(tables=TABLES + response_rollups.TABLES)
         bump_generation()
     return RefreshRun.objects.create(
         run_id=run_id,

@@ -12,7 +12,6 @@ from functools import wraps
 from django.db.models import Max, Min, Q, Sum
 
 from accounts.scoping import area_codes_visible_to
-from analytics.cache import cached
 from analytics.correlation import (
     category_matrix,
     co_occurrence_level,
@@ -37,9 +36,10 @@ from analytics.models import (
     SeasonalDecomposition,
     StrategicMetric,
 )
-from analytics.privacy import sees_small_counts, small_count_guard, suppress_rows
+from analytics.privacy import small_count_guard, suppress_rows
 from analytics.temporal import month_range
 from analytics.trends import alerts_visible_to
+from crimedash.caching import cache_key, cached
 from ingestion.models import Area, Incident
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -50,16 +50,15 @@ NO_FILTERS = AnalyticsFilters()
 
 
 def _per_user_cache(function):
-    """Cache a selector's result per (generation, scope, analyst access, arguments)."""
+    """Cache a selector's result per generation, viewer and arguments."""
 
     @wraps(function)
     def wrapper(*, user, **kwargs):
-        codes = area_codes_visible_to(user=user)
         arguments = {
             name: value.key() if isinstance(value, AnalyticsFilters) else value for name, value in kwargs.items()
         }
-        parts = [sorted(codes) if codes is not None else None, sees_small_counts(user=user), arguments]
-        return cached(function.__name__, parts, lambda: function(user=user, **kwargs))
+        key = cache_key(f"analytics:{function.__name__}", arguments, user=user)
+        return cached(key, lambda: function(user=user, **kwargs))
 
     return wrapper
 

@@ -5,8 +5,8 @@ generation instead."""
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from analytics.cache import bump_live_version
 from analytics.models import Alert, DeploymentPlan
+from crimedash.caching import bump_live_version
 from ingestion.models import DispatchUpdate, ImportRun
 
 LIVE_MODELS = (Alert, DeploymentPlan, DispatchUpdate, ImportRun)

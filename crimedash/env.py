@@ -90,6 +90,16 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict:
     raise _invalid(name, _without_password(url), "a postgres://user:password@host:port/name or sqlite:///path URL")
 
 
+def redis_neighbour(url: str) -> str:
+    """The next Redis database on the same server: redis://host:6379/3 -> redis://host:6379/4 (/0 when none is
+    named), so the cache and the broker never share one (a full or flushed cache must not touch the queues)."""
+    if not url:
+        return ""
+    parts = urlparse(url)
+    database = int(parts.path.strip("/") or 0)
+    return parts._replace(path=f"/{database + 1}").geturl()
+
+
 def redis_url(name: str = "REDIS_URL") -> str:
     raw = os.environ.get(name, "")
     if raw and urlparse(raw).scheme not in {"redis", "rediss"}:

@@ -14,26 +14,19 @@ import hashlib
 from collections.abc import Callable
 
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
 from accounts.backends import PERMISSIONS_VERSION
-from analytics.cache import generation, live_version, viewer_key
+from crimedash.caching import LIVE, cache_key, cached
 
-# Keys carry the analytics generation, so a refresh makes every entry stale at once; the timeout only bounds what is
-# kept (beat's warm_dashboards renders each scope's default views again every 5 minutes).
-CACHE_SECONDS = 900
 CSRF_PLACEHOLDER = "crimedash-csrf-token-placeholder"
 BODY_PLACEHOLDER = "crimedash-page-body-placeholder"
 
 
 def response_key(request, *, part: str, live: bool, personal: bool = False) -> str:
-    user = request.user
-    viewer = viewer_key(user=user) + (f":{_personal_key(user)}" if personal else "")
-    versions = f"{generation()}:{live_version() if live else '-'}"
-    target = hashlib.sha1(request.build_absolute_uri().encode()).hexdigest()
-    return f"response:{part}:{versions}:{viewer}:{target}"
+    parts = [request.build_absolute_uri(), _personal_key(request.user) if personal else ""]
+    return cache_key(f"response:{part}", parts, user=request.user, versions=(LIVE,) if live else ())
 
 
 def _personal_key(user) -> str:
@@ -42,21 +35,13 @@ def _personal_key(user) -> str:
     return f"{digest}:{PERMISSIONS_VERSION.current()}"
 
 
-def cached_value(key: str, compute: Callable[[], object]):
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
-
-
 def personal_page(request, *, render: Callable[[], str], body: str = "") -> HttpResponse:
     """The page `render()` returns, kept per user and URL, with `body` put in at BODY_PLACEHOLDER: a large body is
     kept once per scope by whoever builds it, not once per user. A request with flash messages is rendered fresh."""
     if len(get_messages(request)):
         page = render()
     else:
-        page = cached_value(response_key(request, part="page", live=False, personal=True), render)
+        page = cached(response_key(request, part="page", live=False, personal=True), render)
     return with_csrf_token(request, page.replace(BODY_PLACEHOLDER, body, 1) if body else page)
 
 
@@ -78,15 +63,17 @@ class CachedReadMixin:
         renderer = request.accepted_renderer
         if renderer.format != "json":  # the browsable API renders per request
             return build()
-        key = response_key(request, part="api", live=self.live_data)
-        body = cache.get(key)
-        if body is None:
+        failed = []
+
+        def render() -> bytes | None:
             response = build()
             if response.status_code != 200:
-                return response
-            body = renderer.render(response.data, request.accepted_media_type, self.get_renderer_context())
-            cache.set(key, body, CACHE_SECONDS)
-        return HttpResponse(body, content_type=renderer.media_type)
+                failed.append(response)
+                return None  # not kept
+            return renderer.render(response.data, request.accepted_media_type, self.get_renderer_context())
+
+        body = cached(response_key(request, part="api", live=self.live_data), render)
+        return failed[0] if failed else HttpResponse(body, content_type=renderer.media_type)
 
     def list(self, request, *args, **kwargs):
         return self.cached_json(request, lambda: super(CachedReadMixin, self).list(request, *args, **kwargs))

@@ -16,6 +16,7 @@ from crimedash.env import (
     env_int,
     env_list,
     env_str,
+    redis_neighbour,
     redis_url,
 )
 
@@ -144,10 +145,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # --- Celery ------------------------------------------------------------------
-# REDIS_URL gives a real broker; CELERY_BROKER_URL may name another (make demo
-# uses kombu's filesystem transport so a worker and beat run without Redis).
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL or None) or None
+# REDIS_URL gives a real broker in the next Redis database after the cache's (redis://host/3: cache 3, broker and
+# results 4), so a full or flushed cache never stalls the queues; CELERY_BROKER_URL may name another (make demo uses
+# kombu's filesystem transport so a worker and beat run without Redis).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", redis_neighbour(REDIS_URL))
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", redis_neighbour(REDIS_URL) or None) or None
+if REDIS_URL and CELERY_BROKER_URL.rstrip("/") == REDIS_URL.rstrip("/"):
+    raise ImproperlyConfigured("CELERY_BROKER_URL must not be the cache's Redis database (REDIS_URL): use another.")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
@@ -267,6 +271,29 @@ SPECTACULAR_SETTINGS = {
         "InvestigationStatusEnum": "investigations.models.Investigation.Status",
     },
 }
+
+# --- deployment: the coverage model and plans sent to dispatch -----------------------
+
+# Coverage: share of forecast demand within this travel time of a staged unit; the expected response time adds the
+# dispatch delay. Travel time = straight-line km x detour / the speed of the BCU's area type (DEPLOYMENT_AREA_TYPES
+# as "E09000033=urban,E06000001=rural"; unlisted BCUs are urban).
+DEPLOYMENT_TARGET_MINUTES = env_int("DEPLOYMENT_TARGET_MINUTES", 8, minimum=1)
+DEPLOYMENT_DISPATCH_DELAY_MINUTES = env_int("DEPLOYMENT_DISPATCH_DELAY_MINUTES", 2, minimum=0)
+DEPLOYMENT_DETOUR_PERCENT = env_int("DEPLOYMENT_DETOUR_PERCENT", 130, minimum=100)
+DEPLOYMENT_SPEEDS_KMH = {
+    "urban": env_int("DEPLOYMENT_SPEED_URBAN_KMH", 25, minimum=1),
+    "suburban": env_int("DEPLOYMENT_SPEED_SUBURBAN_KMH", 40, minimum=1),
+    "rural": env_int("DEPLOYMENT_SPEED_RURAL_KMH", 60, minimum=1),
+}
+DEPLOYMENT_AREA_TYPES = dict(item.partition("=")[::2] for item in env_list("DEPLOYMENT_AREA_TYPES", []))
+if not set(DEPLOYMENT_AREA_TYPES.values()) <= set(DEPLOYMENT_SPEEDS_KMH):
+    raise ImproperlyConfigured("DEPLOYMENT_AREA_TYPES: each entry is CODE=urban, CODE=suburban or CODE=rural.")
+# An accepted plan is POSTed here, signed with HMAC-SHA256 of the body under the secret; nothing is sent when unset.
+DISPATCH_PLAN_URL = env_str("DISPATCH_PLAN_URL", "")
+DISPATCH_PLAN_SECRET = env_str("DISPATCH_PLAN_SECRET", "")
+if DISPATCH_PLAN_URL and not DISPATCH_PLAN_SECRET:
+    raise ImproperlyConfigured("DISPATCH_PLAN_URL is set but DISPATCH_PLAN_SECRET is empty: plans must be signed.")
+DISPATCH_PLAN_TIMEOUT_SECONDS = env_int("DISPATCH_PLAN_TIMEOUT_SECONDS", 10, minimum=1)
 
 # --- internationalisation --------------------------------------------------
 

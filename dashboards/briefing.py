@@ -15,7 +15,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from crimedash.response_cache import cached_value
+from crimedash.caching import cached
 from dashboards import pages, selectors
 from dashboards.filters import DashboardFilters, filters_with
 
@@ -145,8 +145,8 @@ def briefing_content(*, user, filters: DashboardFilters) -> dict:
 
 
 def briefing_cached(*, user, filters: DashboardFilters) -> dict:
-    key = pages.cache_key("briefing", page="strategic", user=user, filters=filters)
-    return cached_value(key, lambda: briefing_content(user=user, filters=filters))
+    key = pages.page_key("briefing", page="strategic", user=user, filters=filters)
+    return cached(key, lambda: briefing_content(user=user, filters=filters))
 
 
 # --- PDF -----------------------------------------------------------------------------------------------------------

@@ -8,9 +8,9 @@ from django.core.cache import cache
 from shapely.geometry import mapping, shape
 
 from accounts.scoping import area_codes_visible_to
-from analytics.cache import generation
 from analytics.forecasting import selectors as forecasting
 from analytics.models import HotspotRun
+from crimedash.caching import CACHE_SECONDS, generation
 from dashboards import selectors
 from dashboards.filters import DashboardFilters, filters_to_query
 from ingestion.models import Area
@@ -55,7 +55,7 @@ def _simplified_boundaries(codes: list[str]) -> dict[str, dict]:
     missing = [code for code, geometry in found.items() if geometry is None]
     for area in Area.objects.filter(code__in=missing).only("code", "boundary"):
         found[area.code] = mapping(shape(area.boundary).simplify(SIMPLIFY_DEGREES, preserve_topology=True))
-        cache.set(keys[area.code], found[area.code], None)
+        cache.set(keys[area.code], found[area.code], CACHE_SECONDS)
     return found
 
 

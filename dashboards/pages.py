@@ -13,12 +13,12 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from analytics import selectors as analytics_selectors
-from analytics.cache import generation, live_version, viewer_key
 from analytics.correlation import OVERALL as OVERALL_DOMAIN
 from analytics.models import DailyCount, HourWeekdayCount
 from analytics.selectors import add_months
 from analytics.temporal import STL_MIN_MONTHS, dense_series, month_range, stl_decompose
-from crimedash.response_cache import cached_value, csrf_placeholder
+from crimedash.caching import LIVE, cache_key, cached
+from crimedash.response_cache import csrf_placeholder
 from dashboards import forecasting, maps, selectors
 from dashboards.efficiency import AreaFigures, change_on_last_year, total_row
 from dashboards.figures import (
@@ -40,7 +40,7 @@ TOP_CATEGORIES = 6
 
 def page_context(*, page: str, user, filters: DashboardFilters) -> dict:
     """Everything a page shows from stored results (the exports read this too)."""
-    return cached_value(cache_key("context", page=page, user=user, filters=filters),
+    return cached(page_key("context", page=page, user=user, filters=filters),
                    lambda: BUILDERS[page](user=user, filters=filters))  # fmt: skip
 
 
@@ -51,8 +51,8 @@ def page_body(*, page: str, user, filters: DashboardFilters, request) -> str:
     placeholder, which the view's answer fills (crimedash.response_cache)."""
     if page == "incidents":
         return _live_part(page=page, user=user, filters=filters, request=request)
-    key = cache_key("html", page=page, user=user, filters=filters)
-    body = cached_value(key, lambda: render_to_string(
+    key = page_key("html", page=page, user=user, filters=filters)
+    body = cached(key, lambda: render_to_string(
         f"dashboards/{page}_body.html", page_context(page=page, user=user, filters=filters), request=request
     ))  # fmt: skip
     if page == "tactical":
@@ -62,8 +62,8 @@ def page_body(*, page: str, user, filters: DashboardFilters, request) -> str:
 
 def _live_part(*, page: str, user, filters: DashboardFilters, request) -> str:
     cursor = request.GET.get("after", "")
-    key = f"{cache_key('live', page=page, user=user, filters=filters)}:{live_version()}:{cursor}"
-    return mark_safe(cached_value(key, lambda: LIVE_RENDERERS[page](filters=filters, request=request)))  # noqa: S308
+    key = page_key("live", page=page, user=user, filters=filters, extra=cursor, live=True)
+    return mark_safe(cached(key, lambda: LIVE_RENDERERS[page](filters=filters, request=request)))  # noqa: S308
 
 
 def _tactical_live_html(*, filters: DashboardFilters, request) -> str:
@@ -82,8 +82,8 @@ LIVE_RENDERERS = {"tactical": _tactical_live_html, "incidents": _incident_list_h
 
 
 def filter_form(*, user) -> dict:
-    key = cache_key("form", page="", user=user, filters=DashboardFilters())
-    return cached_value(
+    key = page_key("form", page="", user=user, filters=DashboardFilters())
+    return cached(
         key, lambda: {"area_options": selectors.area_options(user=user), **selectors.filter_choices(user=user)}
     )
 
@@ -91,9 +91,9 @@ def filter_form(*, user) -> dict:
 def filter_form_html(*, user, filters: DashboardFilters) -> str:
     """The filter form as HTML with the chosen values selected: a few hundred options, rendered once per scope and
     filters (it holds no per-request token)."""
-    key = cache_key("form-html", page="", user=user, filters=filters)
+    key = page_key("form-html", page="", user=user, filters=filters)
     context = lambda: {"filters": filters, "kind_choices": Incident.Kind.choices, **filter_form(user=user)}  # noqa: E731
-    return mark_safe(cached_value(key, lambda: render_to_string("dashboards/_filters.html", context())))  # noqa: S308
+    return mark_safe(cached(key, lambda: render_to_string("dashboards/_filters.html", context())))  # noqa: S308
 
 
 def page_filters(*, page: str, filters: DashboardFilters) -> DashboardFilters:
@@ -103,9 +103,10 @@ def page_filters(*, page: str, filters: DashboardFilters) -> DashboardFilters:
     return filters if page == "incidents" else with_default_period(filters)
 
 
-def cache_key(part: str, *, page: str, user, filters: DashboardFilters) -> str:
-    # Role and scope decide what the same URL shows (rows, small counts, links), so both are in the key.
-    return f"dash:{part}:{page}:{viewer_key(user=user)}:{generation()}:{filters_to_query(filters)}"
+def page_key(part: str, *, page: str, user, filters: DashboardFilters, extra: str = "", live: bool = False) -> str:
+    """The viewer's scope and permissions decide what the same URL shows (rows, small counts, buttons)."""
+    parts = [filters_to_query(filters), extra]
+    return cache_key(f"dash:{part}:{page}", parts, user=user, versions=(LIVE,) if live else ())
 
 
 def with_default_period(filters: DashboardFilters, *, months: int = 36) -> DashboardFilters:
@@ -123,8 +124,8 @@ def with_default_period(filters: DashboardFilters, *, months: int = 36) -> Dashb
 
 def _latest_month(*, kinds: tuple[str, ...], sources: tuple[str, ...]) -> date | None:
     # kept under the generation: every page frame's filter bar asks for it
-    key = f"dash:latest:{generation()}:{','.join(kinds)}:{','.join(sources)}"
-    return cached_value(key, lambda: selectors.latest_month(kinds=kinds, sources=sources) or "") or None
+    key = cache_key("dash:latest", [kinds, sources])
+    return cached(key, lambda: selectors.latest_month(kinds=kinds, sources=sources) or "") or None
 
 
 def _live_context(*, user, filters: DashboardFilters) -> dict:

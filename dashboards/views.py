@@ -24,9 +24,9 @@ from analytics.deployment.plans import deployment_plan_accept
 from analytics.forecasting.selectors import deployment_plan_queryset
 from analytics.models import Alert
 from analytics.trends import alert_set_state
+from crimedash.caching import cached
 from crimedash.response_cache import (
     BODY_PLACEHOLDER,
-    cached_value,
     csrf_placeholder,
     personal_page,
     response_key,
@@ -186,7 +186,7 @@ def export(request, page: str, fmt: str):
     check_permission(request.user, f"dashboards.view_{page}")
     filters = filters_from_query(request.GET)
     audit_event(action="export", request=request, target=f"{page}.{fmt}", params=filters_as_params(filters))
-    body, content_type = cached_value(
+    body, content_type = cached(
         response_key(request, part="export", live=False),
         lambda: exports.render_export(
             context=pages.page_context(page=page, user=request.user, filters=filters), fmt=fmt

@@ -3,13 +3,13 @@
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import OrgUnit, User
 from accounts.roles import FORCE, OWN
 from accounts.scoping import scope_of, units_visible_to
+from crimedash.caching import CacheVersion, cached
 from investigations.conf import RuleSettings
 from investigations.flags import DUE_SOON, DUE_TODAY, FLAG_ORDER, OVERDUE, UPCOMING, flag_for
 from investigations.models import (
@@ -144,20 +144,16 @@ def team_officers(*, team: OrgUnit) -> QuerySet:
     return User.objects.filter(unit=team).order_by("last_name", "username")
 
 
-GENERATION_KEY = "investigations:actions-generation"
+# Bumped by every recompute (import, nightly job, completion, reassignment): cached roll-ups expire with it.
+ACTIONS_VERSION = CacheVersion("investigations:actions-generation", memo_seconds=0)
 ROLLUP_TTL = 600
-
-
-def actions_generation() -> int:
-    """Bumped by every recompute (import, nightly job, completion, reassignment): cached roll-ups expire with it."""
-    return cache.get_or_set(GENERATION_KEY, 1, None)
 
 
 def rollup_cached(*, user: User, today: date, unit: OrgUnit | None, days: int) -> dict:
     """Team, officer and trend roll-ups for the user's scope, cached until the actions next change."""
     teams = unit.pk if unit else ",".join(map(str, rollup_units(user=user).values_list("id", flat=True)))
-    key = f"investigations:rollup:{actions_generation()}:{today}:{scope_of(user=user)}:{teams}:{days}"
-    return cache.get_or_set(
+    key = f"investigations:rollup:{ACTIONS_VERSION.current()}:{today}:{scope_of(user=user)}:{teams}:{days}"
+    return cached(
         key,
         lambda: {
             "teams": rollup_by_team(user=user, today=today, unit=unit),
@@ -165,7 +161,7 @@ def rollup_cached(*, user: User, today: date, unit: OrgUnit | None, days: int) -
             "surge": team_surge(user=user, today=today, unit=unit),
             "trend": action_trend(user=user, days=days, today=today, unit=unit),
         },
-        ROLLUP_TTL,
+        timeout=ROLLUP_TTL,
     )
 
 

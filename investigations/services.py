@@ -4,7 +4,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -60,11 +59,8 @@ def actions_compute(*, today: date | None = None, investigation_ids=None) -> dic
 
 
 def actions_changed() -> None:
-    """Expire every cached roll-up (they are keyed by this generation)."""
-    try:
-        cache.incr(selectors.GENERATION_KEY)
-    except ValueError:  # not set yet: the next read starts a generation
-        cache.set(selectors.GENERATION_KEY, 2, None)
+    """Expire every cached roll-up (they are keyed by this version)."""
+    selectors.ACTIONS_VERSION.bump()
 
 
 def _apply_actions(wanted, owners, *, today, investigation_ids, scope) -> dict[str, int]:

@@ -75,7 +75,7 @@ def test_database_and_redis_urls_select_postgresql_and_redis():
     env = {"DATABASE_URL": "postgres://u:p@127.0.0.1:5432/crimedash", "REDIS_URL": "redis://127.0.0.1:6379/3"}
     values = settings_values(env, "USING_POSTGRES", "CELERY_BROKER_URL", "CACHES", "CELERY_TASK_ALWAYS_EAGER")
     assert values["USING_POSTGRES"] == "True"
-    assert values["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/3"
+    assert values["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/4", "the broker's own database, next to the cache's"
     assert "RedisCache" in values["CACHES"]
     assert values["CELERY_TASK_ALWAYS_EAGER"] == "False"
 
@@ -83,12 +83,13 @@ def test_database_and_redis_urls_select_postgresql_and_redis():
 def test_a_cache_folder_is_shared_by_the_demos_processes(tmp_path):
     """Without Redis, serve_demo.sh gives the web server, worker and dispatch simulator one cache folder: a live
     update bumped in one process is seen by the next."""
-    code = "import django; django.setup(); from analytics import cache as c; print(c.{}())"
+    code = "import django; django.setup(); from crimedash import caching as c; print(c.{}())"
     env = {"DJANGO_SETTINGS_MODULE": "crimedash.settings", "DJANGO_CACHE_DIR": str(tmp_path)}
     bumped = [run(["-c", code.format("bump_live_version")], env).stdout.strip() for _ in range(2)]
     seen = run(["-c", code.format("live_version")], env)
     assert seen.returncode == 0, seen.stderr
-    assert bumped == ["2", "3"] and seen.stdout.strip() == "3"
+    first, second = (int(value) for value in bumped)
+    assert second == first + 1 and seen.stdout.strip() == str(second)
     assert "LocMemCache" in settings_values({}, "CACHES")["CACHES"], "unset, each process keeps its own"
 
 

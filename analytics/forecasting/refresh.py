@@ -1,9 +1,9 @@
 """The weekly forecasting chain: backtests first (they choose the models), then the stored results pages read."""
 
-from analytics.cache import bump_generation
 from analytics.deployment.plans import deployment_plans_refresh
 from analytics.forecasting.demand import GRANULARITIES, demand_forecasts_refresh
 from analytics.hotspots.runs import hotspot_backtest_run, hotspots_refresh
+from crimedash.caching import bump_generation
 
 
 def forecasting_refresh() -> dict:

@@ -8,7 +8,6 @@ force-wide roles see everything), never touches the Incident table, and returns 
 from django.db.models import Q
 
 from accounts.scoping import area_codes_visible_to
-from analytics.cache import cached
 from analytics.hotspots.grid import CellGrid, Projection
 from analytics.models import (
     BiasReport,
@@ -19,7 +18,8 @@ from analytics.models import (
     HotspotCell,
     HotspotRun,
 )
-from analytics.privacy import sees_small_counts, small_count_guard
+from analytics.privacy import small_count_guard
+from crimedash.caching import cache_key, cached
 
 FORCE = "force"
 MAX_CELLS = 2000
@@ -28,11 +28,6 @@ MAX_CELLS = 2000
 def _scope_q(user, field: str = "borough_code") -> Q:
     codes = area_codes_visible_to(user=user)
     return Q() if codes is None else Q(**{f"{field}__in": sorted(codes)})
-
-
-def _scope_key(user) -> list | None:
-    codes = area_codes_visible_to(user=user)
-    return None if codes is None else sorted(codes)
 
 
 # --- hotspots --------------------------------------------------------------------------------------------------
@@ -91,8 +86,8 @@ def hotspot_cells_geojson(
     run = HotspotRun.objects.filter(pk=run_id).first() if run_id else HotspotRun.objects.filter(method=method).first()
     if run is None:
         return {"type": "FeatureCollection", "features": [], "run": None}
-    key = [run.pk, _scope_key(user), significant_only, limit, sees_small_counts(user=user)]
-    return cached("hotspot_cells_geojson", key, lambda: _cells_geojson(run, user, significant_only, limit))
+    key = cache_key("analytics:hotspot_cells_geojson", [run.pk, significant_only, limit], user=user)
+    return cached(key, lambda: _cells_geojson(run, user, significant_only, limit))
 
 
 def _cells_geojson(run: HotspotRun, user, significant_only: bool, limit: int) -> dict:
@@ -200,8 +195,8 @@ def demand_forecast_list(*, user, granularity: str = "day", area_code: str = "",
         forecasts = forecasts.filter(area_code__in=sorted(codes))
     if area_code:
         forecasts = forecasts.filter(area_code=area_code)
-    key = [granularity, kind, area_code, _scope_key(user)]
-    return cached("demand_forecast_list", key, lambda: [_forecast_dict(f) for f in forecasts.order_by("area_code")])
+    key = cache_key("analytics:demand_forecast_list", [granularity, kind, area_code], user=user)
+    return cached(key, lambda: [_forecast_dict(f) for f in forecasts.order_by("area_code")])
 
 
 def demand_backtest_latest(*, user, granularity: str = "day", kind: str = "call") -> dict | None:

@@ -1,6 +1,6 @@
 import pytest
 
-from analytics.cache import generation
+from crimedash.caching import generation
 from tests.analytics.factories import london_areas
 
 

@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from analytics.cache import generation
 from analytics.models import DailyCount, HourWeekdayCount, MonthlyCount, OutcomeCount, RefreshRun
 from analytics.refresh import analytics_refresh, slice_for_run
 from analytics.tasks import refresh_analytics
+from crimedash.caching import generation
 from ingestion.loader import IncidentRecord, incident_import
 from ingestion.models import ImportRun, Incident
 from tests.analytics.factories import CAMDEN, LSOA_C1, WESTMINSTER, incidents, local

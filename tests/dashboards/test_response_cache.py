@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from analytics.cache import bump_generation
 from analytics.models import Alert
+from crimedash.caching import bump_generation
 from crimedash.response_cache import CSRF_PLACEHOLDER
 from ingestion.dispatch import dispatch_update_record
 from tests.dashboards.factories import CAMDEN, WESTMINSTER

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from analytics.cache import bump_generation
 from analytics.temporal import context_import
+from crimedash.caching import bump_generation
 
 
 class Command(BaseCommand):

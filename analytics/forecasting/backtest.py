@@ -72,31 +72,36 @@ def candidates(series: np.ndarray) -> list[str]:
     return [name for name in forecasting.MODELS if heavy or name not in forecasting.FITTED]
 
 
-def _fold(name: str, series: np.ndarray, origin: int, horizon: int, season: int, level=forecasting.LEVEL) -> dict:
+def _fold(
+    name: str, series: np.ndarray, origin: int, horizon: int, season: int, level=forecasting.LEVEL, extra=None
+) -> dict:
     train, actual = series[:origin], series[origin : origin + horizon]
-    result = forecasting.forecast(model=name, history=train, horizon=horizon, season=season, level=level)
+    result = forecasting.forecast(model=name, history=train, horizon=horizon, season=season, level=level, extra=extra)
     scores = errors(actual=actual, predicted=result.mean, scale=mase_scale(train, season))
     covered = (actual >= result.lower) & (actual <= result.upper)
     return scores | {"abs": float(np.abs(actual - result.mean).sum()), "covered": float(covered.mean())}
 
 
 def series_backtest(
-    *, series: np.ndarray, horizon: int, season: int, report_all: bool = False
+    *, series: np.ndarray, horizon: int, season: int, report_all: bool = False, extra: dict | None = None
 ) -> SeriesBacktest | None:
     """Choose a model on the validation folds (lowest mean MASE), then score it and the baseline on the test folds
-    (every candidate with report_all); None when the series is too short for both kinds of fold."""
+    (every candidate with report_all); None when the series is too short for both kinds of fold. `extra` adds the
+    series' own candidates ({name: function}), chosen or not on the same validation folds."""
     series = np.asarray(series, dtype=float)
     validation, test = split_origins(length=len(series), horizon=horizon)
     if not test:
         return None
     season = forecasting.effective_season(length=validation[0], season=season, horizon=horizon)
-    names = candidates(series[: validation[0]])
+    names = candidates(series[: validation[0]]) + sorted(extra or {})
     chosen_by = {
-        name: _mean_mase([_fold(name, series, o, horizon, season, None) for o in validation]) for name in names
+        name: _mean_mase([_fold(name, series, o, horizon, season, None, extra) for o in validation]) for name in names
     }
     chosen = min(names, key=lambda name: (chosen_by[name], name != forecasting.BASELINE))
     reported = names if report_all else sorted({chosen, forecasting.BASELINE})
-    folds = {name: [_fold(name, series, o, horizon, season) for o in test] for name in reported}
+    folds = {
+        name: [_fold(name, series, o, horizon, season, forecasting.LEVEL, extra) for o in test] for name in reported
+    }
     return SeriesBacktest(
         chosen=chosen,
         validation={name: _round(value) for name, value in chosen_by.items()},

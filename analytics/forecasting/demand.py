@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from analytics.forecasting import backtest as demand_backtest
+from analytics.forecasting import context as forecast_context
 from analytics.forecasting import methods as forecasting
 from analytics.models import DemandBacktest, DemandBacktestScore, DemandForecast
 from ingestion.localtime import zone_info
@@ -77,23 +78,37 @@ def _season_horizon(granularity: str) -> tuple[int, int]:
     return forecasting.SEASON[granularity], forecasting.HORIZON[granularity]
 
 
-def demand_backtest_run(*, granularity: str = "day", kind: str = "call", series=None) -> DemandBacktest | None:
+def demand_backtest_run(
+    *, granularity: str = "day", kind: str = "call", series=None, context=None
+) -> DemandBacktest | None:
     """Per series, a model chosen on validation folds and scored on the later test folds (every model on the force's
-    series); stores the scores and the summary. None when the history is too short (see history_shortfall)."""
+    series); stores the scores, the summary and the context factors' effects. None when the history is too short
+    (see history_shortfall)."""
     series = area_series(frame=demand_frame(kind=kind), granularity=granularity) if series is None else series
-    results = series_backtests(series=series, granularity=granularity)
+    if context is None:
+        context = forecast_context.demand_context(series=series, granularity=granularity, kind=kind)
+    results = series_backtests(series=series, granularity=granularity, context=context)
     if FORCE not in results:
         return None
     summary = demand_backtest.summarise(results, headline=FORCE, granularity=granularity)
-    return _store_backtest(granularity=granularity, kind=kind, summary=summary, results=results)
+    backtest = _store_backtest(granularity=granularity, kind=kind, summary=summary, results=results)
+    forecast_context.context_effects_store(backtest=backtest, context=context, series=series, results=results)
+    return backtest
 
 
-def series_backtests(*, series: dict[str, pd.Series], granularity: str) -> dict[str, demand_backtest.SeriesBacktest]:
-    """Each series' backtest (every model reported on the force's); series too short for one are left out."""
+def series_backtests(
+    *, series: dict[str, pd.Series], granularity: str, context=None
+) -> dict[str, demand_backtest.SeriesBacktest]:
+    """Each series' backtest (every model reported on the force's), with its context regression among the candidates
+    when its validation folds kept a factor; series too short for one are left out."""
     season, horizon = _season_horizon(granularity)
     results = {
         code: demand_backtest.series_backtest(
-            series=values.to_numpy(), horizon=horizon, season=season, report_all=code == FORCE
+            series=values.to_numpy(),
+            horizon=horizon,
+            season=season,
+            report_all=code == FORCE,
+            extra=context.models(code) if context else None,
         )
         for code, values in series.items()
     }
@@ -151,12 +166,13 @@ def _store_backtest(*, granularity: str, kind: str, summary: dict, results: dict
 def demand_forecasts_refresh(*, granularity: str = "day", kind: str = "call") -> DemandBacktest | None:
     """Backtest, then forecast every area with the chosen model; replaces the stored forecasts of this granularity."""
     series = area_series(frame=demand_frame(kind=kind), granularity=granularity)
-    backtest = demand_backtest_run(granularity=granularity, kind=kind, series=series)
+    context = forecast_context.demand_context(series=series, granularity=granularity, kind=kind)
+    backtest = demand_backtest_run(granularity=granularity, kind=kind, series=series, context=context)
     if backtest is None:
         return None
     accuracy = {score.area_code: score for score in backtest.scores.filter(chosen=True)}
     forecasts = [
-        _forecast(code, values, granularity, kind, backtest, accuracy[code])
+        _forecast(code, values, granularity, kind, backtest, accuracy[code], context.models(code) if context else None)
         for code, values in series.items()
         if code in accuracy
     ]
@@ -166,11 +182,13 @@ def demand_forecasts_refresh(*, granularity: str = "day", kind: str = "call") ->
     return backtest
 
 
-def _forecast(code: str, values: pd.Series, granularity: str, kind: str, backtest, score) -> DemandForecast:
+def _forecast(code: str, values: pd.Series, granularity: str, kind: str, backtest, score, extra) -> DemandForecast:
     """The area's chosen model fitted on all its history, carrying that model's test-fold accuracy."""
     season, horizon = _season_horizon(granularity)
     season = forecasting.effective_season(length=len(values), season=season, horizon=horizon)
-    result = forecasting.forecast(model=score.model, history=values.to_numpy(), horizon=horizon, season=season)
+    result = forecasting.forecast(
+        model=score.model, history=values.to_numpy(), horizon=horizon, season=season, extra=extra
+    )
     step = values.index[-1] - values.index[-2]
     starts = [values.index[-1] + step * (i + 1) for i in range(horizon)]
     recent = values.iloc[-CHART_HISTORY[granularity] :]

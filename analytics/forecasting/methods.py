@@ -155,15 +155,18 @@ MODELS = {
 }
 
 
-def forecast(*, model: str, history: np.ndarray, horizon: int, season: int, level: float | None = LEVEL) -> Forecast:
+def forecast(
+    *, model: str, history: np.ndarray, horizon: int, season: int, level: float | None = LEVEL, extra=None
+) -> Forecast:
     """The model's mean forecast with its interval at `level`; level None skips the interval (lower = upper = mean),
-    for backtest folds that score only the mean."""
+    for backtest folds that score only the mean. `extra` adds a series' own models ({name: function}, such as the
+    context regression, which carries that series' context columns)."""
     history = np.asarray(history, dtype=float)
     if not history.any():
         # an area with no demand at all (a source that stopped, a new beat): nothing to fit, zero is exact
         zeros = np.zeros(horizon)
         return Forecast(zeros, zeros, zeros)
-    return MODELS[model](history, horizon, season, level)
+    return {**MODELS, **(extra or {})}[model](history, horizon, season, level)
 
 
 def regular_series(*, timestamps: pd.Series, granularity: str, start=None, end=None) -> pd.Series:

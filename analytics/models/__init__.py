@@ -7,3 +7,4 @@ from analytics.models.hotspots import *  # noqa: F403
 from analytics.models.metrics import *  # noqa: F403
 from analytics.models.rollups import *  # noqa: F403
 from analytics.models.trends import *  # noqa: F403
+from analytics.models.context import *  # noqa: F403

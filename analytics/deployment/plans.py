@@ -19,7 +19,7 @@ from accounts.models import AuditEvent
 from accounts.permissions import check_permission
 from accounts.scoping import area_codes_visible_to
 from analytics.correlation import populations
-from analytics.deployment import allocation, fairness
+from analytics.deployment import allocation, fairness, staging
 from analytics.models import BiasReport, DemandForecast, DeploymentPlan
 from ingestion.models import Deprivation, Incident
 
@@ -116,7 +116,7 @@ def deployment_plan_propose(
     current = _current_plan(borough_code=borough_code, problem=problem)
     metrics = allocation.plan_metrics(problem, solution.units, current)
     metrics["imbalance_bound_used"] = solution.imbalance_bound
-    return DeploymentPlan.objects.create(
+    plan = DeploymentPlan.objects.create(
         borough_code=borough_code,
         basis=basis,
         origin_filter=origin,
@@ -130,6 +130,7 @@ def deployment_plan_propose(
         current=_nested(problem, current),
         metrics=metrics,
     )
+    return staging.coverage_option_attach(plan=plan)
 
 
 def _nested(problem: allocation.Problem, matrix: np.ndarray, digits: int | None = None) -> dict:

@@ -12,6 +12,12 @@ class DeploymentPlan(models.Model):
         ACCEPTED = "accepted", "Accepted"
         SUPERSEDED = "superseded", "Superseded"
 
+    class DispatchStatus(models.TextChoices):
+        NOT_CONFIGURED = "not_configured", "No dispatch endpoint configured"
+        PENDING = "pending", "Being sent"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed after retries"
+
     borough_code = models.CharField(max_length=64, help_text="The BCU/borough/district the plan deploys in.")
     basis = models.CharField(max_length=16, default="call", help_text="Demand the plan covers: call or crime.")
     origin_filter = models.CharField(max_length=16, default="public_report")
@@ -30,6 +36,15 @@ class DeploymentPlan(models.Model):
     )
     accepted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # the coverage option and the pilot (analytics.deployment.coverage, .pilot, .delivery)
+    coverage_option = models.JSONField(
+        default=dict, blank=True, help_text="Staging sites per shift that maximise demand within the target time."
+    )
+    pilot_areas = models.JSONField(default=list, blank=True, help_text="Sub-areas that took up the plan on acceptance.")
+    pilot_start = models.DateField(null=True, blank=True, help_text="First day the pilot areas run the plan.")
+    dispatch_status = models.CharField(max_length=16, choices=DispatchStatus.choices, blank=True)
+    dispatch_attempts = models.PositiveIntegerField(default=0)
+    dispatch_delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         app_label = "analytics"

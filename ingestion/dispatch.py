@@ -18,6 +18,7 @@ from accounts.models import AuditEvent
 from accounts.scoping import restrict_to_areas
 from ingestion import conf
 from ingestion.geo import BoundaryIndex
+from ingestion.lifecycle import STATUS_FIELDS, STEPS, lifecycle_problem
 from ingestion.localtime import local_fields
 from ingestion.models import Area, DispatchUpdate, Incident
 from ingestion.taxonomy import categoriser
@@ -56,8 +57,24 @@ def dispatch_update_validate(*, data: dict) -> None:
             errors[field] = f"Must be within the last {DISPATCH_MAX_AGE.days} days and not in the future."
     if data.get("occurred_at") and data["occurred_at"] > data["updated_at"] + DISPATCH_CLOCK_SKEW:
         errors.setdefault("occurred_at", "Must not be after updated_at.")
+    if not errors and (problem := lifecycle_problem(_lifecycle_with(data))):
+        errors["updated_at"] = f"Refused: {problem}."
     if errors:
         raise ValidationError(errors)
+
+
+def _lifecycle_with(data: dict) -> dict:
+    """The incident's lifecycle times as they would be with this update: its status sets the matching time."""
+    stored = Incident.objects.filter(source=SOURCE, source_key=data["incident_id"]).values(*STEPS).first()
+    times = stored or {"occurred_at": _received(data)}
+    field = STATUS_FIELDS.get(data["status"])
+    if field:
+        times[field] = min(filter(None, (times.get(field), data["updated_at"])))
+    return times
+
+
+def _received(data: dict) -> datetime:
+    return (data.get("occurred_at") or data["updated_at"]).replace(second=0, microsecond=0)
 
 
 def _dispatch_audit(*, request, data: dict, outcome: str, detail) -> None:
@@ -95,19 +112,31 @@ def _incident_upsert(data: dict) -> Incident:
         source=SOURCE, source_key=data["incident_id"], defaults=_new_incident(data)
     )
     latest = incident.dispatch_updates.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    changed = _lifecycle_set(incident, data)  # a late-arriving older update still gives its step's time
     if not created and (latest is None or data["updated_at"] >= latest):
         # A late-arriving older update joins the history without overwriting the current status.
         incident.status = data["status"]
         for field in ("priority", "category", "location_text"):
             if data.get(field):
                 setattr(incident, field, data[field])
+        changed = True
+    if changed:
         incident.save()
     return incident
 
 
+def _lifecycle_set(incident: Incident, data: dict) -> bool:
+    """The first time of each step counts (a unit back on scene later does not lengthen the response)."""
+    field = STATUS_FIELDS.get(data["status"])
+    if field is None or (getattr(incident, field) and getattr(incident, field) <= data["updated_at"]):
+        return False
+    setattr(incident, field, data["updated_at"])
+    return True
+
+
 def _new_incident(data: dict) -> dict:
     latitude, longitude = data.get("latitude"), data.get("longitude")
-    occurred = (data.get("occurred_at") or data["updated_at"]).replace(second=0, microsecond=0)
+    occurred = _received(data)
     return {
         "kind": Incident.Kind.CALL,
         # a CAD system sends its own call type: the taxonomy (with this force's overrides) reads it as for imports

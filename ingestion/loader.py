@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from crimedash.dbstats import tables_analyze
 from crimedash.env import env_str
+from ingestion.lifecycle import LIFECYCLE_FIELDS, STEPS, lifecycle_problem
 from ingestion.localtime import local_time, zone_info
 from ingestion.models import Area, ImportRun, Incident, RejectedRow
 
@@ -83,6 +84,11 @@ class IncidentRecord:
     local_date: date | None = None
     local_hour: int | None = None
     local_weekday: int | None = None
+    # a call's lifecycle (ingestion.lifecycle); None where the source records no such time
+    dispatched_at: datetime | None = None
+    en_route_at: datetime | None = None
+    on_scene_at: datetime | None = None
+    cleared_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -145,6 +151,7 @@ COLUMNS = (
     ("outcome_history", None),
     ("context", None),
     ("origin", 16),
+    *((name, None) for name in LIFECYCLE_FIELDS),
 )
 COLUMN_NAMES = [name for name, _ in COLUMNS]
 # Columns whose change makes a re-imported row an update (outcome follows outcome_history, compared separately).
@@ -158,6 +165,7 @@ MERGED = {
     "raw_category": "raw_category", "category": "raw_category",
     "force_id": "force_id", "borough_id": "borough_id", "lsoa_id": "lsoa_id", "neighborhood_id": "neighborhood_id",
     "post_id": "post_id", "zip_code_id": "zip_code_id", "outcome": "outcome",
+    **{name: name for name in LIFECYCLE_FIELDS},
 }  # fmt: skip
 # Two different known values of these for one key in one file count as a disagreement (run.stats["disagreements"]);
 # a changed outcome is history, not a disagreement, and the category follows the raw description.
@@ -228,6 +236,8 @@ def record_problem(record: IncidentRecord, now: datetime) -> str | None:
         return f"date in the future: {record.occurred_at.isoformat()}"
     if record.occurred_at.year < 1900:
         return f"impossible date: {record.occurred_at.isoformat()}"
+    if problem := lifecycle_problem({name: getattr(record, name) for name in STEPS}):
+        return problem
     for name, limit in TEXT_LIMITS:
         value = getattr(record, name)
         if value and len(value) > limit:
@@ -398,7 +408,8 @@ CREATE TEMP TABLE {table} (
     time_precision text, time_zone text, local_date date, local_hour int, local_weekday int, latitude float8,
     longitude float8, h3_cell text, location_text text, force_id text,
     borough_id text, lsoa_id text, neighborhood_id text, post_id text, zip_code_id text, priority text, status text,
-    outcome text, outcome_history jsonb DEFAULT '[]', context text, origin text, line bigserial
+    outcome text, outcome_history jsonb DEFAULT '[]', context text, origin text, dispatched_at timestamptz,
+    en_route_at timestamptz, on_scene_at timestamptz, cleared_at timestamptz, line bigserial
 ) ON COMMIT DROP
 """
 
@@ -521,6 +532,9 @@ def _generic_load(run: ImportRun, records: Iterable[IncidentRecord]) -> tuple[in
         staged += 1
         # in UTC, as stored: an aware time in the repeated hour of autumn never equals one in another zone (PEP 495)
         record.occurred_at = record.occurred_at.astimezone(UTC)
+        for name in LIFECYCLE_FIELDS:
+            if getattr(record, name) is not None:
+                setattr(record, name, getattr(record, name).astimezone(UTC))
         chunk.append(record)
         if len(chunk) >= 500:
             counts = _generic_chunk(run, chunk, seen, disagreed)

@@ -164,6 +164,11 @@ class Incident(models.Model):
     outcome_history = models.JSONField(default=list, blank=True, help_text="[{'date': 'YYYY-MM', 'category': ...}]")
     context = models.TextField(blank=True)
     origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.UNKNOWN)
+    # A call's lifecycle (received is occurred_at); null where the source records no such time.
+    dispatched_at = models.DateTimeField(null=True, blank=True, help_text="When a unit was assigned.")
+    en_route_at = models.DateTimeField(null=True, blank=True, help_text="When the unit set off.")
+    on_scene_at = models.DateTimeField(null=True, blank=True, help_text="When the first unit arrived.")
+    cleared_at = models.DateTimeField(null=True, blank=True, help_text="When the last unit left the scene.")
     import_run = models.ForeignKey(
         ImportRun, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False, related_name="+"
     )

@@ -5,6 +5,7 @@ from datetime import UTC
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from ingestion.lifecycle import lifecycle_described
 from ingestion.loader import IncidentRecord, RowError, record_problem
 from ingestion.management.commands._importing import ImportCommand
 from ingestion.readers import InputError
@@ -63,6 +64,7 @@ def row_described(row: IncidentRecord | RowError) -> str:
         f"  time      {row.occurred_at.isoformat()} (UTC {row.occurred_at.astimezone(UTC):%Y-%m-%d %H:%M})",
         f"  category  {row.raw_category!r} -> {row.category} ({category_label(row.category)})",
         f"  priority  {row.priority or '-'}; status {row.status or '-'}",
+        f"  lifecycle {lifecycle_described(row)}",
         f"  place     {row.location_text or '-'} {place}",
         f"  areas     {areas or '-'}",
     ])  # fmt: skip

@@ -12,6 +12,8 @@ ingestion/data/cad_mapping_*.json are examples (a London CAD, Milwaukee police c
      "latitude": "Lat", "longitude": "Lon",          or "point": "Location" holding "(lat, lon)"
      "areas": [{"column": "Beat", "kind": "post", "prefix": "cad-post"}],
      "context": "Notes",                             free text kept with the incident
+     "dispatched": "Assigned", "en_route": "Enroute", "on_scene": "Arrived", "cleared": "Cleared"
+                                                     lifecycle times, read like "time" (or {"column", "format"})
      "bounds": [south, north, west, east]}           coordinates outside are dropped (and counted)
 """
 
@@ -29,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from ingestion.lifecycle import LIFECYCLE_FIELDS, STEPS
 from ingestion.loader import AreaRecord, IncidentRecord, RowError
 from ingestion.readers import CsvInput, InputError
 from ingestion.sources.keys import content_key
@@ -67,11 +70,13 @@ class CallSpec:
     bounds: tuple[float, float, float, float] | None = None
     context_column: str | None = None
     time_zone: str = ""  # IANA zone of the export's times; '' = the site's TIME_ZONE
+    # Incident lifecycle field (dispatched_at ...) -> (column, parser); empty when the export records none
+    lifecycle: dict[str, tuple[str, Callable[[str], datetime]]] = field(default_factory=dict)
 
     def columns(self) -> list[str]:
         named = [*self.id_columns, self.time_column, self.category_column, self.priority_column, self.status_column,
                  self.address_column, self.point_column, self.latitude_column, self.longitude_column,
-                 self.context_column]  # fmt: skip
+                 self.context_column, *(column for column, _parser in self.lifecycle.values())]  # fmt: skip
         return [c for c in named if c] + [a.column for a in self.areas]
 
 
@@ -168,7 +173,16 @@ class CallRows:
         for area in spec.areas:
             name = fields[self.col[area.column]].strip()
             setattr(record, area.link, self.area_code(area.prefix, name) if name else None)
+        for name, (column, parser) in spec.lifecycle.items():
+            setattr(record, name, self.lifecycle_time(fields, column, parser, name))
         return record
+
+    def lifecycle_time(self, fields: list[str], column: str, parser, name: str) -> datetime | None:
+        stamp = self.value(fields, column)
+        try:
+            return parser(stamp) if stamp else None
+        except (ValueError, OverflowError):
+            raise ValueError(f"impossible {STEPS[name]} time: {stamp!r}") from None
 
     @staticmethod
     @lru_cache(maxsize=16_384)
@@ -238,6 +252,7 @@ def spec_from_mapping(path: str | Path) -> CallSpec:
             areas=[_area_column(area) for area in mapping.get("areas", [])],
             bounds=tuple(mapping["bounds"]) if mapping.get("bounds") else None,
             context_column=mapping.get("context"),
+            lifecycle=_lifecycle_columns(mapping, time.get("format", "iso"), zone),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(
@@ -245,6 +260,18 @@ def spec_from_mapping(path: str | Path) -> CallSpec:
             '"id" (a column, a list of columns, or null when the export has none), "time": {"column", "format", '
             '"zone"} and "category" (see docs/cad-mapping.md)'
         ) from None
+
+
+def _lifecycle_columns(mapping: dict, fmt: str, zone: str) -> dict:
+    """The optional lifecycle keys ("dispatched": column, or {"column", "format"}), read in the calls' zone."""
+    columns = {}
+    for name in LIFECYCLE_FIELDS:
+        given = mapping.get(name.removesuffix("_at"))
+        if isinstance(given, str):
+            given = {"column": given}
+        if given:
+            columns[name] = (given["column"], time_parser(given.get("format", fmt), zone))
+    return columns
 
 
 def _id_columns(id_spec: str | list[str] | None) -> tuple[str, ...]:

@@ -1,0 +1,153 @@
+"""Response times: histograms built by the refresh give the percentiles and shares computed from the calls themselves,
+scoped to the user and suppressed like every count."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from analytics.filters import AnalyticsFilters
+from analytics.models import Level, Measure, ResponseHourCount, ResponseTarget, ResponseTimeCount
+from analytics.refresh import analytics_refresh
+from analytics.response_rollups import bucket_of, bucket_width
+from analytics.response_times import percentile, response_time_summary, share_within, slowest_calls
+from tests.analytics.factories import CAMDEN, LSOA_C1, incidents, local
+
+pytestmark = pytest.mark.django_db
+
+# a known set of response times in minutes, Westminster, Emergency calls
+KNOWN = [3.0, 5.5, 7.0, 8.0, 9.25, 11.0, 12.0, 14.5, 15.0, 16.0, 19.0, 22.0, 27.5, 41.0, 75.0]
+TARGET = 15
+
+
+def calls(minutes: list[float], *, start=None, category="assault", priority="Emergency", **fields) -> list:
+    """One call per response time, received at `start` plus an hour each, dispatched two minutes after receipt."""
+    start = start or local(2024, 3, 4, 10)
+    made = []
+    for index, value in enumerate(minutes):
+        received = start + dt.timedelta(hours=index)
+        made += incidents(1, source="cad_demo", kind="call", category=category, priority=priority,
+                          occurred_at=received, time_precision="minute",
+                          dispatched_at=received + dt.timedelta(minutes=min(2, value)),
+                          on_scene_at=received + dt.timedelta(minutes=value),
+                          cleared_at=received + dt.timedelta(minutes=value + 30), **fields)  # fmt: skip
+    return made
+
+
+@pytest.fixture
+def known(areas):
+    ResponseTarget.objects.update_or_create(priority="Emergency", defaults={"target_minutes": TARGET})
+    calls(KNOWN)
+    analytics_refresh(full=True)
+
+
+def test_bucket_holds_its_upper_edge_so_a_target_is_a_sum_of_whole_buckets():
+    assert bucket_of(15) == 14 and bucket_of(15.01) == 15 and bucket_of(0) == 0 and bucket_of(1) == 0
+    assert bucket_of(61) == 60 and bucket_of(65) == 60 and bucket_of(65.5) == 65 and bucket_of(2000) == 1440
+    assert bucket_width(14) == 1 and bucket_width(60) == 5 and bucket_width(1440) is None
+
+
+def test_refresh_counts_each_call_in_its_bucket_per_measure(known):
+    force = ResponseTimeCount.objects.filter(level=Level.FORCE)
+    response = {row.bucket: row.count for row in force.filter(measure=Measure.RESPONSE)}
+    expected = {}
+    for value in KNOWN:
+        expected[bucket_of(value)] = expected.get(bucket_of(value), 0) + 1
+    assert response == expected  # the SQL buckets agree with the Python twin, 15:00 in bucket 14
+    assert {row.bucket: row.count for row in force.filter(measure=Measure.ON_SCENE)} == {29: 15}
+    assert sum(row.count for row in ResponseHourCount.objects.filter(level=Level.FORCE)) == len(KNOWN)
+
+
+def test_percentiles_from_the_rollup_match_the_calls_within_bucket_resolution(role_users, known):
+    summary = response_time_summary(user=role_users["analyst"], filters=AnalyticsFilters())
+    overall = summary["overall"]
+    assert overall["count"] == len(KNOWN)
+    for key, q in (("p50", 50), ("p90", 90)):
+        # the nearest-rank percentile (a call's own time): on 15 calls the interpolating kinds differ by more
+        direct = float(np.percentile(KNOWN, q, method="inverted_cdf"))
+        assert abs(overall[key] - direct) <= bucket_width(bucket_of(direct)), (key, overall[key], direct)
+
+
+def test_percentiles_of_many_calls_match_any_percentile_within_a_bucket(role_users, areas):
+    rng = np.random.default_rng(7)
+    minutes = [round(float(value), 2) for value in rng.lognormal(np.log(12), 0.6, 300)]
+    calls(minutes, start=local(2024, 1, 1))
+    analytics_refresh(full=True)
+    overall = response_time_summary(user=role_users["analyst"], filters=AnalyticsFilters())["overall"]
+    for key, q in (("p50", 50), ("p90", 90)):
+        direct = float(np.percentile(minutes, q))
+        assert abs(overall[key] - direct) <= bucket_width(bucket_of(direct)), (key, overall[key], direct)
+
+
+def test_share_within_target_counts_a_call_on_scene_at_exactly_the_target(role_users, known):
+    summary = response_time_summary(user=role_users["analyst"], filters=AnalyticsFilters())
+    direct = sum(value <= TARGET for value in KNOWN) / len(KNOWN)
+    emergency = next(row for row in summary["by_priority"] if row["priority"] == "Emergency")
+    assert emergency["within_target"] == pytest.approx(direct)  # 9 of 15, the 15:00 call included
+    assert emergency["target_minutes"] == TARGET
+    assert summary["overall"]["within_target"] == pytest.approx(direct)
+
+
+def test_stages_give_dispatch_delay_and_time_on_scene(role_users, known):
+    stages = {row["measure"]: row for row in response_time_summary(user=role_users["analyst"],
+                                                                   filters=AnalyticsFilters())["stages"]}  # fmt: skip
+    assert stages["dispatch"]["p50"] <= 2 and 29 <= stages["on_scene"]["p50"] <= 30
+
+
+def test_percentile_and_share_helpers_on_a_hand_histogram():
+    histogram = {4: 2, 9: 2}  # two calls in (4, 5], two in (9, 10]
+    assert percentile(histogram, 0.5) == 5.0
+    assert percentile(histogram, 1.0) == 10.0
+    assert share_within(histogram, 5) == 0.5 and share_within(histogram, 9.5) == 0.75
+    assert percentile({}, 0.5) is None and share_within({}, 15) is None
+
+
+def test_a_source_without_times_shows_no_response_times_not_zeros(role_users, areas):
+    incidents(20, source="baltimore", kind="call", time_precision="minute", occurred_at=local(2024, 3, 4, 10))
+    analytics_refresh(full=True)
+    summary = response_time_summary(user=role_users["analyst"], filters=AnalyticsFilters(sources=("baltimore",)))
+    assert summary["has_times"] is False
+    assert "records no response times" in summary["empty_reason"]
+    assert summary["overall"]["p50"] is None and summary["by_priority"] == []
+
+
+def test_commander_sees_only_own_bcu(role_users, known):
+    calls([30.0] * 8, borough_id=CAMDEN, lsoa_id=LSOA_C1)
+    analytics_refresh(full=True)
+    commander = response_time_summary(user=role_users["commander"], filters=AnalyticsFilters())
+    analyst = response_time_summary(user=role_users["analyst"], filters=AnalyticsFilters())
+    assert commander["overall"]["count"] == len(KNOWN)
+    assert analyst["overall"]["count"] == len(KNOWN) + 8
+    assert {row["area_code"] for row in commander["by_area"]} == {"E09000033"}
+    slow = slowest_calls(user=role_users["commander"], filters=AnalyticsFilters())
+    assert slow and all(row["area_code"] == "E09000033" for row in slow)
+    assert slow[0]["response_minutes"] == 75.0 and slow[0]["over_target"] is True
+
+
+def test_small_counts_and_what_derives_from_them_are_hidden_from_a_commander(role_users, known):
+    calls([4.0, 6.0], category="overdose", start=local(2024, 3, 20, 10))
+    calls([10.0] * 8, category="theft", start=local(2024, 3, 25, 10))
+    analytics_refresh(full=True)
+    by_category = {
+        row["category"]: row
+        for row in response_time_summary(user=role_users["commander"], filters=AnalyticsFilters())["by_category"]
+    }
+    assert by_category["overdose"]["count"] is None and by_category["overdose"]["p50"] is None
+    # the total would give 2 back: the next smallest (theft, 8) is hidden too; the largest stays
+    assert by_category["theft"]["p50"] is None and by_category["assault"]["p50"] is not None
+    analyst = response_time_summary(user=role_users["analyst"], filters=AnalyticsFilters(categories=("overdose",)))
+    assert analyst["overall"]["count"] == 2 and analyst["overall"]["p50"] == pytest.approx(5.0, abs=1)
+    overdose_only = AnalyticsFilters(categories=("overdose",))
+    assert slowest_calls(user=role_users["commander"], filters=overdose_only) == []
+
+
+def test_filters_by_priority_and_period(role_users, known):
+    calls([50.0] * 6, priority="Priority", start=local(2024, 5, 6, 10))
+    analytics_refresh(full=True)
+    user = role_users["analyst"]
+    may = AnalyticsFilters(date_from=dt.date(2024, 5, 1), date_to=dt.date(2024, 5, 31))
+    assert response_time_summary(user=user, filters=may)["overall"]["count"] == 6
+    only = response_time_summary(user=user, filters=AnalyticsFilters(), priorities=("Priority",))
+    assert only["overall"]["count"] == 6 and [row["priority"] for row in only["by_priority"]] == ["Priority"]
+    months = [row["month"] for row in response_time_summary(user=user, filters=AnalyticsFilters())["by_month"]]
+    assert months == [dt.date(2024, 3, 1), dt.date(2024, 5, 1)]

@@ -6,6 +6,7 @@ after the validation weeks that chose it."""
 
 from analytics.forecasting import selectors as forecasting
 from dashboards import selectors
+from dashboards.context_effects import context_effects_panel
 from dashboards.figures import grouped_bar_chart, interval_chart
 
 FORCE_AREA = "force"
@@ -161,6 +162,7 @@ def analytical_forecasting(*, user) -> dict:
     return {
         "forecast_charts": [forecast_chart(user=user), bias_chart(user=user)],
         "forecast_tables": [demand_backtest_table(user=user), hotspot_backtest_table(user=user)],
+        "context_effects": context_effects_panel(user=user),
     }
 
 

@@ -93,6 +93,13 @@ GLOSSARY = {
         "Workload Gini",
         "How unevenly work is shared, from 0 (everyone carries the same load) to 1 (one person carries it all).",
     ),
+    "context": (
+        "Context effects",
+        "How much bank holidays, school terms, weather and events move daily calls for service, each measured by a "
+        "regression with weekday and trend terms over the daily forecast's period, with a 90% interval. A factor "
+        "enters the forecast only when it cuts the forecast error on the validation weeks, before the test weeks "
+        "that score it; a factor that does not is shown but not used.",
+    ),
     "priority": (
         "Call priority",
         "Each dispatch system uses its own priority codes, so a priority mix is shown per source and never added "

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from analytics.deployment.delivery import deployment_plan_send  # noqa: F401  (registered with the worker)
 from analytics.forecasting.refresh import forecasting_refresh
 from analytics.refresh import analytics_refresh
 from analytics.trends import trends_detect

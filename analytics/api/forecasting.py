@@ -10,7 +10,8 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from analytics.deployment.plans import deployment_plan_accept
+from analytics.api.dispatch_plans import DispatchPlanViewSet, PilotSerializer
+from analytics.deployment.pilot import deployment_plan_accept_pilot
 from analytics.forecasting import selectors
 from analytics.models import BiasReport, DemandBacktest, DemandForecast, DeploymentPlan, HotspotBacktest, HotspotRun
 from crimedash.response_cache import CachedReadMixin
@@ -100,12 +101,14 @@ class DeploymentPlanViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.deployment_plan_queryset(user=self.request.user).order_by("-created_at")
 
-    @extend_schema(request=None, responses={200: DeploymentPlanSerializer, 409: None})
+    @extend_schema(request=PilotSerializer, responses={200: DeploymentPlanSerializer, 409: None})
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None, format=None):
         plan = self.get_object()
+        pilot = PilotSerializer(data=request.data)
+        pilot.is_valid(raise_exception=True)
         try:
-            deployment_plan_accept(plan=plan, user=request.user, request=request)
+            deployment_plan_accept_pilot(plan=plan, user=request.user, request=request, **pilot.validated_data)
         except PermissionDenied as denied:
             return Response({"detail": str(denied)}, status=status.HTTP_403_FORBIDDEN)
         except ValueError as conflict:
@@ -130,5 +133,6 @@ ROUTES = [
     ("demand-forecasts", DemandForecastViewSet, "demand-forecast"),
     ("demand-backtests", DemandBacktestViewSet, "demand-backtest"),
     ("deployment-plans", DeploymentPlanViewSet, "deployment-plan"),
+    ("dispatch-plans", DispatchPlanViewSet, "dispatch-plan"),
     ("bias-reports", BiasReportViewSet, "bias-report"),
 ]

@@ -110,3 +110,11 @@ def _guarded(result: dict | None, *, user) -> dict | None:
     withheld = {"effect": None, "low": None, "high": None, "verdict": TOO_FEW} if hidden else {}
     metrics = {name: {**metric, **dict.fromkeys(hidden), **withheld} for name, metric in result["metrics"].items()}
     return {**result, "calls": calls, "metrics": metrics, "suppressed": bool(hidden)}
+
+
+def deployment_option(*, user, plan_id: int) -> dict:
+    """The coverage option and delivery status of a plan in scope, and the newest pilot in scope (for its link)."""
+    plans = deployment_plan_queryset(user=user)
+    plan = plans.filter(pk=plan_id).values("coverage_option", "dispatch_status", "pilot_areas", "pilot_start").first()
+    pilot = plans.filter(pilot_start__isnull=False).order_by("-accepted_at").values("pk", "pilot_start").first()
+    return {**(plan or {}), "pilot": pilot}

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import views as account_views
 from crimedash.admin_modules import register_admin_modules
+from dashboards.transparency_views import about_the_models
 from dashboards.views import help_page
 
 register_admin_modules()
@@ -15,6 +16,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("health/", account_views.health, name="health"),
     path("help/", help_page, name="help"),
+    path("about-the-models/", about_the_models, name="about_the_models"),
     path("accounts/login/", account_views.CrimedashLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),

@@ -82,4 +82,5 @@ EXPECTED = {
     },
     "dashboards:plotly_js": _statuses(STRATEGIC | {"supervisor", "officer"}),
     "help": _statuses(STRATEGIC | {"supervisor", "officer"}),  # the glossary: every signed-in role
+    "about_the_models": _statuses(STRATEGIC | {"supervisor", "officer"}),  # transparency: every signed-in role
 }

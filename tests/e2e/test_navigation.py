@@ -15,12 +15,12 @@ DASHBOARDS = {
     "Imports": "/imports/",
 }
 NAVIGATION = {
-    "admin": ["Strategic", "Tactical", "Analytical", "Daily actions", "Imports", "Admin", "Help"],
-    "executive": ["Strategic", "Help"],
-    "commander": ["Strategic", "Tactical", "Daily actions", "Help"],
-    "analyst": ["Strategic", "Tactical", "Analytical", "Imports", "Help"],
-    "supervisor": ["Daily actions", "Help"],
-    "officer": ["Daily actions", "Help"],
+    "admin": ["Strategic", "Tactical", "Analytical", "Daily actions", "Imports", "Admin", "Help", "About the models"],
+    "executive": ["Strategic", "Help", "About the models"],
+    "commander": ["Strategic", "Tactical", "Daily actions", "Help", "About the models"],
+    "analyst": ["Strategic", "Tactical", "Analytical", "Imports", "Help", "About the models"],
+    "supervisor": ["Daily actions", "Help", "About the models"],
+    "officer": ["Daily actions", "Help", "About the models"],
 }
 LANDING = {
     "admin": "/dashboards/strategic/",

@@ -19,7 +19,7 @@ from analytics.selectors import add_months
 from analytics.temporal import STL_MIN_MONTHS, dense_series, month_range, stl_decompose
 from crimedash.caching import LIVE, cache_key, cached
 from crimedash.response_cache import csrf_placeholder
-from dashboards import forecasting, maps, selectors
+from dashboards import deployment, forecasting, maps, selectors
 from dashboards.efficiency import AreaFigures, change_on_last_year, total_row
 from dashboards.figures import (
     bar_chart,
@@ -132,7 +132,7 @@ def _live_context(*, user, filters: DashboardFilters) -> dict:
     """Parts of the tactical page that must never be cached: the live feed, open alerts, the plan to accept."""
     return {
         "latest": selectors.incidents_latest(user=user, filters=filters),
-        "deployment": forecasting.deployment_panel(user=user),
+        "deployment": deployment.deployment_card(user=user),
         "feed_url": _dispatch_feed_url(),
         "alerts": selectors.open_alerts(user=user),
         "alert_history": selectors.alert_history(user=user),

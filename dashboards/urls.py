@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboards import views
+from dashboards import pilot_views, views
 
 app_name = "dashboards"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("export/<slug:page>.<slug:fmt>", views.export, name="export"),
     path("alerts/<int:pk>/", views.alert_action, name="alert_action"),
     path("deployment/<int:pk>/accept/", views.deployment_accept, name="deployment_accept"),
+    path("pilots/<int:pk>/", pilot_views.pilot_detail, name="pilot"),
     path("incidents/", views.IncidentListView.as_view(), name="incidents"),
     path("incidents/<int:pk>/", views.IncidentDetailView.as_view(), name="incident"),
     path(f"assets/plotly-{views.PLOTLY_VERSION}.min.js", views.plotly_js, name="plotly_js"),

@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from accounts.audit import audit_event
 from accounts.permissions import RoleRequiredMixin, check_permission, role_required
 from accounts.selectors import next_url_for
-from analytics.deployment.plans import deployment_plan_accept
+from analytics.deployment.pilot import deployment_plan_accept_pilot
 from analytics.forecasting.selectors import deployment_plan_queryset
 from analytics.models import Alert
 from analytics.trends import alert_set_state
@@ -32,7 +32,7 @@ from crimedash.response_cache import (
     response_key,
     with_csrf_token,
 )
-from dashboards import briefing, exports, pages
+from dashboards import briefing, deployment, exports, pages
 from dashboards.filters import filters_as_params, filters_from_query, filters_to_query
 from dashboards.glossary import glossary_entries
 from dashboards.selectors import incident_get
@@ -217,7 +217,8 @@ def deployment_accept(request, pk: int):
     if plan is None:
         raise Http404("No such plan in your area.")
     try:
-        deployment_plan_accept(plan=plan, user=request.user, request=request)
+        pilot = deployment.pilot_choice(request.POST)
+        deployment_plan_accept_pilot(plan=plan, user=request.user, request=request, **pilot)
     except ValueError as error:
         messages.error(request, str(error))
     else:

@@ -68,10 +68,14 @@ def _weekly_before(*, plan: DeploymentPlan, field: str, window: evaluation.Windo
 
 
 def _data_span(*, plan: DeploymentPlan) -> tuple[dt.date | None, dt.date | None]:
+    """The whole days the BCU's data cover: its first and last days are cut short (an export starting mid-morning,
+    a feed still arriving today), so both are left out."""
     span = Incident.objects.filter(borough_id=plan.borough_code, kind=plan.basis).aggregate(
         first=Min("local_date"), last=Max("local_date")
     )
-    return span["first"], span["last"]
+    if span["first"] is None or span["last"] is None:
+        return None, None
+    return span["first"] + dt.timedelta(days=1), span["last"] - dt.timedelta(days=1)
 
 
 def pilot_evaluation(*, user, plan_id: int) -> dict | None:

@@ -43,3 +43,7 @@ class Command(BaseCommand):
 
         self.stdout.write(self.style.MIGRATE_HEADING("== analytics.tasks.run_backtests"))
         self.stdout.write(str(run_backtests()))
+        from analytics.deployment.demo import demo_pilot_create
+
+        self.stdout.write(self.style.MIGRATE_HEADING("== analytics.deployment.demo.demo_pilot_create"))
+        self.stdout.write(str(demo_pilot_create()))

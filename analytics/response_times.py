@@ -18,7 +18,7 @@ from analytics.models import Level, Measure, ResponseHourCount, ResponseTarget, 
 from analytics.privacy import small_count_guard, suppress_rows
 from analytics.response_rollups import bucket_width
 from ingestion.lifecycle import NO_RESPONSE_TIMES
-from ingestion.localtime import local_days, zone_info
+from ingestion.localtime import local_days, source_zones, zone_info
 from ingestion.models import Area, Incident
 from ingestion.taxonomy import category_label
 
@@ -302,3 +302,34 @@ def _slow_row(call: Incident, goals: dict) -> dict:
         "target_minutes": goal.target_minutes if goal else None,
         "over_target": bool(goal and minutes > goal.target_minutes),
     }
+
+
+# --- the whole report -------------------------------------------------------------------------------------------
+
+
+def response_times_report(*, user, filters: AnalyticsFilters, priorities: tuple[str, ...] = ()) -> dict:
+    """What the response-times panel and its API endpoint show: the summary, the slowest calls, the targets in
+    force, and what the figures cover (period, areas, sources and the zones their hours are read in)."""
+    summary = response_time_summary(user=user, filters=filters, priorities=priorities)
+    sources = _sources_with_times(user=user, filters=filters, priorities=priorities)
+    return {
+        **summary,
+        "slowest": slowest_calls(user=user, filters=filters, priorities=priorities),
+        "targets": [
+            {"priority": t.priority, "target_minutes": t.target_minutes, "label": t.label} for t in targets().values()
+        ],  # fmt: skip
+        "covers": {
+            "date_from": filters.date_from,
+            "date_to": filters.date_to,
+            "areas": list(filters.areas),
+            "categories": list(filters.categories),
+            "priorities": list(priorities),
+            "sources": sources,
+            "time_zones": source_zones(sources),
+        },
+    }
+
+
+def _sources_with_times(*, user, filters, priorities) -> list[str]:
+    rows = _rollup(ResponseTimeCount, user=user, filters=filters, priorities=priorities, level=Level.FORCE)
+    return sorted(set(rows.values_list("source", flat=True).distinct()))

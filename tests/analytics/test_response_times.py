@@ -151,3 +151,38 @@ def test_filters_by_priority_and_period(role_users, known):
     assert only["overall"]["count"] == 6 and [row["priority"] for row in only["by_priority"]] == ["Priority"]
     months = [row["month"] for row in response_time_summary(user=user, filters=AnalyticsFilters())["by_month"]]
     assert months == [dt.date(2024, 3, 1), dt.date(2024, 5, 1)]
+
+
+# --- the API endpoint -------------------------------------------------------------------------------------------
+
+URL = "/api/analytics/response-times/"
+
+
+def test_endpoint_returns_what_the_selector_gives_filtered_by_priority(client_for, role_users, known):
+    calls([50.0] * 6, priority="Priority", start=local(2024, 5, 6, 10))
+    analytics_refresh(full=True)
+    data = client_for("analyst").get(URL, {"priority": "Emergency"}).json()
+    expected = response_time_summary(user=role_users["analyst"], filters=AnalyticsFilters(), priorities=("Emergency",))
+    assert data["overall"]["count"] == len(KNOWN) and data["overall"]["p50"] == expected["overall"]["p50"]
+    assert [row["priority"] for row in data["by_priority"]] == ["Emergency"]
+    assert data["slowest"][0]["response_minutes"] == 75.0
+    assert data["covers"]["sources"] == ["cad_demo"] and data["covers"]["time_zones"] == {"cad_demo": "Europe/London"}
+
+
+def test_endpoint_is_scoped_to_the_commanders_bcu(client_for, known):
+    calls([30.0] * 8, borough_id=CAMDEN, lsoa_id=LSOA_C1)
+    analytics_refresh(full=True)
+    data = client_for("commander").get(URL).json()
+    assert data["overall"]["count"] == len(KNOWN)
+    assert {row["area_code"] for row in data["by_area"]} == {"E09000033"}
+
+
+@pytest.mark.parametrize("role", ["executive", "supervisor", "officer"])
+def test_endpoint_refuses_roles_without_the_tactical_view(client_for, known, role):
+    response = client_for(role).get(URL)
+    assert response.status_code == 403
+    assert "overall" not in response.json()
+
+
+def test_endpoint_refuses_anonymous(client, known):
+    assert client.get(URL).status_code == 403

@@ -4,6 +4,7 @@ import datetime as dt
 
 from analytics.models import Alert, MonthlyCount
 from tests.analytics.url_matrix_forecasting import EXPECTED as FORECASTING
+from tests.analytics.url_matrix_response_times import EXPECTED as RESPONSE_TIMES
 
 ROLES = ["admin", "executive", "commander", "analyst", "supervisor", "officer"]
 STRATEGIC = {"admin", "executive", "commander", "analyst"}
@@ -56,4 +57,4 @@ CORE = {
     "analytics-monthly-count-detail": _row(ANALYTICAL, kwargs=_monthly_row),
 }
 
-EXPECTED = {**FORECASTING, **CORE}
+EXPECTED = {**FORECASTING, **CORE, **RESPONSE_TIMES}

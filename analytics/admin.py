@@ -9,6 +9,7 @@ from analytics.models import (
     CorrelationResult,
     MonthlyCount,
     RefreshRun,
+    ResponseTarget,
     SeasonalDecomposition,
     StrategicMetric,
 )
@@ -70,3 +71,12 @@ class StrategicMetricAdmin(ReadOnlyAdmin):
 class ContextSeriesAdmin(admin.ModelAdmin):
     list_display = ["name", "date", "value", "label"]
     list_filter = ["name"]
+
+
+@admin.register(ResponseTarget)
+class ResponseTargetAdmin(admin.ModelAdmin):
+    """The force's response targets per priority: the response-times panels measure calls against them."""
+
+    list_display = ["priority", "target_minutes", "label"]
+    list_editable = ["target_minutes", "label"]
+    search_fields = ["priority", "label"]

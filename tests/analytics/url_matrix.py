@@ -3,6 +3,7 @@
 import datetime as dt
 
 from analytics.models import Alert, MonthlyCount
+from tests.analytics.url_matrix_deployment import EXPECTED as DEPLOYMENT
 from tests.analytics.url_matrix_forecasting import EXPECTED as FORECASTING
 from tests.analytics.url_matrix_response_times import EXPECTED as RESPONSE_TIMES
 
@@ -57,4 +58,4 @@ CORE = {
     "analytics-monthly-count-detail": _row(ANALYTICAL, kwargs=_monthly_row),
 }
 
-EXPECTED = {**FORECASTING, **CORE, **RESPONSE_TIMES}
+EXPECTED = {**FORECASTING, **CORE, **RESPONSE_TIMES, **DEPLOYMENT}

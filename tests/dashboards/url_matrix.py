@@ -1,6 +1,7 @@
 """Who may open each dashboards URL: expected GET status for anonymous and each role."""
 
 from ingestion.models import Incident
+from tests.analytics.url_matrix_deployment import accepted_pilot_in_westminster
 
 
 def _statuses(allowed: set[str], anonymous: int = 302, denied: int = 403) -> dict:
@@ -80,6 +81,7 @@ EXPECTED = {
         "kwargs": proposed_plan_in_westminster,
         **{**_statuses({"admin", "commander"}), "admin": 405, "commander": 405},
     },
+    "dashboards:pilot": {"kwargs": accepted_pilot_in_westminster, **_statuses({"admin", "commander", "analyst"})},
     "dashboards:plotly_js": _statuses(STRATEGIC | {"supervisor", "officer"}),
     "help": _statuses(STRATEGIC | {"supervisor", "officer"}),  # the glossary: every signed-in role
     "about_the_models": _statuses(STRATEGIC | {"supervisor", "officer"}),  # transparency: every signed-in role

@@ -174,3 +174,15 @@ def test_a_commander_of_another_bcu_does_not_see_the_plan(plan, role_users, clie
     assert client.get(reverse("dispatch-plan-list")).json()["results"] == []
     assert client.get(reverse("dispatch-plan-detail", kwargs={"pk": plan.pk})).status_code == 404
     assert DeploymentPlan.objects.get(pk=plan.pk).state == "accepted"
+
+
+def test_the_api_accept_records_the_pilot_and_refuses_an_area_outside_the_plan(plan, client_for):
+    client = client_for("commander")
+    url = reverse("deployment-plan-accept", kwargs={"pk": plan.pk})
+    assert client.post(url, {"pilot_areas": ["elsewhere"]}, content_type="application/json").status_code == 409
+    response = client.post(
+        url, {"pilot_areas": ["post-3"], "pilot_start": "2024-03-11"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    plan.refresh_from_db()
+    assert plan.state == "accepted" and plan.pilot_areas == ["post-3"] and str(plan.pilot_start) == "2024-03-11"

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from ingestion.demo.context import demand_multipliers
 from ingestion.demo.places import DemoPlaces
 
 HEADER = ["IncidentNumber", "Created", "CallType", "Priority", "Status", "Address", "Lat", "Lon", "Borough", "Beat"]
@@ -38,7 +39,8 @@ def cad_csv_write(
     type_p = np.array(type_p) / sum(type_p)
     end = now.astimezone(LONDON).replace(minute=0, second=0, microsecond=0)
     hours = [end - timedelta(hours=h) for h in range(days * 24, 0, -1)]
-    rate = np.array([HOURLY[h.hour] * WEEKDAY[h.weekday()] for h in hours])
+    lift = demand_multipliers(days=[h.date() for h in hours], seed=seed)  # events, bank holidays, rain
+    rate = np.array([HOURLY[h.hour] * WEEKDAY[h.weekday()] * lift[h.date()] for h in hours])
     counts = rng.poisson(rate / rate.sum() * days * per_day)
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")

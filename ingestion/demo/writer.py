@@ -7,8 +7,9 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from ingestion.demo.cad import cad_csv_write
+from ingestion.demo.cad import LONDON, cad_csv_write
 from ingestion.demo.calls import calls_csv_write
+from ingestion.demo.context import context_csv_write
 from ingestion.demo.places import (
     boroughs_geojson_write,
     demo_places_build,
@@ -57,6 +58,9 @@ def demo_files_write(*, options: DemoOptions) -> dict[str, int]:
         "police-uk.zip": police_uk_zip_write(path=out / "police-uk.zip", places=places, spec=spec),
         "calls.csv": calls_csv_write(path=out / "calls.csv", rows=int(CALLS * options.scale), seed=options.seed),
         "cad-incidents.csv": cad_csv_write(path=out / "cad-incidents.csv", places=places, now=now, seed=options.seed),
+        "context.csv": context_csv_write(
+            path=out / "context.csv", end=now.astimezone(LONDON).date(), seed=options.seed
+        ),
         "investigations.csv": investigations_csv_write(
             path=out,
             seed=options.seed,

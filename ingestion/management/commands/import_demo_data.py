@@ -17,6 +17,7 @@ def demo_steps(folder: Path) -> list[tuple[str, list[str]]]:
         ("import_calls", [str(folder / "calls.csv")]),
         ("import_calls", [str(folder / "cad-incidents.csv"), "--mapping", str(DATA_DIR / "cad_mapping_demo.json")]),
         ("import_investigations", [str(folder / "investigations.csv")]),
+        ("import_context", [str(folder / "context.csv")]),
         ("refresh_analytics", ["--full"]),
         ("detect_trends", []),
         ("compute_actions", ["--backfill-days", "90"]),

@@ -10,11 +10,11 @@ scoped, on the occurred_at index, and only when the figures they belong to may b
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import DurationField, ExpressionWrapper, F, Max, Q, Sum
 
 from accounts.scoping import restrict_to_areas
 from analytics.filters import AnalyticsFilters
-from analytics.models import Level, Measure, ResponseHourCount, ResponseTarget, ResponseTimeCount
+from analytics.models import Level, Measure, MonthlyCount, ResponseHourCount, ResponseTarget, ResponseTimeCount
 from analytics.privacy import small_count_guard, suppress_rows
 from analytics.response_rollups import bucket_width
 from ingestion.lifecycle import NO_RESPONSE_TIMES
@@ -333,3 +333,16 @@ def response_times_report(*, user, filters: AnalyticsFilters, priorities: tuple[
 def _sources_with_times(*, user, filters, priorities) -> list[str]:
     rows = _rollup(ResponseTimeCount, user=user, filters=filters, priorities=priorities, level=Level.FORCE)
     return sorted(set(rows.values_list("source", flat=True).distinct()))
+
+
+def response_sources(*, user, filters: AnalyticsFilters) -> list[dict]:
+    """The sources of calls in the user's areas (those chosen, if any), each with whether it records response times
+    and the latest month it has them for."""
+    calls = restrict_to_areas(MonthlyCount.objects.filter(level=Level.FORCE, kind=Incident.Kind.CALL), user=user,
+                              field="borough_code")  # fmt: skip
+    if filters.sources:
+        calls = calls.filter(source__in=filters.sources)
+    timed = restrict_to_areas(ResponseTimeCount.objects.filter(level=Level.FORCE), user=user, field="borough_code")
+    latest = dict(timed.values("source").annotate(last=Max("month")).values_list("source", "last"))
+    sources = sorted(set(calls.values_list("source", flat=True).distinct()))
+    return [{"source": source, "has_times": source in latest, "latest_month": latest.get(source)} for source in sources]

@@ -105,6 +105,25 @@ GLOSSARY = {
         "Each dispatch system uses its own priority codes, so a priority mix is shown per source and never added "
         "across two systems.",
     ),
+    "response_time": (
+        "Response time",
+        "Minutes from the call being received to the first unit on scene, per call. Only calls whose dispatch system "
+        "records when a unit arrived count; a source that records no such time says so instead of showing zeros.",
+    ),
+    "dispatch_delay": ("Dispatch delay", "Minutes from the call being received to a unit being assigned."),
+    "time_on_scene": ("Time on scene", "Minutes from the first unit arriving to the scene being cleared."),
+    "response_percentiles": (
+        "Median (p50) and 90th percentile (p90)",
+        "Half the calls were attended within the median, nine in ten within the 90th percentile: the p90 shows the "
+        "long waits an average hides. Both are read from one-minute buckets (five-minute past an hour, wider beyond "
+        "two), so they are within one bucket of the calls' own times.",
+    ),
+    "response_target": (
+        "Response target and share within target",
+        "The force's target for each priority (set by the force in the administration pages), and the share of that "
+        "priority's calls with a unit on scene within it (at the target minute or sooner). Priorities without a "
+        "target show none and are left out of the overall share.",
+    ),
 }
 
 

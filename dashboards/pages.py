@@ -32,6 +32,7 @@ from dashboards.figures import (
 from dashboards.filters import DashboardFilters, filters_to_query, filters_with
 from dashboards.glossary import definition
 from dashboards.labels import category_label, domain_label, source_label
+from dashboards.response_times import response_times_panels
 from ingestion.models import Incident
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -350,6 +351,7 @@ def tactical(*, user, filters: DashboardFilters) -> dict:
     return {
         "charts": charts,
         "calls": calls,
+        "response_times": response_times_panels(user=user, filters=filters),
         "period": period_label(filters),
         "map_layers": maps.tactical_layers(user=user, filters=filters),
         "map_title": f"Latest incidents; hotspots, last {maps.HOTSPOT_MONTHS} months of {period_label(filters)}",
@@ -648,6 +650,7 @@ def analytical(*, user, filters: DashboardFilters) -> dict:
         "charts": charts,
         "correlations": deprivation["results"],
         "calls": calls,
+        "response_times": response_times_panels(user=user, filters=filters),
         "period": f"{period}, {scope}",
         "map_layers": maps.choropleth_layers(user=user, filters=filters),
         "map_title": f"Incidents by area, {period}, {scope}",

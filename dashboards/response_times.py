@@ -1,0 +1,176 @@
+"""The response-times panel of the tactical (commander) and analytical (analyst) pages: for each source of calls,
+median and 90th percentile response against the force's target per priority, the share within target, the trend by
+month, the median by local hour x weekday, by category and by area, the stages of a call, and the slowest calls.
+
+Every number comes from analytics.response_times.response_times_report, which the API endpoint serves too. Each
+source is shown on its own (two dispatch systems' priorities are never added together), over the dates chosen or
+else its latest 12 months with response times; a source that records none says so instead of showing zeros.
+"""
+
+from datetime import date, timedelta
+
+from django.utils.text import slugify
+
+from analytics.filters import AnalyticsFilters
+from analytics.response_times import response_sources, response_times_report
+from dashboards.figures import grouped_bar_chart, heatmap_chart, line_chart
+from dashboards.filters import DashboardFilters, filters_to_query, filters_with
+from dashboards.glossary import definition
+from dashboards.labels import source_label
+from ingestion.lifecycle import NO_RESPONSE_TIMES
+
+DEFAULT_MONTHS = 12
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+MINUTES = "Minutes"
+API_PATH = "/api/analytics/response-times/"
+
+
+def response_times_panels(*, user, filters: DashboardFilters) -> list[dict]:
+    """One section per source of calls in the user's areas."""
+    return [_section(user=user, filters=filters, source=row) for row in response_sources(user=user, filters=filters)]
+
+
+def _section(*, user, filters: DashboardFilters, source: dict) -> dict:
+    name = source_label(source["source"])
+    if not source["has_times"]:
+        reason = f"{name}: {NO_RESPONSE_TIMES} (when units were dispatched, arrived and cleared)."
+        return {"source": source["source"], "title": name, "has_times": False, "empty_reason": reason}
+    period = _period(filters, latest=source["latest_month"])
+    chosen = filters_with(period, sources=(source["source"],))
+    report = response_times_report(user=user, filters=chosen)
+    covers = _covers(report, chosen, name)
+    return {
+        "source": source["source"],
+        "slug": slugify(source["source"]),
+        "title": f"{name}, {covers['period']}",
+        "has_times": report["has_times"],
+        "empty_reason": report["empty_reason"],
+        "covers": covers,
+        "overall": report["overall"],
+        "priorities": report["by_priority"],
+        "stages": report["stages"],
+        "slowest": report["slowest"],
+        "charts": _charts(report, covers=covers, source=source["source"]),
+        "api_query": filters_to_query(chosen),
+    }
+
+
+def _period(filters: DashboardFilters, *, latest: date | None) -> AnalyticsFilters:
+    """The dates chosen, else the source's latest 12 months with response times."""
+    if (filters.date_from and filters.date_to) or latest is None:
+        return filters
+    end = filters.date_to or _month_end(latest)
+    start = filters.date_from or _add_months(end, 1 - DEFAULT_MONTHS)
+    return filters_with(filters, date_from=start, date_to=end)
+
+
+def _add_months(month: date, count: int) -> date:
+    """The first day of the month `count` months after `month`'s."""
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _month_end(month: date) -> date:
+    return _add_months(month, 1) - timedelta(days=1)
+
+
+def _covers(report: dict, filters: AnalyticsFilters, name: str) -> dict:
+    """What the panel's figures cover, in words: period, areas, categories, source and the zone of its hours."""
+    start, end = filters.date_from, filters.date_to
+    period = f"{start:%b %Y} to {end:%b %Y}" if start and end else "all months"
+    zones = sorted(set(report["covers"]["time_zones"].values()))
+    return {
+        "period": period,
+        "areas": ", ".join(filters.areas) or "all your areas",
+        "categories": ", ".join(filters.categories) or "every category",
+        "source": name,
+        "time_zone": ", ".join(zones) or "the source's own",
+        "definition": report["definition"],
+        "resolution": report["resolution"],
+    }
+
+
+def _charts(report: dict, *, covers: dict, source: str) -> list[dict]:
+    suffix = f" · {covers['source']}, {covers['period']}, {covers['areas']}"
+    charts = [
+        _priority_chart(report["by_priority"]),
+        _trend_chart(report["by_month"]),
+        _share_chart(report["by_month"]),
+        _heatmap(report["hour_weekday"], zone=covers["time_zone"]),
+        _category_chart(report["by_category"], source=source),
+        _area_chart(report["by_area"], source=source),
+    ]
+    return [{**chart, "id": f"{chart['id']}-{slugify(source)}", "json_id": f"figure-{chart['id']}-{slugify(source)}",
+             "title": chart["title"] + suffix} for chart in charts]  # fmt: skip
+
+
+def _with_help(chart: dict, entry: str) -> dict:
+    return {**chart, "help": entry, "help_text": definition(entry)}
+
+
+def _priority_chart(rows: list[dict]) -> dict:
+    labels = [row["priority"] or "Not given" for row in rows]
+    series = {
+        "Median (p50)": [row["p50"] for row in rows],
+        "90th percentile (p90)": [row["p90"] for row in rows],
+        "Target": [row["target_minutes"] for row in rows],
+    }
+    chart = grouped_bar_chart("rt-priority", "Response time against target by priority", labels=labels,
+                              series=series, y_title=MINUTES)  # fmt: skip
+    return _with_help(chart, "response_target")
+
+
+def _trend_chart(rows: list[dict]) -> dict:
+    x = [f"{row['month']:%Y-%m}" for row in rows]
+    series = {"Median (p50)": [row["p50"] for row in rows], "90th percentile (p90)": [row["p90"] for row in rows]}
+    chart = line_chart("rt-month", "Response time by month", x=x, series=series, y_title=MINUTES)
+    return _with_help(chart, "response_percentiles")
+
+
+def _share_chart(rows: list[dict]) -> dict:
+    x = [f"{row['month']:%Y-%m}" for row in rows]
+    shares = [None if row["within_target"] is None else round(100 * row["within_target"], 1) for row in rows]
+    chart = line_chart("rt-share", "Calls attended within target by month (%)", x=x,
+                       series={"Within target (%)": shares}, y_title="% of calls with a target")  # fmt: skip
+    chart["empty"] = all(share is None for share in shares)
+    chart["empty_reason"] = "No calls of a priority with a target: the force sets targets in the administration pages."
+    return _with_help(chart, "response_target")
+
+
+def _heatmap(cells: dict, *, zone: str) -> dict:
+    chart = heatmap_chart("rt-hour-weekday", f"Median response by hour and weekday, {zone} time",
+                          x=[f"{hour:02d}" for hour in range(24)], y=WEEKDAYS, z=cells["median"])  # fmt: skip
+    chart["empty"] = not cells["kept_at_this_level"] or all(v is None for row in cells["median"] for v in row)
+    chart["empty_reason"] = (
+        "Hour-by-weekday response times are kept by borough or district: choose one, or no area."
+        if not cells["kept_at_this_level"]
+        else "Too few calls in any hour of the week to show a median to your role."
+    )
+    return _with_help(chart, "response_time")
+
+
+def _category_chart(rows: list[dict], *, source: str) -> dict:
+    rows = rows[:12]
+    chart = grouped_bar_chart("rt-category", "Response time by category (largest 12)",
+                              labels=[row["label"] for row in rows],
+                              series={"Median (p50)": [row["p50"] for row in rows],
+                                      "90th percentile (p90)": [row["p90"] for row in rows]},
+                              y_title=MINUTES)  # fmt: skip
+    _drill(chart, [{"category": row["category"], "source": source, "kind": "call"} for row in rows])
+    return _with_help(chart, "response_time")
+
+
+def _area_chart(rows: list[dict], *, source: str) -> dict:
+    chart = grouped_bar_chart("rt-area", "Response time by area",
+                              labels=[row["name"] for row in rows],
+                              series={"Median (p50)": [row["p50"] for row in rows],
+                                      "90th percentile (p90)": [row["p90"] for row in rows]},
+                              y_title=MINUTES)  # fmt: skip
+    _drill(chart, [{"area": row["area_code"], "source": source, "kind": "call"} for row in rows])
+    return _with_help(chart, "response_time")
+
+
+def _drill(chart: dict, params: list[dict]) -> None:
+    """Bars open the incident list of what was clicked."""
+    for trace in chart["figure"]["data"]:
+        trace["customdata"] = [filters_to_query(DashboardFilters(), **query) for query in params]

@@ -51,14 +51,17 @@ def parse_date(text: str, *, end: bool = False) -> dt.date | None:
     try:
         if len(text) == 7:
             first = dt.date.fromisoformat(text + "-01")
-            return _month_end(first) if end else first
+            return month_end(first) if end else first
         return dt.date.fromisoformat(text)
     except ValueError:
         return None
 
 
-def _month_end(first: dt.date) -> dt.date:
-    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+def month_end(month: dt.date | None) -> dt.date | None:
+    """The last day of `month`'s month."""
+    if month is None:
+        return None
+    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return following - dt.timedelta(days=1)
 
 

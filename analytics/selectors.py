@@ -7,6 +7,7 @@ Plotly. Results are cached under the analytics generation, so a refresh makes th
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import replace
 from functools import wraps
 
 from django.db.models import Max, Min, Q, Sum
@@ -19,7 +20,7 @@ from analytics.correlation import (
     is_unstable,
     rate_per_1000,
 )
-from analytics.filters import AnalyticsFilters
+from analytics.filters import AnalyticsFilters, month_end
 from analytics.metrics import CHARGED, RESOLVED, outcome_class
 from analytics.models import (
     Alert,
@@ -36,7 +37,7 @@ from analytics.models import (
     SeasonalDecomposition,
     StrategicMetric,
 )
-from analytics.privacy import small_count_guard, suppress_rows
+from analytics.privacy import small_count_guard, suppress_rows, total_of, with_shares
 from analytics.temporal import month_range
 from analytics.trends import alerts_visible_to
 from crimedash.caching import cache_key, cached
@@ -80,7 +81,7 @@ def priority_rollup(filters, *, by: tuple[str, ...] = ("priority",)) -> type:
 
 
 def visible_rollups(model, *, user, filters: AnalyticsFilters = NO_FILTERS, level: str | None = None):
-    """A rollup queryset restricted to the user's boroughs and the filters (dates match whole months)."""
+    """The one scoping of every rollup read (pages and API alike): the user's boroughs, then the filters."""
     codes = area_codes_visible_to(user=user)
     rows = model.objects.all() if codes is None else model.objects.filter(borough_code__in=codes)
     if level:
@@ -89,21 +90,58 @@ def visible_rollups(model, *, user, filters: AnalyticsFilters = NO_FILTERS, leve
 
 
 def _filter_q(model, filters: AnalyticsFilters) -> Q:
+    """Dates match days where the rollup keeps days, else whole months; a chosen force is every area (no filter);
+    a filter a rollup has no column for (the source of outcomes) does not apply to it."""
+    columns = {field.name for field in model._meta.get_fields()}
+    day = "day" if "day" in columns else None
     where = Q()
     if filters.date_from:
-        where &= Q(month__gte=filters.date_from.replace(day=1))
+        where &= Q(**{f"{day}__gte": filters.date_from}) if day else Q(month__gte=filters.date_from.replace(day=1))
     if filters.date_to:
-        where &= Q(month__lte=filters.date_to)
-    if filters.areas:
-        where &= Q(area_code__in=filters.areas) | Q(borough_code__in=filters.areas)
-    for field, values in (("category", filters.categories), ("kind", filters.kinds)):
-        if values:
+        where &= Q(**{f"{day or 'month'}__lte": filters.date_to})
+    areas = _without_forces(filters.areas)
+    if areas:
+        where &= Q(area_code__in=areas) | Q(borough_code__in=areas)
+    for field, values in (("category", filters.categories), ("kind", filters.kinds), ("source", filters.sources)):
+        if values and field in columns:
             where &= Q(**{f"{field}__in": values})
-    if filters.sources and model is not OutcomeCount:
-        where &= Q(source__in=filters.sources)
-    if filters.reported_only and model is MonthlyCount:
+    if filters.reported_only and "origin" in columns:
         where &= Q(origin=Incident.Origin.PUBLIC_REPORT)
     return where
+
+
+def _without_forces(codes: tuple[str, ...]) -> list[str]:
+    if not codes:
+        return []
+    forces = set(Area.objects.filter(kind=Area.Kind.FORCE, code__in=codes).values_list("code", flat=True))
+    return [code for code in codes if code not in forces]
+
+
+def rollup_totals(*, user, filters: AnalyticsFilters, by: tuple[str, ...], level: str = "borough", model=None,
+                  top: int = 0) -> list[dict]:  # fmt: skip
+    """Summed counts grouped by the given rollup columns, e.g. by=("month", "category"), suppressed as one table;
+    top=N keeps the N largest. Without a model, the smallest monthly table that can answer."""
+    queryset = visible_rollups(model or monthly_rollup(filters, by=by), user=user, filters=filters, level=level)
+    grouped = queryset.values(*by).annotate(total=Sum("count"))
+    grouped = grouped.order_by("-total")[:top] if top else grouped.order_by(*by)
+    return suppress_rows(grouped, user=user, count_field="total")
+
+
+def daily_totals(*, user, filters: AnalyticsFilters, by: tuple[str, ...], level: str = "borough") -> list[dict]:
+    """Day- or minute-precision counts; by priority alone with no category chosen, from the monthly priority
+    totals (whole months, a fraction of the rows)."""
+    return rollup_totals(user=user, filters=filters, by=by, level=level, model=priority_rollup(filters, by=by))
+
+
+def latest_month(*, model=None, kinds: tuple[str, ...] = (), sources: tuple[str, ...] = ()) -> dt.date | None:
+    """The latest month with data, of the given kinds and sources when any are given (calls and crimes end at
+    different months: a CAD export may stop years before the monthly police.uk file)."""
+    queryset = (model or MonthlyCount).objects.filter(level="borough")
+    if kinds:
+        queryset = queryset.filter(kind__in=kinds)
+    if sources:
+        queryset = queryset.filter(source__in=sources)
+    return queryset.order_by("-month").values_list("month", flat=True).first()
 
 
 def add_months(month: dt.date, count: int) -> dt.date:
@@ -132,7 +170,7 @@ def _change_pct(current: int | None, previous: int | None) -> float | None:
     return round(100 * (current - previous) / previous, 1)
 
 
-def _area_names(codes) -> dict[str, str]:
+def area_names(codes) -> dict[str, str]:
     return dict(Area.objects.filter(code__in=set(codes)).values_list("code", "name"))
 
 
@@ -285,7 +323,7 @@ def area_comparison(*, user, filters: AnalyticsFilters, limit: int | None = None
         return []
     current = _totals(rows.filter(month__range=window), "area_code")
     previous = _totals(rows.filter(month__range=[add_months(month, -12) for month in window]), "area_code")
-    names, populations = _area_names(current), _populations(current)
+    names, populations = area_names(current), _populations(current)
     ranked = sorted(current.items(), key=lambda item: (-item[1], item[0]))[:limit]
     result = [
         {
@@ -372,7 +410,7 @@ def alert_list(*, user, state: str | None = "open") -> list[dict]:
     alerts = alerts_visible_to(user=user).select_related("acted_by")
     if state:
         alerts = alerts.filter(state=state)
-    names = _area_names(alerts.values_list("area_code", flat=True))
+    names = area_names(alerts.values_list("area_code", flat=True))
     rows = [_alert_row(alert, names) for alert in alerts.order_by("-period_start", "p_value")[:500]]
     return suppress_rows(rows, user=user, count_field="observed")
 
@@ -462,7 +500,7 @@ def strategic_metrics(*, user) -> list[dict]:
     for row in rows.order_by("area_code", "year").values():
         row["budget_gbp"] = float(row["budget_gbp"]) if row["budget_gbp"] is not None else None
         by_area[row["area_code"]].append(row)
-    names = _area_names(by_area)
+    names = area_names(by_area)
     return [_metric_summary(code, names.get(code, code), years, user) for code, years in sorted(by_area.items())]
 
 
@@ -482,107 +520,120 @@ def _metric_summary(code: str, name: str, years: list[dict], user) -> dict:
 # --- calls for service -----------------------------------------------------------------------------------------
 
 
+CALL_LEVELS = ("neighborhood", "zip", "borough")  # the borough level of a calls source holds its districts
+OVERDOSE = "overdose"
+DEFAULT_MONTHS = 36
+
+
+def period_in_force(filters: AnalyticsFilters, *, months: int = DEFAULT_MONTHS) -> AnalyticsFilters:
+    """The period a page or the API shows, both ends filled in so every title can state it: the dates chosen, else
+    the `months` up to the latest month with data of the filters' kinds and sources (each source ends at its own
+    month: a CAD export may stop years before the monthly police.uk file)."""
+    if filters.date_from and filters.date_to:
+        return filters
+    last = filters.date_to or _latest_month_cached(kinds=filters.kinds, sources=filters.sources)
+    if last is None:
+        return filters
+    start = filters.date_from or add_months(last.replace(day=1), 1 - months)
+    return replace(filters, date_from=start, date_to=month_end(last))
+
+
+def _latest_month_cached(*, kinds: tuple[str, ...], sources: tuple[str, ...]) -> dt.date | None:
+    # every page's filter bar asks for it
+    key = cache_key("analytics:latest-month", [kinds, sources])
+    return cached(key, lambda: latest_month(kinds=kinds, sources=sources) or "") or None
+
+
+def sources_of(*, user, filters: AnalyticsFilters) -> list[str]:
+    """Sources with rollups of the filters' kinds in the user's and the filters' areas, at any date."""
+    undated = replace(filters, date_from=None, date_to=None, categories=())
+    queryset = visible_rollups(MonthlyCount, user=user, filters=undated, level=Level.BOROUGH)
+    return sorted(set(queryset.values_list("source", flat=True).distinct()))
+
+
 @_per_user_cache
-def calls_summary(*, user, filters: AnalyticsFilters, top: int = 10) -> dict:
-    """Calls for service: the busiest areas over time (filters.level: district, neighborhood, zip), overdose calls by
-    year, month and weekday with their top areas, the year-on-year shift between categories, and the priority mix."""
-    calls = AnalyticsFilters(**{**filters.key(), "kinds": (Incident.Kind.CALL,)})
-    level = filters.level if filters.level != Level.FORCE else Level.BOROUGH
-    rows = visible_rollups(monthly_rollup(calls), user=user, filters=calls, level=level)
-    guard = small_count_guard(user=user)
+def calls_sections(*, user, filters: AnalyticsFilters) -> list[dict]:
+    """Calls for service, one section per source, each over its own latest 36 months unless dates are chosen: two
+    dispatch systems' periods, call types and priority codes are never added together or compared. The tactical and
+    analytical pages draw these sections and /api/analytics/calls/ returns them."""
+    calls = replace(filters, kinds=(Incident.Kind.CALL,))
+    sources = filters.sources or sources_of(user=user, filters=calls)
+    sections = [_calls_section(user=user, filters=replace(calls, sources=(source,))) for source in sources]
+    return [section for section in sections if section["by_type"]]
+
+
+def _calls_section(*, user, filters: AnalyticsFilters) -> dict:
+    calls = period_in_force(filters)
+    # every month to the period's end, read once: the year-on-year shift needs the years before the period
+    history = rollup_totals(user=user, filters=replace(calls, date_from=None), by=("month", "category"))
+    if history and not filters.date_from:  # a source holding fewer months than the window starts at its first
+        calls = replace(calls, date_from=max(calls.date_from, min(row["month"] for row in history)))
+    start = calls.date_from.replace(day=1) if calls.date_from else None
     return {
-        "by_area": _top_area_series(rows, top, guard),
-        "overdose": _overdose(user=user, filters=calls, level=level, top=top, guard=guard),
-        "category_shift": _category_shift(
-            visible_rollups(MonthlyCount, user=user, filters=calls, level=Level.FORCE), guard
-        ),
-        "priority_mix": _priority_mix(
-            visible_rollups(priority_rollup(calls), user=user, filters=calls, level=Level.FORCE), guard
-        ),
+        "source": filters.sources[0],
+        "period": {"from": calls.date_from, "to": calls.date_to},
+        "by_type": [row for row in history if start is None or row["month"] >= start],
+        "by_area": {level: _top_areas(user=user, filters=calls, level=level) for level in CALL_LEVELS},
+        "overdose": _overdose(user=user, filters=replace(calls, categories=(OVERDOSE,))),
+        "year_shift": _year_shift(user=user, filters=calls),
+        "priority_mix": with_shares(_raw_priorities(calls, user=user), user=user, count_field="total"),
     }
 
 
-def _top_area_series(rows, top: int, guard) -> list[dict]:
-    totals = _totals(rows, "area_code")
-    leaders = [code for code, _count in sorted(totals.items(), key=lambda item: -item[1])[:top]]
-    monthly = _totals(rows.filter(area_code__in=leaders), "area_code", "month")
-    if not monthly:
-        return []
-    months = month_range(min(m for _c, m in monthly), max(m for _c, m in monthly))
-    names = _area_names(leaders)
-    return [
-        {
-            "area_code": code,
-            "name": names.get(code, code),
-            "x": _isoformat(months),
-            "y": [guard(monthly.get((code, m), 0)) for m in months],
-        }  # fmt: skip
-        for code in leaders
-    ]
+def _top_areas(*, user, filters: AnalyticsFilters, level: str, limit: int = 15) -> list[dict]:
+    rows = rollup_totals(user=user, filters=filters, by=("area_code",), level=level)
+    rows = sorted(rows, key=lambda row: row["total"] or 0, reverse=True)[:limit]
+    names = area_names(row["area_code"] for row in rows)
+    return [{**row, "name": names.get(row["area_code"], row["area_code"])} for row in rows]
 
 
-def _overdose(*, user, filters: AnalyticsFilters, level: str, top: int, guard) -> dict:
-    monthly = visible_rollups(MonthlyCount, user=user, filters=filters, level=Level.FORCE).filter(
-        category__icontains="overdose"
-    )
-    by_month = _totals(monthly, "month")
-    by_year = defaultdict(int)
-    for month, count in by_month.items():
-        by_year[month.year] += count
-    weekday = _totals(visible_rollups(HourWeekdayCount, user=user, filters=filters, level=Level.FORCE)
-                      .filter(category__icontains="overdose"), "weekday")  # fmt: skip
-    areas = _totals(
-        visible_rollups(MonthlyCount, user=user, filters=filters, level=level).filter(category__icontains="overdose"),
-        "area_code",
-    )
-    leaders = sorted(areas.items(), key=lambda item: -item[1])[:top]
-    names = _area_names(code for code, _count in leaders)
-    months = sorted(by_month)
+def _overdose(*, user, filters: AnalyticsFilters) -> dict:
+    monthly = rollup_totals(user=user, filters=filters, by=("month",))
+    years = defaultdict(list)
+    for row in monthly:  # the months are on the page: a year with a hidden month is hidden
+        years[row["month"].year].append(row["total"])
+    by_weekday = _weekday_totals(filters, user=user)
     return {
-        "by_year": {"x": sorted(by_year), "y": [guard(by_year[year]) for year in sorted(by_year)]},
-        "by_month": {"x": _isoformat(months), "y": [guard(by_month[m]) for m in months]},
-        "by_weekday": {"x": WEEKDAYS, "y": [guard(weekday.get(day, 0)) for day in range(1, 8)]},
-        "top_areas": [
-            {"area_code": code, "name": names.get(code, code), "count": guard(count)} for code, count in leaders
-        ],
+        "by_month": monthly,
+        "by_year": [{"year": year, "total": total_of(parts)} for year, parts in sorted(years.items())],
+        "by_weekday": suppress_rows(by_weekday, user=user, count_field="total"),
+        "top_neighborhoods": _top_areas(user=user, filters=filters, level="neighborhood", limit=10),
     }
 
 
-def _category_shift(rows, guard) -> list[dict]:
-    """Each category's share of calls in the latest year with data against the year before."""
-    years = rows.aggregate(first=Min("month"), last=Max("month"))
-    if years["last"] is None:
-        return []
-    latest = years["last"].year
-    counts = defaultdict(lambda: [0, 0])
-    for (category, month), count in _totals(rows.filter(month__year__gte=latest - 1), "category", "month").items():
-        counts[category][month.year - latest + 1] += count
-    totals = [sum(pair[i] for pair in counts.values()) for i in (0, 1)]
-    share = lambda part, whole: round(part / whole, 4) if whole else None  # noqa: E731
-    result = [
-        {
-            "category": category,
-            "year": latest,
-            "count": guard(now),
-            "previous": guard(before),
-            "share": share(now, totals[1]),
-            "previous_share": share(before, totals[0]),
-            "share_change": round(share(now, totals[1]) - share(before, totals[0]), 4)
-            if totals[0] and totals[1]
-            else None,
-        }  # fmt: skip
-        for category, (before, now) in counts.items()
-    ]
-    return sorted(result, key=lambda row: -(row["share_change"] or 0))
+def _weekday_totals(filters: AnalyticsFilters, *, user) -> list[dict]:
+    rows = visible_rollups(DailyCount, user=user, filters=filters, level=Level.BOROUGH)
+    totals = defaultdict(int)  # DailyCount keeps days: the weekday of each, Monday first
+    for day, count in _totals(rows, "day").items():
+        totals[day.isoweekday()] += count
+    return [{"weekday": day, "total": totals.get(day, 0)} for day in range(1, 8)] if totals else []
 
 
-def _priority_mix(rows, guard) -> list[dict]:
-    by_priority = _totals(rows, "priority")
-    total = sum(by_priority.values())
-    return [
-        {"priority": priority or "Unknown", "count": guard(count), "share": round(count / total, 4)}
-        for priority, count in sorted(by_priority.items(), key=lambda item: -item[1])
-    ]
+def _raw_priorities(filters: AnalyticsFilters, *, user) -> list[dict]:
+    rows = visible_rollups(priority_rollup(filters), user=user, filters=filters, level=Level.BOROUGH)
+    totals = _totals(rows, "priority")
+    return [{"priority": key or "", "total": total} for key, total in sorted(totals.items(), key=lambda i: -i[1])]
+
+
+def _year_shift(*, user, filters: AnalyticsFilters) -> dict:
+    """Each call type's share of calls in the latest year of the period against the year before, from the counts
+    of each year suppressed as one table (a hidden count loses its share)."""
+    rows = visible_rollups(MonthlyCount, user=user, filters=replace(filters, date_from=None), level=Level.BOROUGH)
+    counts = _totals(rows, "month__year", "category")
+    years = sorted({year for year, _category in counts})[-2:]
+    if len(years) < 2:
+        return {"years": years, "rows": []}
+    share = {}
+    for year in years:
+        table = [{"category": c, "total": n} for (y, c), n in counts.items() if y == year]
+        share[year] = {row["category"]: row["share"] for row in with_shares(table, user=user, count_field="total")}
+    categories = sorted(set(share[years[0]]) | set(share[years[1]]))
+    result = [{"category": c, "previous_share": share[years[0]].get(c, 0.0), "share": share[years[1]].get(c, 0.0)}
+              for c in categories]  # fmt: skip
+    for row in result:
+        known = row["share"] is not None and row["previous_share"] is not None
+        row["change_pp"] = round(100 * (row["share"] - row["previous_share"]), 2) if known else None
+    return {"years": years, "rows": sorted(result, key=lambda row: row["change_pp"] or 0)}
 
 
 # --- context and filter options -------------------------------------------------------------------------------
@@ -618,7 +669,7 @@ def filter_options(*, user) -> dict:
     distinct = lambda field: sorted(set(rows.values_list(field, flat=True).distinct()))  # noqa: E731
     boroughs = visible_rollups(MonthlyCount, user=user, level=Level.BOROUGH).values_list("area_code", flat=True)
     codes = sorted(set(boroughs.distinct()))
-    names = _area_names(codes)
+    names = area_names(codes)
     return {
         "months": [span["first"].isoformat(), span["last"].isoformat()] if span["first"] else [],
         "categories": distinct("category"),

@@ -8,6 +8,7 @@ from django.db.models.signals import post_delete, post_save
 from analytics.models import Alert, DeploymentPlan
 from crimedash.caching import bump_live_version
 from ingestion.models import DispatchUpdate, ImportRun
+from ingestion.signals import import_finished
 
 LIVE_MODELS = (Alert, DeploymentPlan, DispatchUpdate, ImportRun)
 
@@ -17,7 +18,15 @@ def live_rows_changed(sender, **kwargs) -> None:
     transaction.on_commit(bump_live_version)
 
 
+def refresh_after_import(sender, run, **kwargs) -> None:
+    """Ingestion announced a finished import: refresh the months and areas it touched (a Celery task)."""
+    from analytics.tasks import refresh_analytics
+
+    refresh_analytics.delay(run_id=run.pk)
+
+
 def connect() -> None:
+    import_finished.connect(refresh_after_import, dispatch_uid="analytics-refresh-after-import")
     for model in LIVE_MODELS:
         post_save.connect(live_rows_changed, sender=model, dispatch_uid=f"live-{model.__name__}-save")
         post_delete.connect(live_rows_changed, sender=model, dispatch_uid=f"live-{model.__name__}-delete")

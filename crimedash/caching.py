@@ -23,8 +23,8 @@ from django.core.cache import cache
 from crimedash.env import env_int
 
 CACHE_SECONDS = env_int("CACHE_SECONDS", 3600, minimum=1)
-# A version outlives every entry built on it many times over; when it expires, it starts again from the clock, so
-# it never returns to a number an entry still alive was built on.
+# A version outlives every entry built on it many times over (each bump renews it), so when an unused version
+# expires and starts again at 1, every entry built on its old numbers has long expired.
 VERSION_SECONDS = 30 * 24 * 3600
 
 
@@ -42,7 +42,7 @@ class CacheVersion:
         now = time.monotonic()
         if now < self._until:
             return self._value
-        cache.add(self.key, int(time.time()), VERSION_SECONDS)
+        cache.add(self.key, 1, VERSION_SECONDS)
         self._value = cache.get(self.key) or 1
         self._until = now + self.memo_seconds
         return self._value
@@ -52,9 +52,8 @@ class CacheVersion:
         try:
             value = cache.incr(self.key)
         except ValueError:  # expired or never set
-            value = int(time.time())
-            cache.set(self.key, value, VERSION_SECONDS)
-            return value
+            cache.set(self.key, 2, VERSION_SECONDS)
+            return 2
         cache.touch(self.key, VERSION_SECONDS)
         return value
 

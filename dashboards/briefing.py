@@ -15,6 +15,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from analytics import selectors as analytics_selectors
 from crimedash.caching import cached
 from dashboards import pages, selectors
 from dashboards.filters import DashboardFilters, filters_with
@@ -30,7 +31,7 @@ def _shift_months(day: date, months: int) -> date:
 
 
 def _period(filters: DashboardFilters) -> tuple[date | None, date | None]:
-    end = filters.date_to or selectors.latest_month(kinds=filters.kinds)
+    end = filters.date_to or analytics_selectors.latest_month(kinds=filters.kinds)
     return filters.date_from, end
 
 
@@ -38,7 +39,7 @@ def category_changes(*, user, filters: DashboardFilters, end: date) -> list[dict
     """Each category's count in the 12 months to `end` against the 12 before, largest relative change first."""
     start = _shift_months(end.replace(day=1), -23)
     window = filters_with(filters, date_from=start, date_to=end)
-    rows = selectors.rollup_totals(user=user, filters=window, by=("month", "category"))
+    rows = analytics_selectors.rollup_totals(user=user, filters=window, by=("month", "category"))
     split = _shift_months(end.replace(day=1), -11)
     before, after = defaultdict(int), defaultdict(int)
     for row in rows:
@@ -55,7 +56,7 @@ def persistent_hotspots(*, user, filters: DashboardFilters, end: date) -> list[d
     """LSOAs in the top ten every month of the last six: the places that stay hot."""
     start = _shift_months(end.replace(day=1), 1 - HOTSPOT_MONTHS)
     window = filters_with(filters, date_from=start, date_to=end)
-    rows = selectors.rollup_totals(user=user, filters=window, by=("month", "area_code"), level="lsoa")
+    rows = analytics_selectors.rollup_totals(user=user, filters=window, by=("month", "area_code"), level="lsoa")
     by_month = defaultdict(list)
     for row in rows:
         by_month[row["month"]].append(row)
@@ -70,7 +71,7 @@ def persistent_hotspots(*, user, filters: DashboardFilters, end: date) -> list[d
     for row in rows:
         if row["area_code"] in codes:
             totals[row["area_code"]] += row["total"] or 0
-    names = selectors.area_names(codes)
+    names = analytics_selectors.area_names(codes)
     ordered = sorted(codes, key=totals.get, reverse=True)
     return [{"code": code, "name": names.get(code, code), "total": totals[code]} for code in ordered]
 
@@ -80,7 +81,7 @@ def outcome_changes(metric_rows) -> list[dict]:
     for row in metric_rows:
         if row.outcome_rate is not None:
             by_area[row.area_code][row.year] = row.outcome_rate
-    names = selectors.area_names(by_area)
+    names = analytics_selectors.area_names(by_area)
     changes = []
     for code, years in by_area.items():
         if len(years) >= 2:
@@ -129,7 +130,7 @@ def briefing_content(*, user, filters: DashboardFilters) -> dict:
     summary = pages.strategic_summary(user=user, filters=period_filters)
     changes = category_changes(user=user, filters=filters, end=end) if end else []
     hotspots = persistent_hotspots(user=user, filters=filters, end=end) if end else []
-    monthly = selectors.rollup_totals(user=user, filters=period_filters, by=("month",)) if end else []
+    monthly = analytics_selectors.rollup_totals(user=user, filters=period_filters, by=("month",)) if end else []
     return {
         "period": f"{start:%B %Y} to {end:%B %Y}" if start and end else "all data",
         "filename": f"crimedash-briefing-{end:%Y-%m}.pdf" if end else "crimedash-briefing.pdf",

@@ -4,8 +4,8 @@ demand and hotspot backtests, the bias report, and the next shift's deployment p
 The forecast card, the backtest table and the API show one thing: each model's score on the test weeks, which come
 after the validation weeks that chose it."""
 
+from analytics import selectors as analytics_selectors
 from analytics.forecasting import selectors as forecasting
-from dashboards import selectors
 from dashboards.context_effects import context_effects_panel
 from dashboards.figures import grouped_bar_chart, interval_chart
 
@@ -29,7 +29,7 @@ def forecast_chart(*, user) -> dict:
         return interval_chart(
             "forecast", "Demand forecast", history_x=[], history_y=[], x=[], mean=[], lower=[], upper=[]
         )
-    name = selectors.area_names([chosen["area_code"]]).get(chosen["area_code"], chosen["area_code"])
+    name = analytics_selectors.area_names([chosen["area_code"]]).get(chosen["area_code"], chosen["area_code"])
     title = (
         f"Daily calls forecast, {name}: {chosen['model']} with {chosen['interval_level']:.0%} interval; "
         f"on the test weeks {_accuracy_words(chosen['accuracy'])}"
@@ -172,7 +172,7 @@ def deployment_panel(*, user) -> dict | None:
     plan = next((p for p in plans if p["state"] == "proposed"), plans[0] if plans else None)
     if plan is None:
         return None
-    names = selectors.area_names(plan["areas"] + [plan["borough_code"]])
+    names = analytics_selectors.area_names(plan["areas"] + [plan["borough_code"]])
     rows = [
         {
             "area": names.get(area, area),

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from shapely.geometry import mapping, shape
 
 from accounts.scoping import area_codes_visible_to
+from analytics import selectors as analytics_selectors
 from analytics.forecasting import selectors as forecasting
 from analytics.models import HotspotRun
 from crimedash.caching import CACHE_SECONDS, generation
@@ -70,7 +71,7 @@ def _hexagon(cell: str) -> dict:  # cells recur on every map: each outline is wo
 
 
 def _area_values(*, user, filters: DashboardFilters, level: str, top: int = 0) -> dict[str, int]:
-    rows = selectors.rollup_totals(user=user, filters=filters, by=("area_code",), level=level, top=top)
+    rows = analytics_selectors.rollup_totals(user=user, filters=filters, by=("area_code",), level=level, top=top)
     return {row["area_code"]: row["total"] for row in rows if row["total"] is not None}
 
 

@@ -14,8 +14,7 @@ from django.utils.text import slugify
 
 from analytics import selectors as analytics_selectors
 from analytics.correlation import OVERALL as OVERALL_DOMAIN
-from analytics.models import DailyCount, HourWeekdayCount
-from analytics.selectors import add_months
+from analytics.models import HourWeekdayCount
 from analytics.temporal import STL_MIN_MONTHS, dense_series, month_range, stl_decompose
 from crimedash.caching import LIVE, cache_key, cached
 from crimedash.response_cache import csrf_placeholder
@@ -33,6 +32,7 @@ from dashboards.filters import DashboardFilters, filters_to_query, filters_with
 from dashboards.glossary import definition
 from dashboards.labels import category_label, domain_label, source_label
 from dashboards.response_times import response_times_panels
+from ingestion.localtime import source_zones
 from ingestion.models import Incident
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -101,32 +101,13 @@ def page_filters(*, page: str, filters: DashboardFilters) -> DashboardFilters:
     """The filters in force on a page, its default period filled in, for the filter bar to show."""
     if page == "strategic":
         return strategic_filters(filters)
-    return filters if page == "incidents" else with_default_period(filters)
+    return filters if page == "incidents" else analytics_selectors.period_in_force(filters)
 
 
 def page_key(part: str, *, page: str, user, filters: DashboardFilters, extra: str = "", live: bool = False) -> str:
     """The viewer's scope and permissions decide what the same URL shows (rows, small counts, buttons)."""
     parts = [filters_to_query(filters), extra]
     return cache_key(f"dash:{part}:{page}", parts, user=user, versions=(LIVE,) if live else ())
-
-
-def with_default_period(filters: DashboardFilters, *, months: int = 36) -> DashboardFilters:
-    """The period in force, both ends filled in so the filter bar and every title can state it: the dates chosen,
-    else the `months` up to the latest month with data of the filters' kinds and sources (each source ends at its
-    own month: a CAD export may stop years before the monthly police.uk file)."""
-    if filters.date_from and filters.date_to:
-        return filters
-    last = filters.date_to or _latest_month(kinds=filters.kinds, sources=filters.sources)
-    if last is None:
-        return filters
-    start = filters.date_from or add_months(last.replace(day=1), 1 - months)
-    return filters_with(filters, date_from=start, date_to=selectors.month_end(last))
-
-
-def _latest_month(*, kinds: tuple[str, ...], sources: tuple[str, ...]) -> date | None:
-    # kept under the generation: every page frame's filter bar asks for it
-    key = cache_key("dash:latest", [kinds, sources])
-    return cached(key, lambda: selectors.latest_month(kinds=kinds, sources=sources) or "") or None
 
 
 def _live_context(*, user, filters: DashboardFilters) -> dict:
@@ -172,9 +153,9 @@ def _month_drill(month: date, **params) -> str:
 
 
 def area_comparison_chart(*, user, filters: DashboardFilters, chart_id="areas", title="Incidents by borough / BCU"):
-    rows = selectors.rollup_totals(user=user, filters=filters, by=("area_code",))
+    rows = analytics_selectors.rollup_totals(user=user, filters=filters, by=("area_code",))
     rows.sort(key=lambda row: row["total"] or 0, reverse=True)
-    names = selectors.area_names(row["area_code"] for row in rows)
+    names = analytics_selectors.area_names(row["area_code"] for row in rows)
     return bar_chart(
         chart_id,
         title,
@@ -184,11 +165,12 @@ def area_comparison_chart(*, user, filters: DashboardFilters, chart_id="areas", 
     )
 
 
-def category_trend_chart(
-    *, user, filters: DashboardFilters, chart_id="trends", title="Monthly trend by category", rows=None
-):
-    if rows is None:
-        rows = selectors.rollup_totals(user=user, filters=filters, by=("month", "category"))
+def category_trend_chart(*, user, filters: DashboardFilters, chart_id="trends", title="Monthly trend by category"):
+    rows = analytics_selectors.rollup_totals(user=user, filters=filters, by=("month", "category"))
+    return _category_trend(rows, chart_id=chart_id, title=title)
+
+
+def _category_trend(rows: list[dict], *, chart_id: str, title: str) -> dict:
     totals = defaultdict(int)
     for row in rows:
         totals[row["category"]] += row["total"] or 0
@@ -213,7 +195,7 @@ def _in_zones(title: str, *, user, filters: DashboardFilters, model) -> str:
 
 def hour_weekday_chart(*, user, filters: DashboardFilters, months: int = 3):
     window = selectors.recent_window(filters, months, model=HourWeekdayCount)  # timed data may end earlier
-    rows = selectors.rollup_totals(user=user, filters=window, by=("weekday", "hour"), model=HourWeekdayCount)
+    rows = analytics_selectors.rollup_totals(user=user, filters=window, by=("weekday", "hour"), model=HourWeekdayCount)
     matrix = [[0] * 24 for _ in WEEKDAYS]
     for row in rows:
         matrix[row["weekday"] - 1][row["hour"]] = row["total"]
@@ -302,7 +284,7 @@ def strategic_filters(filters: DashboardFilters) -> DashboardFilters:
     """The strategic view and briefing show recorded crime unless a kind is chosen (calls and stops would swell its
     trends), over the latest 12 months of it unless dates are chosen."""
     filters = filters if filters.kinds else filters_with(filters, kinds=(Incident.Kind.CRIME,))
-    return with_default_period(filters, months=STRATEGIC_MONTHS)
+    return analytics_selectors.period_in_force(filters, months=STRATEGIC_MONTHS)
 
 
 def strategic_summary(*, user, filters: DashboardFilters) -> dict:
@@ -346,7 +328,7 @@ def strategic(*, user, filters: DashboardFilters) -> dict:
 
 def tactical(*, user, filters: DashboardFilters) -> dict:
     calls = calls_panels(user=user, filters=filters)
-    filters = with_default_period(filters)
+    filters = analytics_selectors.period_in_force(filters)
     charts = [hour_weekday_chart(user=user, filters=filters)]
     return {
         "charts": charts,
@@ -362,34 +344,25 @@ def tactical(*, user, filters: DashboardFilters) -> dict:
 # --- calls for service -------------------------------------------------------------------------------------------
 
 CALL_LEVELS = [("neighborhood", "neighborhood"), ("zip", "ZIP code"), ("borough", "district")]
-OVERDOSE = "overdose"
+OVERDOSE = analytics_selectors.OVERDOSE
 
 
 def calls_panels(*, user, filters: DashboardFilters) -> list[dict]:
-    """One section per source of calls, each over its own latest 36 months unless dates are chosen: two dispatch
-    systems' periods, call types and priority codes are never added together or compared."""
-    sources = filters.sources or selectors.sources_of(user=user, filters=filters_with(filters, kinds=("call",)))
-    sections = [calls_section(user=user, filters=filters, source=source) for source in sources]
-    return [section for section in sections if section["charts"]]
+    """One section of charts per source of calls, drawn from the sections /api/analytics/calls/ returns."""
+    return [
+        _calls_section_charts(section) for section in analytics_selectors.calls_sections(user=user, filters=filters)
+    ]
 
 
-def calls_section(*, user, filters: DashboardFilters, source: str) -> dict:
-    calls = with_default_period(filters_with(filters, kinds=("call",), sources=(source,)))
-    # every month to the period's end, read once: the year-on-year shift needs the years before the period
-    history = selectors.rollup_totals(user=user, filters=filters_with(calls, date_from=None), by=("month", "category"))
-    if history and not filters.date_from:  # a source holding fewer months than the window starts at its first
-        calls = filters_with(calls, date_from=max(calls.date_from, min(row["month"] for row in history)))
-    start = calls.date_from.replace(day=1) if calls.date_from else None
-    period = [row for row in history if start is None or row["month"] >= start]
-    charts = [category_trend_chart(user=user, filters=calls, chart_id="calls-type", title="Calls by type per month",
-                                   rows=period)]  # fmt: skip
-    for level, label in CALL_LEVELS:
-        charts.append(_calls_by_level(user=user, filters=calls, level=level, label=label))
-    charts.extend(overdose_charts(user=user, filters=filters_with(calls, categories=(OVERDOSE,))))
-    charts.append(year_shift_chart(user=user, filters=calls, rows=history))
-    charts.append(_with_help(priority_chart(user=user, filters=calls), "priority"))
+def _calls_section_charts(section: dict) -> dict:
+    source, period = section["source"], section["period"]
+    calls = DashboardFilters(date_from=period["from"], date_to=period["to"], kinds=("call",), sources=(source,))
+    charts = [_category_trend(section["by_type"], chart_id="calls-type", title="Calls by type per month")]
+    charts += [_areas_bar(section["by_area"][level], level=level, label=label) for level, label in CALL_LEVELS]
+    charts += overdose_charts(section["overdose"], zone=f"{source_zones([source]).get(source, 'local')} time")
+    charts += [year_shift_chart(section["year_shift"]), _with_help(priority_chart(section["priority_mix"]), "priority")]
     title = f"{source_label(source)}, {period_label(calls)}"
-    scope = {"source": source, "kind": "call", "date_from": calls.date_from, "date_to": calls.date_to}
+    scope = {"source": source, "kind": "call", "date_from": period["from"], "date_to": period["to"]}
     charts = [_for_section(chart, tag=source, title=title, drill=scope) for chart in charts if not chart["empty"]]
     return {"source": source, "title": title, "charts": charts}
 
@@ -422,16 +395,11 @@ def _section_charts(sections: list[dict]) -> list[dict]:
     return [chart for section in sections for chart in section["charts"]]
 
 
-def _calls_by_level(
-    *, user, filters: DashboardFilters, level: str, label: str, limit: int = 15, prefix: str = "calls", title="Calls"
-) -> dict:
-    rows = selectors.rollup_totals(user=user, filters=filters, by=("area_code",), level=level)
-    rows = sorted(rows, key=lambda row: row["total"] or 0, reverse=True)[:limit]
-    names = selectors.area_names(row["area_code"] for row in rows)
+def _areas_bar(rows: list[dict], *, level: str, label: str, prefix: str = "calls", title: str = "Calls") -> dict:
     return bar_chart(
         f"{prefix}-{level}",
-        f"{title} by {label} (top {limit})",
-        labels=[names.get(row["area_code"], row["area_code"]) for row in rows],
+        f"{title} by {label} (top {len(rows)})" if rows else f"{title} by {label}",
+        labels=[row["name"] for row in rows],
         values=[row["total"] for row in rows],
         value_label="Calls",
         drill=[_drill(area=row["area_code"], kind="call") for row in rows],
@@ -439,21 +407,8 @@ def _calls_by_level(
     )
 
 
-def _bucket_totals(rows, bucket) -> dict:
-    """Totals per bucket; a bucket whose every count the small-count guard hid stays hidden (None), not 0."""
-    parts = defaultdict(list)
-    for row in rows:
-        parts[bucket(row)].append(row["total"])
-    visible = {key: [value for value in values if value is not None] for key, values in parts.items()}
-    return {key: sum(values) if values else None for key, values in visible.items()}
-
-
-def overdose_charts(*, user, filters: DashboardFilters) -> list[dict]:
-    monthly = selectors.rollup_totals(user=user, filters=filters, by=("month",))
-    by_year = _bucket_totals(monthly, lambda row: row["month"].year)
-    daily = selectors.daily_totals(user=user, filters=filters, by=("day",))
-    by_day = _bucket_totals(daily, lambda row: row["day"].weekday())
-    weekday = [by_day.get(day, 0) for day in range(7)]
+def overdose_charts(overdose: dict, *, zone: str) -> list[dict]:
+    monthly, by_year, by_weekday = overdose["by_month"], overdose["by_year"], overdose["by_weekday"]
     drill = _drill(category=OVERDOSE, kind="call")
     return [
         line_chart(
@@ -466,31 +421,29 @@ def overdose_charts(*, user, filters: DashboardFilters) -> list[dict]:
         bar_chart(
             "overdose-year",
             "Overdose calls per year",
-            labels=[str(y) for y in by_year],
-            values=list(by_year.values()),
+            labels=[str(row["year"]) for row in by_year],
+            values=[row["total"] for row in by_year],
             value_label="Calls",
             drill=[drill] * len(by_year),
         ),
         _with_empty(
             bar_chart(
                 "overdose-weekday",
-                _in_zones("Overdose calls by weekday", user=user, filters=filters, model=DailyCount),
+                f"Overdose calls by weekday, {zone}",
                 labels=WEEKDAYS,
-                values=weekday,
+                values=[row["total"] for row in by_weekday],
                 value_label="Calls",
                 drill=[drill] * 7,
             ),
-            not daily,
+            not by_weekday,
         ),
-        _calls_by_level(
-            user=user,
-            filters=filters,
+        _areas_bar(
+            overdose["top_neighborhoods"],
             level="neighborhood",
             label="neighborhood",
-            limit=10,
             prefix=OVERDOSE,
             title="Overdose calls",
-        ),
+        ),  # fmt: skip
     ]
 
 
@@ -499,40 +452,23 @@ def _with_empty(chart: dict, empty: bool) -> dict:
     return chart
 
 
-def year_shift_chart(*, user, filters: DashboardFilters, rows=None) -> dict:
-    """Each category's share of calls in the latest year against the year before, in percentage points."""
-    if rows is None:
-        rows = selectors.rollup_totals(
-            user=user, filters=filters_with(filters, date_from=None), by=("month", "category")
-        )
-    years = sorted({row["month"].year for row in rows})[-2:]
-    shares = {}
-    for year in years:
-        counts = defaultdict(int)
-        for row in rows:
-            if row["month"].year == year:
-                counts[row["category"]] += row["total"] or 0
-        total = sum(counts.values()) or 1
-        shares[year] = {category: 100 * count / total for category, count in counts.items()}
+def year_shift_chart(shift: dict) -> dict:
+    """Each call type's share of calls in the latest year against the year before, in percentage points."""
+    years, rows = shift["years"], [row for row in shift["rows"] if row["change_pp"] is not None]
     if len(years) < 2:
         return bar_chart("calls-shift", "Shift between call types, year on year", labels=[], values=[])
-    before, after = shares[years[0]], shares[years[1]]
-    change = {c: round(after.get(c, 0) - before.get(c, 0), 2) for c in set(before) | set(after)}
-    ordered = sorted(change, key=change.get)
     return bar_chart(
         "calls-shift",
         f"Shift in share of calls, {years[0]} to {years[1]} (percentage points)",
-        labels=[category_label(c) for c in ordered],
-        values=[change[c] for c in ordered],
+        labels=[category_label(row["category"]) for row in rows],
+        values=[row["change_pp"] for row in rows],
         value_label="Change in share (pp)",
-        drill=[_drill(category=c, kind="call") for c in ordered],
+        drill=[_drill(category=row["category"], kind="call") for row in rows],
         horizontal=True,
     )
 
 
-def priority_chart(*, user, filters: DashboardFilters) -> dict:
-    rows = selectors.daily_totals(user=user, filters=filters, by=("priority",))
-    rows.sort(key=lambda row: row["total"] or 0, reverse=True)
+def priority_chart(rows: list[dict]) -> dict:
     return bar_chart(
         "calls-priority",
         "Priority mix of calls",
@@ -555,7 +491,7 @@ def _least_squares(x: list[float], y: list[float]) -> tuple[float, float] | None
 
 def scope_label(filters: DashboardFilters) -> str:
     """The areas and categories a panel shows, in words: 'Camden, burglary' or 'all your areas'."""
-    names = selectors.area_names(filters.areas)
+    names = analytics_selectors.area_names(filters.areas)
     where = ", ".join(names.get(code, code) for code in filters.areas) or "all your areas"
     return ", ".join([where, *(category_label(category).lower() for category in filters.categories)])
 
@@ -568,12 +504,12 @@ def deprivation_panel(*, user, filters: DashboardFilters) -> dict:
     """The overall IMD score against crime rate by LSOA, with every domain's Spearman rho and 95 % interval, for
     the page's areas, period and categories (computed from the LSOA rollups the filters select)."""
     crime = _crime_unless_chosen(filters)
-    result = analytics_selectors.deprivation_correlation(user=user, filters=selectors.without_force_areas(crime))
+    result = analytics_selectors.deprivation_correlation(user=user, filters=crime)
     results = {row["domain"]: row for row in result["domains"]}
     main = OVERALL_DOMAIN if OVERALL_DOMAIN in results else next(iter(results), None)
     points = [p for p in result["points"].get(main, []) if p.get("y") is not None]
     x, y = [p["x"] for p in points], [p["y"] for p in points]
-    names = selectors.area_names(p["lsoa"] for p in points)
+    names = analytics_selectors.area_names(p["lsoa"] for p in points)
     title = f"Deprivation and crime rate by LSOA, {period_label(filters)}, {scope_label(crime)}"
     stats = results.get(main)
     if stats and stats["rho"] is not None:
@@ -605,7 +541,7 @@ def category_matrix_chart(*, user, filters: DashboardFilters) -> dict:
     """Spearman correlation of category counts across small areas, for the page's areas and period (every
     category: a relationship between categories needs them all, so the category filter does not apply)."""
     crime = filters_with(_crime_unless_chosen(filters), categories=())
-    data = analytics_selectors.category_correlation(user=user, filters=selectors.without_force_areas(crime))
+    data = analytics_selectors.category_correlation(user=user, filters=crime)
     labels = [category_label(category) for category in data["categories"]]
     areas = "LSOAs" if data["level"] == "lsoa" else "neighborhoods"
     title = f"Category correlation across {areas} (Spearman), {period_label(filters)}, {scope_label(crime)}"
@@ -618,7 +554,7 @@ def category_matrix_chart(*, user, filters: DashboardFilters) -> dict:
 def decomposition_chart(*, user, filters: DashboardFilters) -> dict:
     """STL of the monthly series the filters select, over the page's period (a few dozen points: computed here)."""
     level = "borough" if filters.areas else "force"
-    rows = selectors.rollup_totals(user=user, filters=filters, by=("month",), level=level)
+    rows = analytics_selectors.rollup_totals(user=user, filters=filters, by=("month",), level=level)
     months, values = dense_series({row["month"]: row["total"] or 0 for row in rows if row["total"] is not None})
     result = stl_decompose(values)
     title = f"Seasonal decomposition (STL), {period_label(filters)}, {scope_label(filters)}"
@@ -637,7 +573,7 @@ def decomposition_chart(*, user, filters: DashboardFilters) -> dict:
 
 def analytical(*, user, filters: DashboardFilters) -> dict:
     calls = calls_panels(user=user, filters=filters)
-    filters = with_default_period(filters)
+    filters = analytics_selectors.period_in_force(filters)
     period, scope = period_label(filters), scope_label(filters)
     deprivation = deprivation_panel(user=user, filters=filters)
     charts = [

@@ -6,16 +6,16 @@ from datetime import date, datetime, timedelta
 from django.db.models import Q, QuerySet, Sum
 
 from accounts.scoping import area_codes_visible_to, restrict_to_areas
+from analytics.filters import month_end
 from analytics.metrics import CHARGED, RESOLVED, outcome_class
 from analytics.models import (
     Alert,
-    DailyCount,
     MonthlyCount,
     OutcomeCount,
     StrategicMetric,
 )
-from analytics.privacy import small_count_guard
-from analytics.selectors import add_months, monthly_rollup, priority_rollup
+from analytics.selectors import add_months, area_names, latest_month, rollup_totals, visible_rollups
+from analytics.trends import alerts_visible_to
 from dashboards.efficiency import AreaFigures, financial_year, period_resources
 from dashboards.filters import AREA_FIELD, DashboardFilters, filters_with
 from ingestion.localtime import local_days, source_zones
@@ -145,24 +145,9 @@ def _tree(by_parent: dict, parent: str | None, depth: int) -> list[dict]:
     return options
 
 
-def area_names(codes) -> dict[str, str]:
-    return dict(Area.objects.filter(code__in=list(codes)).values_list("code", "name"))
-
-
 # --- stored analytics results --------------------------------------------------------------------------------
 # Small readers of analytics' stored models (rollups, metrics, alerts, decompositions, correlations). They filter
 # and sum precomputed rows, which are orders of magnitude fewer than incidents; none touches Incident.
-
-
-def latest_month(*, model=None, kinds: tuple[str, ...] = (), sources: tuple[str, ...] = ()):
-    """The latest month with data, of the given kinds and sources when any are given (calls and crimes end at
-    different months: a CAD export may stop years before the monthly police.uk file)."""
-    queryset = (model or MonthlyCount).objects.filter(level="borough")
-    if kinds:
-        queryset = queryset.filter(kind__in=kinds)
-    if sources:
-        queryset = queryset.filter(source__in=sources)
-    return queryset.order_by("-month").values_list("month", flat=True).first()
 
 
 def recent_window(filters: DashboardFilters, months: int, *, model=None) -> DashboardFilters:
@@ -176,76 +161,16 @@ def recent_window(filters: DashboardFilters, months: int, *, model=None) -> Dash
     return filters_with(filters, date_from=max(start, filters.date_from or start), date_to=end)
 
 
-def month_end(month: date | None) -> date | None:
-    return None if month is None else (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
-def _scoped_rollup(model, *, user, filters: DashboardFilters, level: str, date_field: str = "month"):
-    queryset = model.objects.filter(level=level)
-    visible = area_codes_visible_to(user=user)
-    if visible is not None:
-        queryset = queryset.filter(borough_code__in=visible)
-    areas = [code for code in filters.areas if code not in _force_codes()]
-    if areas:
-        queryset = queryset.filter(Q(borough_code__in=areas) | Q(area_code__in=areas))
-    if filters.date_from:
-        queryset = queryset.filter(**{f"{date_field}__gte": filters.date_from.replace(day=1)})
-    if filters.date_to:
-        queryset = queryset.filter(**{f"{date_field}__lte": filters.date_to})
-    for column, values in (("category", filters.categories), ("kind", filters.kinds)):
-        if values:
-            queryset = queryset.filter(**{f"{column}__in": values})
-    if filters.sources and hasattr(model, "source"):
-        queryset = queryset.filter(source__in=filters.sources)
-    return queryset
-
-
-def without_force_areas(filters: DashboardFilters) -> DashboardFilters:
-    """The filters with a chosen force left out: a force is every area, which analytics' rollup filters read as
-    none chosen."""
-    return filters_with(filters, areas=tuple(code for code in filters.areas if code not in _force_codes()))
-
-
-def _force_codes() -> set[str]:
-    return set(Area.objects.filter(kind=Area.Kind.FORCE).values_list("code", flat=True))
-
-
-def rollup_totals(
-    *, user, filters: DashboardFilters, by: tuple[str, ...], level: str = "borough", model=None, top: int = 0
-):
-    """Summed counts grouped by the given rollup columns, e.g. by=("month", "category"); top=N keeps the N largest."""
-    model = model or monthly_rollup(filters, by=by)
-    queryset = _scoped_rollup(model, user=user, filters=filters, level=level)
-    grouped = queryset.values(*by).annotate(total=Sum("count"))
-    grouped = grouped.order_by("-total")[:top] if top else grouped.order_by(*by)
-    return _guarded(grouped, user=user)
-
-
-def daily_totals(*, user, filters: DashboardFilters, by: tuple[str, ...], level: str = "borough"):
-    """Day- or minute-precision counts; by priority alone with no category chosen, from the monthly priority
-    totals (whole months, a fraction of the rows)."""
-    model = priority_rollup(filters, by=by)
-    date_field = "day" if model is DailyCount else "month"
-    queryset = _scoped_rollup(model, user=user, filters=filters, level=level, date_field=date_field)
-    return _guarded(queryset.values(*by).annotate(total=Sum("count")).order_by(*by), user=user)
-
-
-def _guarded(rows, *, user) -> list[dict]:
-    """Totals from 1 to the threshold hidden (None) from roles without analyst access, as analytics does."""
-    guard = small_count_guard(user=user)
-    return [{**row, "total": guard(row["total"])} for row in rows]
-
-
 def chart_zones(*, user, filters: DashboardFilters, model) -> list[str]:
     """The time zones of the sources behind a chart of `model` rows (each source's hours and days are its own)."""
-    rows = _scoped_rollup(model, user=user, filters=filters, level="borough")
+    rows = visible_rollups(model, user=user, filters=filters, level="borough")
     sources = rows.order_by("source").values_list("source", flat=True).distinct()
     return sorted(set(source_zones(sources).values()))
 
 
 def filter_choices(*, user) -> dict:
     """Categories and sources present in the rollups, for the filter form."""
-    queryset = _scoped_rollup(MonthlyCount, user=user, filters=DashboardFilters(), level="borough")
+    queryset = visible_rollups(MonthlyCount, user=user, level="borough")
     return {
         "categories": sorted(set(queryset.values_list("category", flat=True).distinct())),
         "sources": sorted(set(queryset.values_list("source", flat=True).distinct())),
@@ -293,19 +218,12 @@ def _resources(*, codes: list[str], months: list[date]) -> dict:
 
 def _resolved(*, user, filters: DashboardFilters) -> dict[str, int]:
     """Crimes of the period charged or resolved out of court (by their last outcome), per borough."""
-    rows = _scoped_rollup(OutcomeCount, user=user, filters=filters, level="borough")
+    rows = visible_rollups(OutcomeCount, user=user, filters=filters, level="borough")
     resolved: dict[str, int] = {}
     for code, outcome, count in rows.values_list("area_code", "outcome").annotate(n=Sum("count")).order_by():
         if outcome_class(outcome) in (CHARGED, RESOLVED):
             resolved[code] = resolved.get(code, 0) + count
     return resolved
-
-
-def sources_of(*, user, filters: DashboardFilters) -> list[str]:
-    """Sources with rollups of the filters' kinds in the user's and the filters' areas, at any date."""
-    undated = filters_with(filters, date_from=None, date_to=None, categories=())
-    queryset = _scoped_rollup(MonthlyCount, user=user, filters=undated, level="borough")
-    return sorted(set(queryset.values_list("source", flat=True).distinct()))
 
 
 def strategic_metric_rows(*, user, filters: DashboardFilters) -> list:
@@ -322,19 +240,14 @@ def strategic_metric_rows(*, user, filters: DashboardFilters) -> list:
 
 def open_alerts(*, user, limit: int = 20) -> list:
     return _named_alerts(
-        _visible_alerts(user=user).filter(state=Alert.State.OPEN).order_by("p_value", "-period_start")[:limit]
+        alerts_visible_to(user=user).filter(state=Alert.State.OPEN).order_by("p_value", "-period_start")[:limit]
     )
 
 
 def alert_history(*, user, limit: int = 20) -> list:
     """Alerts already acknowledged or dismissed, latest action first: they stay visible with who acted and when."""
-    queryset = _visible_alerts(user=user).exclude(state=Alert.State.OPEN).select_related("acted_by")
+    queryset = alerts_visible_to(user=user).exclude(state=Alert.State.OPEN).select_related("acted_by")
     return _named_alerts(queryset.order_by("-acted_at", "-pk")[:limit])
-
-
-def _visible_alerts(*, user) -> QuerySet:
-    visible = area_codes_visible_to(user=user)
-    return Alert.objects.all() if visible is None else Alert.objects.filter(borough_code__in=visible)
 
 
 def _named_alerts(queryset) -> list:

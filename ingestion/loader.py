@@ -32,6 +32,7 @@ from crimedash.env import env_str
 from ingestion.lifecycle import LIFECYCLE_FIELDS, STEPS, lifecycle_problem
 from ingestion.localtime import local_time, zone_info
 from ingestion.models import Area, ImportRun, Incident, RejectedRow
+from ingestion.signals import import_finished_send
 
 H3_RESOLUTION = 9
 PROGRESS_EVERY = 10_000
@@ -789,7 +790,7 @@ def _guarded_run(source, target, user, max_error_rate, rows, progress, body) -> 
             areas_upsert(tally.area_records.values())
             _run_finish(run, tally, inserted=inserted, updated=updated, duplicates=duplicates)
             transaction.on_commit(lambda: tables_analyze(tables=CHANGED_TABLES), robust=True)
-            transaction.on_commit(lambda: analytics_refresh_enqueue(run_id=run.pk), robust=True)
+            transaction.on_commit(lambda: import_finished_send(run=run), robust=True)
     except ImportTooManyErrors as exc:
         _run_fail(run, tally, str(exc))
     except BaseException as exc:
@@ -847,11 +848,3 @@ def _run_fail(run: ImportRun, tally: _Tally, message: str) -> None:
     writer.save()
 
 
-def analytics_refresh_enqueue(*, run_id: int) -> bool:
-    """Queue the analytics refresh for a finished run, once the analytics app provides the task."""
-    try:
-        from analytics.tasks import refresh_analytics
-    except (ImportError, AttributeError):
-        return False
-    refresh_analytics.delay(run_id=run_id)
-    return True

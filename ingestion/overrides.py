@@ -11,9 +11,9 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from ingestion.dispatch import SOURCE as DISPATCH_SOURCE
-from ingestion.loader import analytics_refresh_enqueue
 from ingestion.models import CategoryOverride, ImportRun, Incident
 from ingestion.readers import InputError, csv_inputs
+from ingestion.signals import import_finished_send
 from ingestion.taxonomy import categories, categoriser
 
 OVERRIDE_COLUMNS = ["raw_description", "category"]
@@ -68,7 +68,7 @@ def incidents_recategorise(*, source: str = "", user=None) -> ImportRun:
         months, boroughs = _touched(stale)
         updated = stale.update(category=_new_category(changes), import_run=run, updated_at=timezone.now())
         _run_finish(run, examined=examined, updated=updated, months=months, boroughs=boroughs)
-        transaction.on_commit(lambda: analytics_refresh_enqueue(run_id=run.pk), robust=True)
+        transaction.on_commit(lambda: import_finished_send(run=run), robust=True)
     return run
 
 

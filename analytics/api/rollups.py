@@ -53,7 +53,7 @@ StrategicMetricsView = selector_view(selectors.strategic_metrics, STRATEGIC, fil
 FilterOptionsView = selector_view(selectors.filter_options, STRATEGIC, filtered=False)
 HourWeekdayView = selector_view(selectors.hour_weekday_matrix, TACTICAL)
 CalendarEffectsView = selector_view(selectors.calendar_effects, TACTICAL, filtered=False)
-CallsSummaryView = selector_view(selectors.calls_summary, TACTICAL)
+CallsSummaryView = selector_view(selectors.calls_sections, TACTICAL)
 ContextSeriesView = selector_view(selectors.context_series, ANALYTICAL)
 DeprivationCorrelationView = selector_view(selectors.deprivation_correlation, ANALYTICAL)
 CategoryCorrelationView = selector_view(selectors.category_correlation, ANALYTICAL)

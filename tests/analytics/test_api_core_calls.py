@@ -24,13 +24,41 @@ def calls(areas):
 
 
 def test_calls_summary_overdose_priority_mix_and_category_shift(client_for, calls):
-    data = client_for("analyst").get(reverse("analytics-calls")).json()
-    assert data["overdose"]["by_year"] == {"x": [2023, 2024], "y": [10, 20]}
-    assert data["overdose"]["by_weekday"]["y"] == [30, 0, 0, 0, 0, 0, 0]
+    [data] = client_for("analyst").get(reverse("analytics-calls")).json()  # one section per source
+    assert [(row["year"], row["total"]) for row in data["overdose"]["by_year"]] == [(2023, 10), (2024, 20)]
+    assert [row["total"] for row in data["overdose"]["by_weekday"]] == [30, 0, 0, 0, 0, 0, 0]
     assert {row["priority"]: row["share"] for row in data["priority_mix"]} == {"High": 0.375, "Low": 0.625}
-    shift = {row["category"]: row["share_change"] for row in data["category_shift"]}
-    assert shift == {"overdose": 0.25, "assault": -0.25}  # 25 % of calls in 2023, 50 % in 2024
-    assert data["by_area"][0]["area_code"] == "E09000033"
+    shift = {row["category"]: row["change_pp"] for row in data["year_shift"]["rows"]}
+    assert shift == {"overdose": 25.0, "assault": -25.0}  # 25 % of calls in 2023, 50 % in 2024
+    assert data["by_area"]["borough"][0]["area_code"] == "E09000033"
+
+
+@pytest.fixture
+def few_priorities(areas):
+    timed = {"time_precision": "minute", "kind": "call", "category": "assault"}
+    for count, priority in ((3, "1"), (20, "2"), (30, "3")):
+        incidents(count, occurred_at=local(2024, 3, 5, 9), priority=priority, **timed)
+    analytics_refresh(full=True)
+
+
+def test_a_commander_gets_no_share_of_a_hidden_count(client_for, few_priorities):
+    """The probe that found the leak: {'count': None, 'share': 0.13} beside {'count': 20, 'share': 0.87} gave the
+    hidden 3 back. Now a hidden count has no share, and the smallest other count is hidden with it."""
+    [data] = client_for("commander").get(reverse("analytics-calls")).json()
+    mix = {row["priority"]: (row["total"], row["share"]) for row in data["priority_mix"]}
+    assert mix == {"1": (None, None), "2": (None, None), "3": (30, 0.566)}
+
+
+def test_the_page_draws_the_numbers_the_api_returns(client_for, few_priorities):
+    for role in ("commander", "analyst"):
+        client = client_for(role)
+        [api] = client.get(reverse("analytics-calls")).json()
+        [section] = client.get(reverse("dashboards:tactical")).context["calls"]
+        charts = {chart["id"].rsplit("-", 1)[0]: chart["figure"]["data"][0] for chart in section["charts"]}
+        drawn = dict(zip(charts["calls-priority"]["x"], charts["calls-priority"]["y"], strict=True))
+        assert drawn == {row["priority"]: row["total"] for row in api["priority_mix"]}, role
+        by_district = dict(zip(charts["calls-borough"]["y"], charts["calls-borough"]["x"], strict=True))
+        assert by_district == {row["name"]: row["total"] for row in api["by_area"]["borough"]}, role
 
 
 def test_filters_parse_from_a_query_string():

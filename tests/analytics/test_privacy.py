@@ -4,7 +4,7 @@ import pytest
 
 from analytics import selectors
 from analytics.filters import AnalyticsFilters
-from analytics.privacy import suppress_rows
+from analytics.privacy import suppress_rows, with_shares
 from analytics.refresh import analytics_refresh
 from tests.analytics.factories import CAMDEN, LSOA_C1, incidents, local
 
@@ -29,7 +29,8 @@ def test_executive_does_not_see_a_count_below_five(role_users, small_and_large):
     }
     assert rows[CAMDEN]["count"] is None and rows[CAMDEN]["suppressed"] is True
     assert rows[CAMDEN]["rate_per_1000"] is None  # a rate would give the count away
-    assert rows["E09000033"]["count"] == 12
+    # the only other area is hidden too: the total of the two, on the same page, would give Camden's 3 back
+    assert rows["E09000033"]["count"] is None and rows["E09000033"]["suppressed"] is True
 
 
 def test_analyst_sees_every_count(role_users, small_and_large):
@@ -44,9 +45,19 @@ def test_monthly_series_suppresses_small_months_for_an_executive(role_users, are
     assert selectors.monthly_series(user=role_users["analyst"], filters=AnalyticsFilters())["y"] == [2, 8]
 
 
-def test_zero_is_not_suppressed(role_users):
-    rows = suppress_rows([{"count": 0}, {"count": 4}, {"count": 5}], user=role_users["executive"])
-    assert [row["count"] for row in rows] == [0, None, 5]
+def test_zero_is_not_suppressed_and_the_smallest_other_count_hides_the_small_one(role_users):
+    rows = suppress_rows([{"count": 0}, {"count": 4}, {"count": 6}, {"count": 40}], user=role_users["executive"])
+    # 4 is small; 6 goes with it, so the hidden counts are two and hold at least the threshold together
+    assert [row["count"] for row in rows] == [0, None, None, 40]
+
+
+def test_hidden_counts_lose_their_shares_and_the_shown_shares_give_no_single_count_back(role_users):
+    rows = with_shares([{"count": 3}, {"count": 20}, {"count": 30}], user=role_users["commander"])
+    assert [(row["count"], row["share"]) for row in rows] == [(None, None), (None, None), (30, 0.566)]
+    total = 30 / 0.566  # what a reader can work out: the hidden two hold 23 between them, not which holds what
+    assert round(total) - 30 == 23
+    seen = with_shares([{"count": 3}, {"count": 20}, {"count": 30}], user=role_users["analyst"])
+    assert [row["share"] for row in seen] == [0.0566, 0.3774, 0.566]
 
 
 def test_threshold_comes_from_settings(role_users, monkeypatch):

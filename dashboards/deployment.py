@@ -140,7 +140,7 @@ def _headline(window: evaluation.Window, result: dict | None) -> str:
             "before."
         )
     measured = [
-        f"{metric['label'].split(' (')[0]} {metric['verdict']} by {_number(abs(metric['effect']))} "
+        f"{metric['label'].split(' (')[0].split(',')[0]} {metric['verdict']} by {_number(abs(metric['effect']))} "
         f"(95% interval {_number(metric['low'])} to {_number(metric['high'])})"
         for metric in result["metrics"].values()
         if metric["verdict"].endswith("in the pilot areas")

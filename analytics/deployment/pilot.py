@@ -30,5 +30,6 @@ def deployment_plan_accept_pilot(
     plan.pilot_start = (pilot_start or timezone.localdate() + dt.timedelta(days=1)) if pilot_areas else None
     plan.dispatch_status = DeploymentPlan.DispatchStatus.PENDING
     plan.save(update_fields=["pilot_areas", "pilot_start", "dispatch_status"])
-    transaction.on_commit(lambda: deployment_plan_send.delay(plan.pk))
+    # robust: a broker that is down (or an eager retry) must not turn a committed acceptance into an error page
+    transaction.on_commit(lambda: deployment_plan_send.delay(plan.pk), robust=True)
     return plan

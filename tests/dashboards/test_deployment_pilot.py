@@ -40,7 +40,10 @@ def test_a_faster_response_in_the_pilot_areas_is_measured(client_for, role_users
     assert low <= -3.0 <= high and high < 0 and row[7] == "lower in the pilot areas"
     assert "Post-3" in response.content.decode() or "post-3" in response.content.decode()
     assert effect < 0
-    assert response.context["pilot"]["headline"].startswith("Measured difference: Mean response time lower in the")
+    headline = response.context["pilot"]["headline"]
+    assert (
+        headline.startswith("Measured difference:") and "Mean response time lower in the pilot areas by 3" in headline
+    )
 
 
 def test_no_change_reads_no_measurable_difference(client_for, role_users):
@@ -104,3 +107,17 @@ def test_a_pilot_area_outside_the_plan_is_refused(client_for):
     client_for("commander").post(reverse("dashboards:deployment_accept", args=[plan.pk]), {"pilot_areas": ["nope"]})
     plan.refresh_from_db()
     assert plan.state == DeploymentPlan.State.PROPOSED
+
+
+def test_small_group_counts_are_hidden_with_the_figures_built_on_them(role_users):
+    from analytics.deployment.selectors import TOO_FEW, _guarded
+
+    result = {
+        "calls": {"pilot_before": 3, "pilot_after": 40, "comparison_before": 50, "comparison_after": 45},
+        "metrics": {"response_minutes": {"effect": -2.0, "low": -3.0, "high": -1.0, "verdict": "lower"}},
+    }
+    commander = _guarded(result, user=role_users["commander"])
+    assert commander["calls"]["pilot_before"] is None and commander["suppressed"]
+    assert commander["metrics"]["response_minutes"]["effect"] is None
+    assert commander["metrics"]["response_minutes"]["verdict"] == TOO_FEW
+    assert _guarded(result, user=role_users["analyst"])["calls"]["pilot_before"] == 3

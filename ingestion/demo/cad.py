@@ -10,9 +10,23 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from ingestion.demo.context import demand_multipliers
+from ingestion.demo.lifecycle import COLUMNS as LIFECYCLE_COLUMNS
+from ingestion.demo.lifecycle import lifecycle_cells, lifecycle_times
 from ingestion.demo.places import DemoPlaces
 
-HEADER = ["IncidentNumber", "Created", "CallType", "Priority", "Status", "Address", "Lat", "Lon", "Borough", "Beat"]
+HEADER = [
+    "IncidentNumber",
+    "Created",
+    "CallType",
+    "Priority",
+    "Status",
+    "Address",
+    "Lat",
+    "Lon",
+    "Borough",
+    "Beat",
+    *LIFECYCLE_COLUMNS.values(),
+]
 # What a force's control room logs: crime and disorder, but also medical calls, self-initiated (proactive) work and
 # the odd fire, in the force's own words (read by the shipped taxonomy: medical, business-check, patrol, ...).
 CALL_TYPES = [
@@ -34,6 +48,7 @@ def cad_csv_write(
     *, path: Path, places: DemoPlaces, now: datetime, seed: int, days: int = 120, per_day: int = 110
 ) -> int:
     rng = np.random.default_rng(seed + 3)
+    times_rng = np.random.default_rng(seed + 5)  # its own stream: the other columns stay as they were
     weights = places.lsoa_weights / places.lsoa_weights.sum()
     types, type_p = zip(*CALL_TYPES, strict=True)
     type_p = np.array(type_p) / sum(type_p)
@@ -49,8 +64,15 @@ def cad_csv_write(
         for hour, count in zip(hours, counts, strict=True):
             for _ in range(count):
                 number += 1
-                writer.writerow(_row(rng, places, weights, types, type_p, hour, end, number))
+                row = _row(rng, places, weights, types, type_p, hour, end, number)
+                writer.writerow(row + _lifecycle(times_rng, row=row, hour=hour, end=end))
     return number
+
+
+def _lifecycle(rng, *, row: list, hour: datetime, end: datetime) -> list[str]:
+    created = datetime.strptime(row[1], "%d/%m/%Y %H:%M").replace(tzinfo=LONDON)
+    times = lifecycle_times(rng, priority=row[3], created=created, busy=HOURLY[hour.hour] / HOURLY.max())
+    return lifecycle_cells(times, until=end)
 
 
 def _row(rng, places: DemoPlaces, weights, types, type_p, hour: datetime, end: datetime, number: int) -> list:

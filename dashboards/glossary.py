@@ -124,6 +124,20 @@ GLOSSARY = {
         "priority's calls with a unit on scene within it (at the target minute or sooner). Priorities without a "
         "target show none and are left out of the overall share.",
     ),
+    "coverage_plan": (
+        "Expected coverage and response time of a deployment plan",
+        "Model figures for the next shifts, not measured times: coverage is the share of forecast demand whose "
+        "nearest staged unit is within the target travel time (straight-line distance x a detour factor at the "
+        "area type's speed); expected response time is the demand-weighted travel time plus a dispatch delay. The "
+        "demand-share plan and the coverage plan are scored the same way.",
+    ),
+    "pilot": (
+        "Pilot evaluation (difference-in-differences)",
+        "Pilot areas against areas of the same BCU with similar calls before the start that kept the old "
+        "allocation: each week's gap between the two groups, after the start minus before, with a 95% interval from "
+        "resampling weeks. 'No measurable difference' means the interval spans zero; fewer than 4 whole weeks after "
+        "the start is 'not yet enough data'.",
+    ),
 }
 
 

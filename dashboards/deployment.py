@@ -37,8 +37,8 @@ def deployment_card(*, user) -> dict | None:
     return {
         **panel,
         "area_choices": [(code, names.get(code, code)) for code in panel["areas"]],
-        "comparison": _comparison(option) if option else None,
-        "staging": _staging(option, names, panel["shifts"]) if option else [],
+        "comparison": _comparison(option) if option.get("metrics") else None,
+        "staging": _staging(option, names, panel["shifts"]) if option.get("metrics") else [],
         "pilot": extra.get("pilot"),
         "dispatch_status": extra.get("dispatch_status") or "",
         "default_start": (timezone.localdate() + dt.timedelta(days=1)).isoformat(),

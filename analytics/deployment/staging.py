@@ -68,6 +68,10 @@ def _score(demand, travel, staged, params: dict) -> dict:
 
 
 def coverage_option_attach(*, plan: DeploymentPlan) -> DeploymentPlan:
-    plan.coverage_option = coverage_option_build(plan=plan)
+    """Stores the option; a model the solver cannot solve leaves the demand-share plan alone, with the reason."""
+    try:
+        plan.coverage_option = coverage_option_build(plan=plan)
+    except ValueError as error:
+        plan.coverage_option = {"error": str(error)}
     plan.save(update_fields=["coverage_option"])
     return plan

@@ -1,6 +1,6 @@
 """The demo's pilot: a plan accepted for two sub-areas of the demo commander's BCU six weeks before the demo's calls
-end, so the pilot page has weeks before and after to compare. The demo's calls carry no pilot effect: the page
-should read "no measurable difference", which is what an honest evaluation of an unchanged service says.
+end, so the pilot page has weeks before and after to compare. The demo's calls carry no pilot effect, so the page
+should mostly read "no measurable difference" (a 95% interval still misses zero about one time in twenty).
 
 Demo accounts are created after the import (make demo-accounts), so no commander exists yet to accept through
 deployment_plan_accept; the acceptance is written here directly and audited as the demo's."""

@@ -5,9 +5,10 @@ the effect is the mean of that gap after the start minus its mean before. Its 95
 that resamples the weeks before and the weeks after (each with replacement, 2,000 draws, fixed seed), so a week's
 shared shock (weather, an event) moves both groups and cancels.
 
-Metrics per group and week: calls per area, mean response time (on scene minus received, calls with both times),
-and the share of calls closed (a clearance time, an outcome or a closed status). Pure functions on a frame of
-incidents, so the arithmetic is tested on synthetic data with a known effect.
+Metrics per group and week: calls per area, median response time (on scene minus received, calls with both times;
+a few calls attended hours later would swamp a mean), and the share of calls closed (a clearance time, an outcome
+or a closed status). Pure functions on a frame of incidents, so the arithmetic is tested on synthetic data with a
+known effect.
 """
 
 import datetime as dt
@@ -25,7 +26,7 @@ PILOT, COMPARISON = "pilot", "comparison"
 NOT_ENOUGH, NO_DIFFERENCE, NOT_RECORDED = "not yet enough data", "no measurable difference", "not recorded"
 METRICS = {
     "calls_per_area": "Calls per area per week",
-    "response_minutes": "Mean response time, minutes (on scene minus call received)",
+    "response_minutes": "Median response time, minutes (on scene minus call received)",
     "closed_share": "Share of calls closed (cleared, with an outcome, or a closed status)",
 }
 # a comparison area's mean weekly calls before the start lies within this factor of the pilot areas' median
@@ -80,7 +81,7 @@ def weekly_values(frame: pd.DataFrame, *, window: Window, areas_in_group: dict[s
     table = pd.DataFrame(
         {
             "calls": grouped.size(),
-            "response_minutes": grouped["response_minutes"].mean(),
+            "response_minutes": grouped["response_minutes"].median(),
             "closed_share": grouped["closed"].mean(),
         }
     )

@@ -34,7 +34,7 @@ def test_a_faster_response_in_the_pilot_areas_is_measured(client_for, role_users
     plan = _pilot(role_users, weeks_after=6, effect=-3.0)
     response = _page(client_for("commander"), plan)
     assert response.status_code == 200
-    row = next(r for r in response.context["pilot"]["rows"] if r[0].startswith("Mean response"))
+    row = next(r for r in response.context["pilot"]["rows"] if r[0].startswith("Median response"))
     effect = float(row[5])
     low, high = (float(x) for x in row[6].split(" to "))
     assert low <= -3.0 <= high and high < 0 and row[7] == "lower in the pilot areas"
@@ -42,7 +42,7 @@ def test_a_faster_response_in_the_pilot_areas_is_measured(client_for, role_users
     assert effect < 0
     headline = response.context["pilot"]["headline"]
     assert (
-        headline.startswith("Measured difference:") and "Mean response time lower in the pilot areas by 3" in headline
+        headline.startswith("Measured difference:") and "Median response time lower in the pilot areas by 3" in headline
     )
 
 

@@ -2,8 +2,13 @@
 they measured, the latest bias report, and the privacy and retention rules, every figure read from what is stored
 or configured (the backtests, the import runs, the settings), none written in by hand."""
 
+import shutil
+from pathlib import Path
+
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.db.models import Count, Max, Min, Q, Sum
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.scoping import area_codes_visible_to
@@ -328,3 +333,22 @@ def transparency_context(*, user) -> dict:
         "time_zone": settings.TIME_ZONE,
         "generated_at": _moment(timezone.now()),
     }
+
+
+PUBLISHED_STATIC = ("css/crimedash.css", "img/favicon.svg")
+
+
+def publish(*, user, out: Path) -> list[Path]:
+    """The page as static HTML in `out`, with `user`'s figures, rendered without a request (so for no reader: no
+    menu or user box), and the static files it links, at the same paths under `out`."""
+    html = render_to_string("dashboards/about_the_models.html", transparency_context(user=user))
+    page = out / "about-the-models" / "index.html"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(html, encoding="utf-8")
+    written = [page]
+    for name in PUBLISHED_STATIC:
+        target = out / settings.STATIC_URL.strip("/") / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(finders.find(name), target)
+        written.append(target)
+    return written

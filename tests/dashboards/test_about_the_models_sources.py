@@ -3,6 +3,10 @@ through the small-count guard (apart from the forecasting fixtures, whose import
 
 import datetime as dt
 
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
 from analytics.models import AreaMonthTotal
 from ingestion.models import ImportRun
 
@@ -39,3 +43,19 @@ def test_data_sources_show_their_dates_and_last_import_and_hide_small_counts(cli
 
 def _source_row(html: str, source: str) -> str:
     return html.split(f'data-source="{source}"')[1].split("</tr>")[0]
+
+
+def test_publish_transparency_writes_the_page_without_anyones_menu(tmp_path, role_users):
+    ImportRun.objects.create(source="police_uk", target="archive.zip", status=ImportRun.Status.SUCCEEDED)
+    _month_total("force", "force", "2024-01-01", 3)
+    call_command("publish_transparency", "--out", str(tmp_path), "--user", "executive")
+    html = (tmp_path / "about-the-models" / "index.html").read_text()
+    assert "What it does not do" in html and 'data-source="police_uk"' in html
+    assert "fewer than 5" in html  # the executive's view: small counts hidden in the published page too
+    assert "Sign out" not in html and "executive" not in html.lower().split("<main")[0]
+    assert (tmp_path / "static" / "css" / "crimedash.css").exists()
+
+
+def test_publish_transparency_refuses_an_unknown_user(tmp_path, db):
+    with pytest.raises(CommandError):
+        call_command("publish_transparency", "--out", str(tmp_path), "--user", "nobody")

@@ -51,6 +51,7 @@ from accounts.models import User  # noqa: E402
 from analytics.forecasting.refresh import forecasting_refresh  # noqa: E402
 from analytics.refresh import analytics_refresh  # noqa: E402
 from bench import _cold  # noqa: E402
+from demo.writer import CALLS, CRIMES_PER_MONTH, MONTHS, STOPS_PER_MONTH, last_full_month  # noqa: E402
 from ingestion.demo.calls import calls_csv_write  # noqa: E402
 from ingestion.demo.places import (  # noqa: E402
     boroughs_geojson_write,
@@ -60,7 +61,6 @@ from ingestion.demo.places import (  # noqa: E402
     resources_csv_write,
 )
 from ingestion.demo.police_uk import ArchiveSpec, month_list, police_uk_zip_write  # noqa: E402
-from ingestion.demo.writer import CALLS, CRIMES_PER_MONTH, MONTHS, STOPS_PER_MONTH, last_full_month  # noqa: E402
 from ingestion.models import Incident  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

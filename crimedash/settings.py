@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "analytics",
     "dashboards",
     "investigations",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from analytics.deployment.demo import DEMO_BOROUGH, WEEKS_AFTER, demo_pilot_create
 from analytics.deployment.evaluation import NO_DIFFERENCE, NOT_RECORDED
+from demo.management.commands.import_demo_data import DATA_DIR
 from ingestion.demo.cad import cad_csv_write
 from ingestion.demo.places import demo_places_build
-from ingestion.management.commands.import_demo_data import DATA_DIR
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from django.core.management import call_command
 
 from analytics.forecasting.demand import demand_forecasts_refresh
 from analytics.models import ContextEffect, ContextSeries
+from demo.management.commands.import_demo_data import DATA_DIR
 from ingestion.demo import context as demo_context
 from ingestion.demo.cad import LONDON, cad_csv_write
 from ingestion.demo.places import demo_places_build
-from ingestion.management.commands.import_demo_data import DATA_DIR
 
 END = dt.date(2026, 11, 28)
 

@@ -12,9 +12,9 @@ from analytics.filters import AnalyticsFilters
 from analytics.models import ResponseTarget
 from analytics.refresh import analytics_refresh
 from analytics.response_times import response_time_summary
+from demo.management.commands.import_demo_data import DATA_DIR
 from ingestion.demo.cad import cad_csv_write
 from ingestion.demo.places import demo_places_build
-from ingestion.management.commands.import_demo_data import DATA_DIR
 from ingestion.models import Incident, RejectedRow
 
 pytestmark = pytest.mark.django_db

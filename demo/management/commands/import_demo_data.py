@@ -3,7 +3,11 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+import ingestion
+from analytics.deployment.demo import demo_pilot_create
+from analytics.tasks import run_backtests
+
+DATA_DIR = Path(ingestion.__file__).resolve().parent / "data"  # the shipped CAD mappings
 
 
 def demo_steps(folder: Path) -> list[tuple[str, list[str]]]:
@@ -40,11 +44,7 @@ class Command(BaseCommand):
 
     def _forecasts(self):
         """Hotspot runs, demand forecasts with their backtests and the deployment plan: the weekly beat task."""
-        from analytics.tasks import run_backtests
-
         self.stdout.write(self.style.MIGRATE_HEADING("== analytics.tasks.run_backtests"))
         self.stdout.write(str(run_backtests()))
-        from analytics.deployment.demo import demo_pilot_create
-
         self.stdout.write(self.style.MIGRATE_HEADING("== analytics.deployment.demo.demo_pilot_create"))
         self.stdout.write(str(demo_pilot_create()))

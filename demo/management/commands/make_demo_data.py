@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from ingestion.demo.writer import DemoOptions, demo_files_write
+from demo.writer import DemoOptions, demo_files_write
 
 
 class Command(BaseCommand):

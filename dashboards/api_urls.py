@@ -1,6 +1,5 @@
-from rest_framework.routers import DefaultRouter
+from django.urls import path
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+from dashboards.api import VIEWS
 
-urlpatterns = router.urls
+urlpatterns = [path(route, view.as_view(), name=name) for route, view, name in VIEWS]

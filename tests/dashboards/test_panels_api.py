@@ -30,8 +30,8 @@ def _random_queries(count: int, seed: int = 3) -> list[str]:
         chosen = {
             field: tuple(rng.sample(options, 1)) if rng.random() < 0.5 else () for field, options in values.items()
         }
-        filters = DashboardFilters(date_from=start, date_to=end, areas=chosen["area_code"], categories=chosen["category"],
-                                   kinds=chosen["kind"], sources=chosen["source"])  # fmt: skip
+        lists = {"areas": chosen["area_code"], "categories": chosen["category"], "kinds": chosen["kind"]}
+        filters = DashboardFilters(date_from=start, date_to=end, sources=chosen["source"], **lists)
         queries.append(filters_to_query(filters))
     return queries
 

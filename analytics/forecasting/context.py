@@ -29,6 +29,7 @@ from ingestion.models import Incident
 
 CONTEXT = "context-regression"
 BANK_HOLIDAY = "bank_holiday"
+KEPT = "+"
 # A factor must cut the regression's validation MAE by this share to be kept: a column of noise moves it by less.
 MIN_GAIN = 0.01
 # The regression is fitted on the last year of each history: long enough for every weekday many times over.
@@ -53,15 +54,16 @@ class SeriesContext:
 
     factors: list[Factor]
     base: np.ndarray
-    validation_mae: dict[str, float] = field(default_factory=dict)  # '' = the regression without any factor
+    # '' = the regression without any factor, a name = with that factor alone, KEPT = with every kept factor
+    validation_mae: dict[str, float] = field(default_factory=dict)
     kept: list[str] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
 
+    def design(self, names: list[str]) -> np.ndarray:
+        return np.column_stack([self.base, *(factor.values for factor in self.factors if factor.name in names)])
+
     def models(self) -> dict:
-        if not self.kept:
-            return {}
-        columns = [factor.values for factor in self.factors if factor.name in self.kept]
-        return {CONTEXT: partial(context_regression, design=np.column_stack([self.base, *columns]))}
+        return {CONTEXT: partial(context_regression, design=self.design(self.kept))} if self.kept else {}
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,8 @@ def _validation_mae(values: np.ndarray, design: np.ndarray, origins: list[int], 
 
 
 def series_context(*, values: np.ndarray, factors: list[Factor], base: np.ndarray, horizon: int) -> SeriesContext:
-    """Each factor tried alone with the regression on the validation folds; kept when it cuts the MAE by MIN_GAIN."""
+    """Each factor tried alone with the regression on the validation folds; kept when it cuts the MAE by MIN_GAIN.
+    Factors kept alone are kept together only if together they do at least as well as the best of them alone."""
     context = SeriesContext(factors=factors, base=base)
     validation, test = demand_backtest.split_origins(length=len(values), horizon=horizon)
     if not test:
@@ -179,10 +182,16 @@ def series_context(*, values: np.ndarray, factors: list[Factor], base: np.ndarra
         context.notes[factor.name] = _varies(factor, validation[0])
         if context.notes[factor.name]:
             continue
-        design = np.column_stack([base, factor.values])
-        context.validation_mae[factor.name] = _validation_mae(values, design, validation, horizon)
+        context.validation_mae[factor.name] = _validation_mae(
+            values, context.design([factor.name]), validation, horizon
+        )
         if context.validation_mae[factor.name] <= context.validation_mae[""] * (1 - MIN_GAIN):
             context.kept.append(factor.name)
+    if len(context.kept) > 1:
+        context.validation_mae[KEPT] = _validation_mae(values, context.design(context.kept), validation, horizon)
+        best = min(context.kept, key=context.validation_mae.get)
+        if context.validation_mae[KEPT] > context.validation_mae[best]:
+            context.kept = [best]
     return context
 
 

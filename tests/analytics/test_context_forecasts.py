@@ -29,10 +29,10 @@ def _calls(events: np.ndarray, *, mean: float = 80.0, lift: float = 0.3, seed: i
     return np.random.default_rng(seed).poisson(mean * WEEKLY[t % 7] * (1 + lift * events)).astype(float)
 
 
-def _context(values: np.ndarray, factor: forecast_context.Factor) -> forecast_context.SeriesContext:
+def _context(values: np.ndarray, *factors: forecast_context.Factor) -> forecast_context.SeriesContext:
     dates = pd.date_range("2023-01-02", periods=len(values) + HORIZON, freq="D")  # a Monday
     return forecast_context.series_context(
-        values=values, factors=[factor], base=forecast_context.base_design(dates), horizon=HORIZON
+        values=values, factors=list(factors), base=forecast_context.base_design(dates), horizon=HORIZON
     )
 
 
@@ -121,3 +121,18 @@ def test_the_weekly_chain_stores_each_factors_effect_and_forecasts_with_the_kept
 @pytest.mark.django_db
 def test_hourly_and_weekly_backtests_take_no_context(areas):
     assert forecast_context.demand_context(series={"force": pd.Series([1.0])}, granularity="hour", kind="call") is None
+
+
+def test_two_real_factors_are_kept_together_when_together_they_beat_each_alone():
+    events = _event_days(DAYS + HORIZON, seed=1)
+    rain = np.where(np.random.default_rng(4).random(DAYS + HORIZON) < 0.4, 15.0, 0.0)
+    wet = (rain[:DAYS] > 0).astype(float)
+    values = _calls(events[:DAYS] - 0.8 * wet)  # lift 0.3 x (event - 0.8 wet): +30 % on event days, -24 % on wet
+    context = _context(
+        values,
+        forecast_context.Factor("event", events, True, "test"),
+        forecast_context.Factor("rain_mm", rain, False, "test"),
+    )
+    assert context.kept == ["event", "rain_mm"]
+    together = context.validation_mae[forecast_context.KEPT]
+    assert together < min(context.validation_mae["event"], context.validation_mae["rain_mm"])

@@ -12,12 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import transaction
 from django.db.models import Max, Sum
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from scipy import stats
 
-from accounts.audit import audit_event
-from accounts.permissions import check_permission
 from accounts.scoping import area_codes_visible_to
 from analytics import conf
 from analytics.models import Alert, DailyCount, Level, MonthlyCount
@@ -218,13 +215,11 @@ def alerts_visible_to(*, user):
 
 
 @transaction.atomic
-def alert_set_state(*, user, alert_id: int, state: str, note: str = "", request=None) -> Alert:
-    """A commander acknowledges or dismisses an alert in their own BCU (404 outside it); audited."""
-    check_permission(user, "analytics.acknowledge_alert")
+def alert_set_state(*, alert: Alert, user, state: str, note: str = "") -> Alert:
+    """The alert acknowledged or dismissed by `user`, with their note (who may, and the audit record:
+    analytics.services.alert_act)."""
     if state not in (Alert.State.ACKNOWLEDGED, Alert.State.DISMISSED):
         raise ValueError(f"An alert can be acknowledged or dismissed, not set to {state!r}.")
-    alert = get_object_or_404(alerts_visible_to(user=user).select_for_update(), pk=alert_id)
     alert.state, alert.note, alert.acted_by, alert.acted_at = state, note, user, timezone.now()
     alert.save(update_fields=["state", "note", "acted_by", "acted_at"])
-    audit_event(action="update", request=request, user=user, target=f"alert:{alert.pk}", params={"state": state})
     return alert

@@ -23,7 +23,7 @@ from accounts.selectors import next_url_for
 from analytics.deployment.pilot import deployment_plan_accept_pilot
 from analytics.forecasting.selectors import deployment_plan_queryset
 from analytics.models import Alert
-from analytics.trends import alert_set_state
+from analytics.services import alert_act
 from crimedash.caching import cached
 from crimedash.response_cache import (
     BODY_PLACEHOLDER,
@@ -204,7 +204,7 @@ def alert_action(request, pk: int):
     action = request.POST.get("action")
     if action not in ALERT_STATES:
         return HttpResponseBadRequest("action must be acknowledge or dismiss")
-    alert_set_state(user=request.user, alert_id=pk, state=ALERT_STATES[action], request=request)
+    alert_act(user=request.user, alert_id=pk, state=ALERT_STATES[action], request=request)
     messages.success(request, f"Alert {action}d.")
     return redirect(next_url_for(request=request, url=request.POST.get("next") or reverse("dashboards:tactical")))
 

@@ -24,7 +24,8 @@ from analytics.serializers import (
     MonthlyCountSerializer,
     SeasonalQuerySerializer,
 )
-from analytics.trends import alert_set_state, alerts_visible_to
+from analytics.services import alert_act
+from analytics.trends import alerts_visible_to
 from crimedash.response_cache import CachedReadMixin
 
 STRATEGIC = "dashboards.view_strategic"
@@ -105,7 +106,7 @@ class AlertViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     def _act(self, request, pk: str, state: str) -> Response:
         body = AlertActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        alert = alert_set_state(user=request.user, alert_id=int(pk), state=state, note=body.validated_data["note"],
+        alert = alert_act(user=request.user, alert_id=int(pk), state=state, note=body.validated_data["note"],
                                 request=request)  # fmt: skip
         return Response(AlertSerializer(alert, context={"request": request}).data)
 

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from analytics.deployment.delivery import deployment_plan_send
-from analytics.deployment.plans import deployment_plan_accept
 from analytics.models import DeploymentPlan
+from analytics.services import deployment_plan_accept
 
 
 def deployment_plan_accept_pilot(
@@ -19,7 +19,7 @@ def deployment_plan_accept_pilot(
     pilot_areas: list[str] | None = None,
     pilot_start: dt.date | None = None,
 ) -> DeploymentPlan:
-    """Accept (permission, scope and audit in analytics.deployment.plans), record the pilot sub-areas and the day
+    """Accept (permission, scope and audit in analytics.services), record the pilot sub-areas and the day
     they start (default tomorrow), then send the plan to dispatch once the transaction commits."""
     unknown = set(pilot_areas or []) - set(plan.areas)
     if unknown:

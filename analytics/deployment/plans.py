@@ -10,14 +10,9 @@ from collections import defaultdict
 
 import numpy as np
 import pandas as pd
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.audit import audit_event
-from accounts.models import AuditEvent
-from accounts.permissions import check_permission
-from accounts.scoping import area_codes_visible_to
 from analytics.correlation import populations
 from analytics.deployment import allocation, fairness, staging
 from analytics.models import BiasReport, DemandForecast, DeploymentPlan
@@ -153,15 +148,9 @@ def _current_plan(*, borough_code: str, problem: allocation.Problem) -> np.ndarr
     )
 
 
-def deployment_plan_accept(*, plan: DeploymentPlan, user, request=None) -> DeploymentPlan:
-    """A commander accepts a proposed plan of their own BCU; the previous accepted plan is superseded. Audited,
-    refusals too (outside the transaction, so the refusal's record survives)."""
-    try:
-        check_permission(user, "analytics.accept_deployment")
-        _check_scope(plan=plan, user=user)
-    except PermissionDenied:
-        audit_event(**_audit(plan, request, user), outcome=AuditEvent.Outcome.DENIED)
-        raise
+def plan_accept(*, plan: DeploymentPlan, user) -> DeploymentPlan:
+    """A proposed plan becomes the accepted one of its BCU; the previous accepted plan is superseded (who may, and
+    the audit record: analytics.services.deployment_plan_accept)."""
     if plan.state != DeploymentPlan.State.PROPOSED:
         raise ValueError(f"Plan {plan.pk} is {plan.state}; only a proposed plan can be accepted.")
     with transaction.atomic():
@@ -170,25 +159,7 @@ def deployment_plan_accept(*, plan: DeploymentPlan, user, request=None) -> Deplo
         )
         plan.state, plan.accepted_by, plan.accepted_at = DeploymentPlan.State.ACCEPTED, user, timezone.now()
         plan.save(update_fields=["state", "accepted_by", "accepted_at"])
-        audit_event(**_audit(plan, request, user))
     return plan
-
-
-def _audit(plan: DeploymentPlan, request, user) -> dict:
-    params = {"state": "accepted", "borough": plan.borough_code, "coverage": plan.metrics.get("coverage")}
-    return {
-        "action": AuditEvent.Action.UPDATE,
-        "request": request,
-        "user": user,
-        "target": f"deployment_plan:{plan.pk}",
-        "params": params,
-    }
-
-
-def _check_scope(*, plan: DeploymentPlan, user) -> None:
-    codes = area_codes_visible_to(user=user)
-    if codes is not None and plan.borough_code not in codes:
-        raise PermissionDenied("This plan deploys outside your BCU.")
 
 
 def bias_report_create(*, plans: list[DeploymentPlan], seed: int = 0) -> BiasReport:

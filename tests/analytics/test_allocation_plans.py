@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import AuditEvent
-from analytics.deployment.plans import deployment_plan_accept, deployment_plan_propose, deployment_plans_refresh
+from analytics.deployment.plans import deployment_plan_propose, deployment_plans_refresh
 from analytics.models import BiasReport, DeploymentPlan
+from analytics.services import deployment_plan_accept
 from tests.analytics.factories import LSOA_W1, LSOA_W2, incidents, local
 from tests.analytics.forecasting_data import CAMDEN, WESTMINSTER, calls
 

@@ -10,7 +10,8 @@ from django.http import Http404
 from accounts.models import AuditEvent
 from analytics.models import Alert
 from analytics.rollups import Slice, rollups_rebuild
-from analytics.trends import alert_set_state, count_test, monthly_expectation, trends_detect
+from analytics.services import alert_act
+from analytics.trends import count_test, monthly_expectation, trends_detect
 from tests.analytics.factories import CAMDEN, LSOA_C1, WESTMINSTER, incidents, local
 
 pytestmark = pytest.mark.django_db
@@ -76,20 +77,20 @@ def _alert(borough: str) -> Alert:
 
 
 def test_commander_acknowledges_an_alert_in_their_bcu_and_it_is_audited(role_users):
-    alert = alert_set_state(user=role_users["commander"], alert_id=_alert(WESTMINSTER).pk, state="acknowledged")
+    alert = alert_act(user=role_users["commander"], alert_id=_alert(WESTMINSTER).pk, state="acknowledged")
     assert alert.state == Alert.State.ACKNOWLEDGED and alert.acted_by == role_users["commander"]
     assert AuditEvent.objects.filter(target=f"alert:{alert.pk}", username="commander").exists()
 
 
 def test_commander_cannot_acknowledge_another_bcus_alert(role_users):
     with pytest.raises(Http404):
-        alert_set_state(user=role_users["commander"], alert_id=_alert(CAMDEN).pk, state="acknowledged")
+        alert_act(user=role_users["commander"], alert_id=_alert(CAMDEN).pk, state="acknowledged")
     assert Alert.objects.get().state == Alert.State.OPEN
 
 
 def test_analyst_may_not_acknowledge_alerts(role_users):
     with pytest.raises(PermissionDenied):
-        alert_set_state(user=role_users["analyst"], alert_id=_alert(WESTMINSTER).pk, state="dismissed")
+        alert_act(user=role_users["analyst"], alert_id=_alert(WESTMINSTER).pk, state="dismissed")
 
 
 def test_an_acknowledged_alert_stays_acknowledged_after_detection_reruns(role_users):
@@ -99,7 +100,7 @@ def test_an_acknowledged_alert_stays_acknowledged_after_detection_reruns(role_us
     rollups_rebuild(where=Slice())
     trends_detect()
     alert = Alert.objects.get(level="borough", area_code=CAMDEN, period="month")
-    alert_set_state(user=role_users["admin"], alert_id=alert.pk, state="dismissed")
+    alert_act(user=role_users["admin"], alert_id=alert.pk, state="dismissed")
     trends_detect()
     assert Alert.objects.get(pk=alert.pk).state == Alert.State.DISMISSED
 

@@ -23,8 +23,9 @@ from scipy import stats
 
 from analytics.forecasting import backtest as demand_backtest
 from analytics.forecasting import methods as forecasting
-from analytics.models import ContextEffect, ContextSeries
+from analytics.models import ContextEffect, ContextSeries, DailyCount, Level
 from analytics.temporal import holiday_calendar
+from ingestion.localtime import source_zones
 from ingestion.models import Incident
 
 CONTEXT = "context-regression"
@@ -145,7 +146,12 @@ def _imported_factors(dates: pd.DatetimeIndex) -> list[Factor]:
 
 
 def series_zone(*, kind: str) -> str:
-    """The time zone of the newest minute-precision incidents of a kind: whose bank holidays apply."""
+    """The time zone of the source with the newest day of a kind in the daily rollup (whose bank holidays apply);
+    before any rollup, of the newest minute-precision incident."""
+    days = DailyCount.objects.filter(level=Level.FORCE, kind=kind).order_by("-day")
+    source = days.values_list("source", flat=True).first()
+    if source:
+        return source_zones([source]).get(source, "")
     rows = Incident.objects.filter(kind=kind, time_precision=Incident.Precision.MINUTE).order_by("-occurred_at")
     return rows.values_list("time_zone", flat=True).first() or ""
 

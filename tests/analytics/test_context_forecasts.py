@@ -12,6 +12,7 @@ from analytics.forecasting import backtest as demand_backtest
 from analytics.forecasting import context as forecast_context
 from analytics.forecasting import demand as forecast_demand
 from analytics.models import ContextEffect, ContextSeries, DemandForecast
+from analytics.refresh import analytics_refresh
 from ingestion.models import Incident
 from tests.analytics.factories import WESTMINSTER, IncidentFactory
 
@@ -136,3 +137,16 @@ def test_two_real_factors_are_kept_together_when_together_they_beat_each_alone()
     assert context.kept == ["event", "rain_mm"]
     together = context.validation_mae[forecast_context.KEPT]
     assert together < min(context.validation_mae["event"], context.validation_mae["rain_mm"])
+
+
+@pytest.mark.django_db
+def test_bank_holidays_follow_the_zone_of_the_newest_calls_source(areas):
+    _stored_calls(np.full(3, 2.0), dt.date(2024, 7, 1))
+    assert forecast_context.series_zone(kind="call") == "Europe/London"  # before any rollup: the newest call
+    analytics_refresh(full=True)
+    assert forecast_context.series_zone(kind="call") == "Europe/London"
+    dates = pd.date_range("2024-07-01", "2024-07-07", freq="D")
+    us = forecast_context.demand_factors(dates=dates, area_code="force", zone="America/New_York")[0]
+    gb = forecast_context.demand_factors(dates=dates, area_code="force", zone="Europe/London")[0]
+    assert us.values[3] == 1 and not gb.values.any()  # the 4th of July is a holiday in Baltimore only
+    assert us.source == "public holidays of US (holidays package)"

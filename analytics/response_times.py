@@ -8,12 +8,13 @@ scoped, on the occurred_at index, and only when the figures they belong to may b
 """
 
 from collections import defaultdict
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 
-from django.db.models import DurationField, ExpressionWrapper, F, Max, Q, Sum
+from django.db.models import Case, DurationField, ExpressionWrapper, F, Max, Q, Sum, Value, When
 
 from accounts.scoping import restrict_to_areas
-from analytics.filters import AnalyticsFilters
+from analytics.filters import AnalyticsFilters, month_end
 from analytics.models import Level, Measure, MonthlyCount, ResponseHourCount, ResponseTarget, ResponseTimeCount
 from analytics.privacy import small_count_guard, suppress_rows
 from analytics.response_rollups import bucket_width
@@ -34,6 +35,7 @@ RESOLUTION = (
 )
 DERIVED = ("p50", "p90", "within_target")
 SLOWEST_LIMIT = 15
+RECENT_MONTHS = 3
 
 
 # --- histograms ------------------------------------------------------------------------------------------------
@@ -248,29 +250,59 @@ def _stage_rows(*, user, filters, priorities) -> list[dict]:
 def slowest_calls(
     *, user, filters: AnalyticsFilters, priorities: tuple[str, ...] = (), limit: int = SLOWEST_LIMIT
 ) -> list[dict]:
-    """The calls the filters select that took longest to attend, longest first, each with its target; empty when
-    the count of those calls is hidden from the user (a list would reveal it)."""
-    figures = _grouped(ResponseTimeCount, user=user, filters=filters, priorities=priorities, by=())
-    total = sum(row["n"] for row in figures)
+    """The calls furthest over their priority's target in the period's latest RECENT_MONTHS months, worst first
+    (the longest to attend when no priority chosen has a target); empty when the count of those calls is hidden
+    from the user (a list would reveal it)."""
+    recent = recent_period(filters, user=user, priorities=priorities)
+    goals = targets()
+    targeted = tuple(p for p in (priorities or goals) if p in goals)
+    chosen = targeted or priorities
+    grouped = _grouped(ResponseTimeCount, user=user, filters=recent, priorities=chosen, by=("priority",))
+    by_priority = _histograms(grouped, lambda r: r["priority"])
+    total = sum(sum(histogram.values()) for histogram in by_priority.values())
     if not total or small_count_guard(user=user)(total) is None:
         return []
-    floor = _slowest_floor(_merged(_histograms(figures, lambda r: "").values()), limit)
-    goals = targets()
-    calls = _slowest_queryset(user=user, filters=filters, priorities=priorities, floor=floor)[:limit]
-    return [_slow_row(call, goals) for call in calls]
+    allowance = {p: goals[p].target_minutes if targeted else 0 for p in by_priority}
+    floor = _over_floor(by_priority, allowance, limit)
+    calls = _slowest_queryset(user=user, filters=recent, priorities=chosen, allowance=allowance, floor=floor)
+    return [_slow_row(call, goals) for call in calls[:limit]]
 
 
-def _slowest_floor(histogram: dict[int, int], limit: int) -> timedelta:
-    """The lower edge of the bucket reaching the `limit` slowest calls: the query need not look below it."""
+def recent_period(filters: AnalyticsFilters, *, user, priorities: tuple[str, ...] = ()) -> AnalyticsFilters:
+    """The last RECENT_MONTHS months of the filters' period (up to the latest month with response times when no end
+    is chosen): the slowest calls are about now."""
+    end = filters.date_to
+    if end is None:
+        rows = _rollup(ResponseTimeCount, user=user, filters=filters, priorities=priorities, level=Level.FORCE)
+        end = month_end(rows.aggregate(last=Max("month"))["last"])
+    if end is None:
+        return filters
+    start = month_shift(end, 1 - RECENT_MONTHS)
+    return replace(filters, date_from=max(start, filters.date_from or start), date_to=end)
+
+
+def month_shift(month: date, count: int) -> date:
+    """The first day of the month `count` months after `month`'s (before it when negative)."""
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _over_floor(by_priority: dict, allowance: dict, limit: int) -> timedelta:
+    """Minutes over target that the `limit` worst calls reach at least (from the buckets' lower edges): the query
+    need not look at calls below it."""
+    excess = sorted(((bucket - allowance[p], count) for p, h in by_priority.items() for bucket, count in h.items()),
+                    reverse=True)  # fmt: skip
     seen = 0
-    for bucket in sorted(histogram, reverse=True):
-        seen += histogram[bucket]
+    for over, count in excess:
+        seen += count
         if seen >= limit:
-            return timedelta(minutes=bucket)
-    return timedelta(0)
+            return timedelta(minutes=over)
+    return timedelta(minutes=min(over for over, _count in excess))
 
 
-def _slowest_queryset(*, user, filters, priorities, floor: timedelta):
+def _slowest_queryset(*, user, filters, priorities, allowance: dict, floor: timedelta):
+    target = Case(*(When(priority=p, then=Value(timedelta(minutes=m))) for p, m in allowance.items()),
+                  default=Value(timedelta(0)), output_field=DurationField())  # fmt: skip
     response = ExpressionWrapper(F("on_scene_at") - F("occurred_at"), output_field=DurationField())
     end = filters.date_to + timedelta(days=1) if filters.date_to else None
     calls = restrict_to_areas(Incident.objects.filter(local_days(filters.date_from, end)), user=user)
@@ -282,8 +314,9 @@ def _slowest_queryset(*, user, filters, priorities, floor: timedelta):
     for column, values in (("category", filters.categories), ("source", filters.sources), ("priority", priorities)):
         if values:
             calls = calls.filter(**{f"{column}__in": values})
-    calls = calls.annotate(response=response).filter(response__gte=floor)
-    return calls.order_by("-response", "pk")
+    calls = calls.annotate(response=response).annotate(over=ExpressionWrapper(response - target,
+                                                                            output_field=DurationField()))  # fmt: skip
+    return calls.filter(over__gte=floor).order_by("-over", "pk")
 
 
 def _slow_row(call: Incident, goals: dict) -> dict:
@@ -301,6 +334,7 @@ def _slow_row(call: Incident, goals: dict) -> dict:
         "response_minutes": minutes,
         "target_minutes": goal.target_minutes if goal else None,
         "over_target": bool(goal and minutes > goal.target_minutes),
+        "over_minutes": round(minutes - goal.target_minutes, 1) if goal else None,
     }
 
 
@@ -315,6 +349,7 @@ def response_times_report(*, user, filters: AnalyticsFilters, priorities: tuple[
     return {
         **summary,
         "slowest": slowest_calls(user=user, filters=filters, priorities=priorities),
+        "slowest_period": _dates(recent_period(filters, user=user, priorities=priorities)),
         "targets": [
             {"priority": t.priority, "target_minutes": t.target_minutes, "label": t.label} for t in targets().values()
         ],  # fmt: skip
@@ -328,6 +363,10 @@ def response_times_report(*, user, filters: AnalyticsFilters, priorities: tuple[
             "time_zones": source_zones(sources),
         },
     }
+
+
+def _dates(filters: AnalyticsFilters) -> dict:
+    return {"date_from": filters.date_from, "date_to": filters.date_to}
 
 
 def _sources_with_times(*, user, filters, priorities) -> list[str]:

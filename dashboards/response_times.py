@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.utils.text import slugify
 
 from analytics.filters import AnalyticsFilters
-from analytics.response_times import response_sources, response_times_report
+from analytics.response_times import month_shift, response_sources, response_times_report
 from dashboards.figures import grouped_bar_chart, heatmap_chart, line_chart
 from dashboards.filters import DashboardFilters, filters_to_query, filters_with
 from dashboards.glossary import definition
@@ -50,6 +50,7 @@ def _section(*, user, filters: DashboardFilters, source: dict) -> dict:
         "priorities": report["by_priority"],
         "stages": report["stages"],
         "slowest": report["slowest"],
+        "slowest_period": _period_label(**report["slowest_period"]),
         "charts": _charts(report, covers=covers, source=source["source"]),
         "api_query": filters_to_query(chosen),
     }
@@ -60,24 +61,17 @@ def _period(filters: DashboardFilters, *, latest: date | None) -> AnalyticsFilte
     if (filters.date_from and filters.date_to) or latest is None:
         return filters
     end = filters.date_to or _month_end(latest)
-    start = filters.date_from or _add_months(end, 1 - DEFAULT_MONTHS)
+    start = filters.date_from or month_shift(end, 1 - DEFAULT_MONTHS)
     return filters_with(filters, date_from=start, date_to=end)
 
 
-def _add_months(month: date, count: int) -> date:
-    """The first day of the month `count` months after `month`'s."""
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def _month_end(month: date) -> date:
-    return _add_months(month, 1) - timedelta(days=1)
+    return month_shift(month, 1) - timedelta(days=1)
 
 
 def _covers(report: dict, filters: AnalyticsFilters, name: str) -> dict:
     """What the panel's figures cover, in words: period, areas, categories, source and the zone of its hours."""
-    start, end = filters.date_from, filters.date_to
-    period = f"{start:%b %Y} to {end:%b %Y}" if start and end else "all months"
+    period = _period_label(date_from=filters.date_from, date_to=filters.date_to)
     zones = sorted(set(report["covers"]["time_zones"].values()))
     return {
         "period": period,
@@ -88,6 +82,13 @@ def _covers(report: dict, filters: AnalyticsFilters, name: str) -> dict:
         "definition": report["definition"],
         "resolution": report["resolution"],
     }
+
+
+def _period_label(*, date_from: date | None, date_to: date | None) -> str:
+    if not (date_from and date_to):
+        return "all months"
+    same = (date_from.year, date_from.month) == (date_to.year, date_to.month)
+    return f"{date_to:%b %Y}" if same else f"{date_from:%b %Y} to {date_to:%b %Y}"
 
 
 def _charts(report: dict, *, covers: dict, source: str) -> list[dict]:

@@ -10,7 +10,7 @@ import numpy as np
 
 # priority -> (mean dispatch delay, median travel, spread of travel) in minutes; None: resolved by phone, no unit
 ATTENDANCE = {
-    "Emergency": (1.5, 9.0, 0.45),
+    "Emergency": (1.5, 7.0, 0.45),
     "Priority": (8.0, 16.0, 0.5),
     "Scheduled": (90.0, 18.0, 0.5),
     "Resolve without deployment": None,

@@ -186,3 +186,17 @@ def test_endpoint_refuses_roles_without_the_tactical_view(client_for, known, rol
 
 def test_endpoint_refuses_anonymous(client, known):
     assert client.get(URL).status_code == 403
+
+
+def test_slowest_calls_rank_by_minutes_over_target_in_the_latest_three_months(role_users, known):
+    ResponseTarget.objects.create(priority="Priority", target_minutes=60)
+    calls([130.0], priority="Priority", start=local(2024, 5, 6, 10))  # 70 over its 60 minutes
+    calls([500.0], priority="Scheduled", start=local(2024, 5, 7, 10))  # no target: not ranked against one
+    calls([90.0], start=local(2023, 12, 4, 10))  # 75 over, but five months before the period's end
+    analytics_refresh(full=True)
+    slow = slowest_calls(user=role_users["analyst"], filters=AnalyticsFilters())
+    assert [(row["priority"], row["over_minutes"]) for row in slow[:3]] == [
+        ("Priority", 70.0), ("Emergency", 60.0), ("Emergency", 26.0)
+    ]  # fmt: skip
+    assert all(row["priority"] != "Scheduled" for row in slow)
+    assert len(slow) == 15 and not any("Dec 2023" in row["received"] for row in slow)

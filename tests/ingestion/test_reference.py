@@ -12,6 +12,9 @@ from ingestion.models import Area, BoroughResources, Deprivation, ImportRun, Pop
 SHARED = settings.SHARED_DATA_DIR
 EXAMPLE = settings.BASE_DIR / "ingestion" / "data" / "resources-example.csv"
 needs_shared = pytest.mark.skipif(not (SHARED / "london-boroughs.geojson").exists(), reason="shared data absent")
+# Small files in the real formats (the real headers and properties, made-up values) shipped with the tests, so the
+# importers are tested on every machine; the tests marked needs_shared also read the real files where they are.
+FIXTURES = settings.BASE_DIR / "tests" / "ingestion" / "fixtures" / "reference"
 
 
 def head(tmp_path, name: str, lines: int = 300):
@@ -35,6 +38,29 @@ def test_boundaries_become_boroughs_with_their_polygons(db):
     westminster = Area.objects.get(code="E09000033")
     assert (westminster.kind, westminster.name, westminster.boundary["type"]) == ("borough", "Westminster", "Polygon")
     assert run("boundaries", SHARED / "london-boroughs.geojson")["inserted"] == 0
+
+
+def test_shipped_reference_files_import_on_any_machine(db):
+    assert run("boundaries", FIXTURES / "boroughs.geojson")["inserted"] == 3
+    westminster = Area.objects.get(code="E09000033")
+    assert (westminster.kind, westminster.name, westminster.boundary["type"]) == ("borough", "Westminster", "Polygon")
+    population = run("population", FIXTURES / "population.csv")
+    assert (population["inserted"], population["rejected"]) == (6, 0)
+    camden = Area.objects.get(code="E09000007")
+    assert camden.population == sum(Population.objects.filter(area_code__in=["E01000907", "E01000908"])
+                                    .values_list("population", flat=True))  # fmt: skip
+    assert run("deprivation", FIXTURES / "deprivation.csv")["inserted"] == 6
+    row = Deprivation.objects.get(lsoa_code="E01004734")
+    assert row.borough_code == "E09000033" and len(row.domains) == 7 and row.imd_decile in range(1, 11)
+    again = [
+        run(kind, FIXTURES / name)
+        for kind, name in (
+            ("boundaries", "boroughs.geojson"),
+            ("population", "population.csv"),
+            ("deprivation", "deprivation.csv"),
+        )
+    ]
+    assert [totals["inserted"] for totals in again] == [0, 0, 0]
 
 
 def test_resources_example_imports_and_reimport_changes_nothing(db):

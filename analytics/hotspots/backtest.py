@@ -15,10 +15,11 @@ import numpy as np
 from scipy import sparse
 
 from analytics.hotspots import methods as hotspots
+from analytics.hotspots import near_repeat
 from analytics.hotspots.grid import CellGrid
 
 COVERAGES = (1, 5, 10)
-LAST_PERIOD, LONG_RUN, BLEND = "last-period", "long-run", "blend"
+LAST_PERIOD, LONG_RUN, BLEND, NEAR_REPEAT = "last-period", "long-run", "blend", "near-repeat"
 BASELINES = (LAST_PERIOD, LONG_RUN)
 VALIDATION_PERIODS = 6
 CHOOSE_AT = "5"  # the coverage (% of the area) whose hit rate chooses
@@ -37,10 +38,9 @@ class Context:
     _cache: dict = field(default_factory=dict)
 
     def kernel(self, bandwidth_m: float) -> sparse.csr_matrix:
-        key = ("kernel", bandwidth_m)
-        if key not in self._cache:
-            self._cache[key] = hotspots.gaussian_kernel(grid=self.grid, bandwidth_m=bandwidth_m)
-        return self._cache[key]
+        return self._kept(
+            ("kernel", bandwidth_m), lambda: hotspots.gaussian_kernel(grid=self.grid, bandwidth_m=bandwidth_m)
+        )
 
     def blend_features(self, history: np.ndarray) -> np.ndarray:
         """Rows: long-run and recent counts, raw and smoothed at each blend scale, each scaled to sum 1 (kept per
@@ -53,10 +53,20 @@ class Context:
             self._cache[key] = np.array([row / row.sum() if row.sum() else row for row in rows])
         return self._cache[key]
 
+    def neighbourhood(self, bandwidth_m: float) -> sparse.csr_matrix:
+        """The Gaussian kernel scaled to a weighted neighbourhood mean."""
+        return self._kept(("neighbourhood", bandwidth_m), lambda: near_repeat.row_normalised(self.kernel(bandwidth_m)))
+
+    def spread(self, scale_m: float) -> sparse.csr_matrix:
+        return self._kept(("spread", scale_m), lambda: near_repeat.exponential_kernel(grid=self.grid, scale_m=scale_m))
+
+    def _kept(self, key: tuple, build: Callable):
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
     def neighbours(self) -> sparse.csr_matrix:
-        if "neighbours" not in self._cache:
-            self._cache["neighbours"] = self.grid.neighbours()
-        return self._cache["neighbours"]
+        return self._kept(("neighbours",), self.grid.neighbours)
 
 
 def _last_period(context: Context, history: np.ndarray) -> np.ndarray:
@@ -91,6 +101,38 @@ def _blend(context: Context, history: np.ndarray, weights: tuple = ()) -> np.nda
     return weights @ features
 
 
+def _near_repeat(
+    context: Context,
+    history: np.ndarray,
+    bandwidth_m: float = near_repeat.NEIGHBOURHOOD_M,
+    pseudo_months: float = near_repeat.PSEUDO_MONTHS,
+    scale_m: float = near_repeat.SCALE_M,
+    half_life: float = near_repeat.HALF_LIFE_MONTHS,
+    weight: float = near_repeat.WEIGHT,
+) -> np.ndarray:
+    return near_repeat.near_repeat_scores(
+        history=history,
+        neighbourhood=context.neighbourhood(bandwidth_m),
+        spread=context.spread(scale_m),
+        pseudo_months=pseudo_months,
+        half_life=half_life,
+        weight=weight,
+    )
+
+
+def near_repeat_options() -> list[dict]:
+    """Neighbourhood scale and weight of the long-run rate, and the near-repeat boost's reach, decay and weight
+    (a zero weight needs no reach or decay: listed once)."""
+    stable = [{"bandwidth_m": b, "pseudo_months": k} for b in (250.0, 500.0) for k in (2.0, 4.0, 8.0, 16.0)]
+    boosts = [
+        {"scale_m": s, "half_life": h, "weight": w}
+        for s in (200.0, 400.0)
+        for h in (0.5, 1.0)
+        for w in (0.05, 0.1, 0.2, 0.4)
+    ]
+    return [part | {"weight": 0.0} for part in stable] + [part | boost for part in stable for boost in boosts]
+
+
 def simplex(parts: int, step: float = BLEND_STEP) -> list[tuple]:
     """Every weight vector of `parts` non-negative multiples of `step` summing to 1."""
     units = round(1 / step)
@@ -109,12 +151,14 @@ METHODS: dict[str, Method] = {
     "prospective": _prospective,
     "gi-star": _gi_star,
     BLEND: _blend,
+    NEAR_REPEAT: _near_repeat,
 }
 # Parameters each method may take, tried on the validation periods (a method without an entry has none).
 PARAMETERS: dict[str, list[dict]] = {
     "kde": [{"bandwidth_m": b} for b in (100.0, 150.0, 250.0, 400.0)],
     "prospective": [{"bandwidth_m": b, "half_life": h} for b in (100.0, 150.0, 250.0) for h in (3.0, 6.0, 12.0)],
     BLEND: [{"weights": w} for w in simplex(2 + 2 * len(BLEND_SCALES_M))],
+    NEAR_REPEAT: near_repeat_options(),
 }
 
 

@@ -92,3 +92,47 @@ def test_blend_weights_are_whole_steps_that_sum_to_one():
     assert sorted(weights) == sorted(
         [(1.0, 0, 0), (0, 1.0, 0), (0, 0, 1.0), (0.5, 0.5, 0), (0.5, 0, 0.5), (0, 0.5, 0.5)]
     )
+
+
+def _bursts_that_repeat_only_in_the_test_period(seed: int = 5):
+    """Stable hotspots (5 % of cells, 2 a month) plus bursts of 10 burglaries in 20 other cells each month. On the
+    validation months a burst never repeats, so a strong near-repeat boost only pushes stable hotspots out of the
+    top 5 %; in the one test month the burglaries come back exactly where last month's bursts were."""
+    grid = study_grid(kind=SQUARE, size=250, boundaries=[AREA])
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(grid))
+    hot, cold = order[: round(len(grid) * 0.05)], order[round(len(grid) * 0.05) :]
+    rate = np.zeros(len(grid))
+    rate[hot] = 2.0
+    matrix = rng.poisson(rate, size=(13, len(grid))).astype(float)
+    bursts = [rng.choice(cold, size=20, replace=False) for _ in range(12)]
+    for month, cells in enumerate(bursts):
+        matrix[month, cells] += 10
+    matrix[12] = 0.0
+    matrix[12, bursts[11]] = 10
+    return grid, matrix
+
+
+def test_near_repeat_weight_is_chosen_on_validation_months_even_when_the_test_month_wants_another():
+    grid, matrix = _bursts_that_repeat_only_in_the_test_period()
+    methods = {name: hotspot_backtest.METHODS[name] for name in (hotspot_backtest.LONG_RUN, "near-repeat")}
+    result = hotspot_backtest.backtest(grid=grid, matrix=matrix, test_from=12, methods=methods)
+    chosen = result["methods"]["near-repeat"]["params"]
+    assert chosen["weight"] == 0.0  # validation: bursts never repeat
+    context, cells = hotspot_backtest.Context(grid=grid), round(len(grid) * 0.05)
+
+    def test_hit_rate(**params):
+        scores = hotspot_backtest.METHODS["near-repeat"](context, matrix[:12], **params)
+        return hotspot_backtest.hit_rate(scores=scores, actual=matrix[12], cells=cells)
+
+    boosted = chosen | {"weight": 0.4}
+    assert test_hit_rate(**boosted) > 0.9 > test_hit_rate(**chosen)  # the test month would have preferred a boost
+    assert result["methods"]["near-repeat"]["hit_rate"]["5"] == pytest.approx(test_hit_rate(**chosen), abs=1e-4)
+
+
+def test_near_repeat_options_list_a_zero_boost_once_per_neighbourhood_setting():
+    options = hotspot_backtest.near_repeat_options()
+    unboosted = [option for option in options if option["weight"] == 0]
+    assert len(unboosted) == len({(o["bandwidth_m"], o["pseudo_months"]) for o in options})
+    assert all("scale_m" not in option for option in unboosted)
+    assert len(options) == len({tuple(sorted(option.items())) for option in options})

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from analytics.hotspots import methods as hotspots
+from analytics.hotspots import near_repeat
 from analytics.hotspots.grid import H3, SQUARE, study_grid
 
 SQUARE_AREA = {
@@ -91,3 +92,56 @@ def test_far_apart_data_without_boundaries_uses_occupied_cells_not_a_continental
     grid = study_grid(kind=kind, size=size, boundaries=[], lat=lat, lon=lon)
     assert len(grid) < 100
     assert (grid.locate(lat=lat, lon=lon) >= 0).all()
+
+
+def _two_cells(grid):
+    return grid.locate(lat=[51.46, 51.50], lon=[-0.18, -0.12])
+
+
+def test_near_repeat_boosts_cells_near_last_months_events_over_equal_long_run_cells():
+    grid = study_grid(kind=SQUARE, size=250, boundaries=[SQUARE_AREA])
+    quiet, repeat = _two_cells(grid)
+    history = np.zeros((12, len(grid)))
+    history[0, quiet] = history[0, repeat] = 4  # the same long-run count
+    history[11, repeat] = 1  # one burglary last month beside `repeat` ...
+    history[0, repeat] -= 1  # ... still the same long run
+    neighbour = grid.locate(lat=[51.50], lon=[-0.12 + 250 / (111_195 * np.cos(np.radians(51.5)))])[0]
+    kwargs = {
+        "history": history,
+        "neighbourhood": near_repeat.row_normalised(hotspots.gaussian_kernel(grid=grid, bandwidth_m=250)),
+        "spread": near_repeat.exponential_kernel(grid=grid, scale_m=200),
+    }
+    boosted = near_repeat.near_repeat_scores(**kwargs, weight=0.2)
+    assert boosted[repeat] > boosted[quiet]
+    assert boosted[neighbour] > near_repeat.near_repeat_scores(**kwargs, weight=0.0)[neighbour]  # within reach
+    far = grid.locate(lat=[51.515], lon=[-0.19])[0]
+    assert boosted[far] == 0
+
+
+def test_exponential_kernel_decays_with_distance_and_is_one_on_the_cell_itself():
+    grid = study_grid(kind=SQUARE, size=250, boundaries=[SQUARE_AREA])
+    kernel = near_repeat.exponential_kernel(grid=grid, scale_m=200).toarray()
+    centre = grid.locate(lat=[51.49], lon=[-0.15])[0]
+    distance = np.hypot(grid.x - grid.x[centre], grid.y - grid.y[centre])
+    assert kernel[centre, centre] == pytest.approx(1.0)
+    near, farther = np.argsort(distance)[1], np.argsort(distance)[20]
+    assert kernel[centre, near] == pytest.approx(np.exp(-distance[near] / 200))
+    assert kernel[centre, near] > kernel[centre, farther] > 0
+    assert (kernel[centre, distance > 600] == 0).all()
+
+
+def test_shrunk_rate_breaks_ties_by_the_neighbourhood_and_weighs_it_less_with_more_history():
+    grid = study_grid(kind=SQUARE, size=250, boundaries=[SQUARE_AREA])
+    lonely, crowded = _two_cells(grid)
+    ring = hotspots.gaussian_kernel(grid=grid, bandwidth_m=250)[crowded].indices
+    neighbourhood = near_repeat.row_normalised(hotspots.gaussian_kernel(grid=grid, bandwidth_m=250))
+
+    def rates(months):
+        history = np.zeros((months, len(grid)))
+        history[0, lonely] = history[0, crowded] = 3
+        history[0, ring[ring != crowded]] = 2
+        return near_repeat.shrunk_rate(history=history, neighbourhood=neighbourhood, pseudo_months=4)
+
+    short, long = rates(6), rates(24)
+    assert short[crowded] > short[lonely]  # tied counts, the busier neighbourhood ranks higher
+    assert short[crowded] / short[lonely] > long[crowded] / long[lonely] > 1  # its pull fades with more history

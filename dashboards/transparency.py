@@ -42,6 +42,8 @@ HOTSPOT_WORDS = {
     HotspotRun.Method.KDE: "kernel density: past incidents smoothed over neighbouring cells",
     HotspotRun.Method.GI_STAR: "Getis-Ord Gi*: cells whose neighbourhood is significantly busier than the area's",
     HotspotRun.Method.PROSPECTIVE: "near-repeat: recent incidents weigh more and spread to nearby cells",
+    HotspotRun.Method.NEAR_REPEAT: "each cell's long-run rate shrunk towards its neighbourhood's, plus a boost from "
+    "the last months' incidents close by (near repeats)",
     hotspot_backtest.LAST_PERIOD: "baseline: last month's counts",
     hotspot_backtest.LONG_RUN: "baseline: long-run counts over every past month",
     hotspot_backtest.BLEND: "a blend of recent and long-run counts",

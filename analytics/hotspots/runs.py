@@ -9,6 +9,7 @@ from django.db import transaction
 
 from analytics.hotspots import backtest as hotspot_backtest
 from analytics.hotspots import methods as hotspots
+from analytics.hotspots import near_repeat
 from analytics.hotspots.grid import H3, SQUARE, CellGrid, boundaries_from_areas, study_grid
 from analytics.models import HotspotBacktest, HotspotCell, HotspotRun
 from ingestion.models import Incident
@@ -67,8 +68,15 @@ def month_start(label: str) -> dt.date:
 # --- runs ------------------------------------------------------------------------------------------------------
 
 
-def _scores(method: str, grid: CellGrid, matrix: np.ndarray) -> tuple[np.ndarray, hotspots.GiStar | None]:
+# Methods a backtest tunes: a stored run uses the parameters the latest backtest chose for them on its validation
+# months, and computes them the way the backtest scored them.
+TUNED = (HotspotRun.Method.NEAR_REPEAT, HotspotRun.Method.BLEND)
+
+
+def _scores(method: str, grid: CellGrid, matrix: np.ndarray, params: dict) -> tuple[np.ndarray, hotspots.GiStar | None]:
     total = matrix.sum(axis=0)
+    if method in TUNED:
+        return hotspot_backtest.METHODS[method](hotspot_backtest.Context(grid=grid), matrix, **params), None
     if method == HotspotRun.Method.KDE:
         return hotspots.kde_surface(grid=grid, counts=total), None
     if method == HotspotRun.Method.PROSPECTIVE:
@@ -101,7 +109,8 @@ def hotspot_run(
     grid = points_grid(points=points, grid_kind=grid_kind, size=resolution, area_code=area_code, boundaries=boundaries)
     cells = locate(grid, points)
     matrix = hotspots.period_matrix(grid=grid, cell_index=cells, period_index=period, periods=len(labels))
-    values, gi = _scores(method, grid, matrix)
+    tuned = tuned_params(method=method, category=category)
+    values, gi = _scores(method, grid, matrix, tuned)
     run_fields = {
         "method": method,
         "grid_kind": grid_kind,
@@ -112,10 +121,12 @@ def hotspot_run(
         "kind": kind,
         "origin_filter": origin,
         "area_code": area_code,
-        "params": _params(method) | {"projection": {"lat0": grid.projection.lat0, "lon0": grid.projection.lon0}},
+        "params": _params(method)
+        | tuned
+        | {"projection": {"lat0": grid.projection.lat0, "lon0": grid.projection.lon0}},
         "incidents": int((cells >= 0).sum()),
     }
-    if method == HotspotRun.Method.PROSPECTIVE:
+    if method in (HotspotRun.Method.PROSPECTIVE, *TUNED):
         run_fields["target_period"] = run_fields["period_end"]
     return _store(run_fields, grid, values, gi, _cell_boroughs(cells, points["borough_id"].to_numpy()))
 
@@ -131,8 +142,33 @@ def _params(method: str) -> dict:
             "bandwidth_m": hotspots.PROSPECTIVE_BANDWIDTH_M,
             "half_life_months": hotspots.PROSPECTIVE_HALF_LIFE_PERIODS,
         },
+        HotspotRun.Method.NEAR_REPEAT: {
+            "bandwidth_m": near_repeat.NEIGHBOURHOOD_M,
+            "pseudo_months": near_repeat.PSEUDO_MONTHS,
+            "scale_m": near_repeat.SCALE_M,
+            "half_life": near_repeat.HALF_LIFE_MONTHS,
+            "weight": near_repeat.WEIGHT,
+        },
         HotspotRun.Method.GI_STAR: {"neighbours": "grid_disk k=1 / queen", "fdr": "benjamini-hochberg", "alpha": 0.05},
     }.get(method, {})
+
+
+def tuned_params(*, method: str, category: str = "") -> dict:
+    """The parameters the latest hotspot backtest (of this category) chose for a tuned method; {} (the method's
+    defaults) for other methods or before any backtest."""
+    latest = _latest_backtest(category) if method in TUNED else None
+    return dict((latest.results.get("methods", {}).get(method) or {}).get("params") or {}) if latest else {}
+
+
+def chosen_method(*, category: str = "") -> str:
+    """The method the latest hotspot backtest chose on its validation months, if runs store it; else Gi*."""
+    latest = _latest_backtest(category)
+    chosen = latest.best_method if latest else ""
+    return chosen if chosen in HotspotRun.Method.values else HotspotRun.Method.GI_STAR
+
+
+def _latest_backtest(category: str) -> HotspotBacktest | None:
+    return HotspotBacktest.objects.filter(category=category).order_by("-created_at", "-pk").first()
 
 
 def _cell_boroughs(cells: np.ndarray, boroughs: np.ndarray) -> dict[int, str]:

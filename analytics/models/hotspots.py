@@ -11,6 +11,8 @@ class HotspotRun(models.Model):
         KDE = "kde", "Kernel density"
         GI_STAR = "gi-star", "Getis-Ord Gi*"
         PROSPECTIVE = "prospective", "Prospective (near-repeat)"
+        NEAR_REPEAT = "near-repeat", "Near-repeat (shrunk long-run rate plus recent nearby incidents)"
+        BLEND = "blend", "Blend of long-run, recent and neighbouring counts"
 
     class Origin(models.TextChoices):
         REPORTED = "public_report", "Reported incidents only"

@@ -3,8 +3,8 @@
 import h3
 import pytest
 
-from analytics.hotspots.runs import hotspot_run, hotspots_refresh
-from analytics.models import HotspotCell, HotspotRun
+from analytics.hotspots.runs import chosen_method, hotspot_run, hotspots_refresh
+from analytics.models import HotspotBacktest, HotspotCell, HotspotRun
 from ingestion.models import Incident
 from tests.analytics.forecasting_data import CLUSTER, WESTMINSTER, located, month, noise_and_cluster
 
@@ -54,3 +54,25 @@ def test_refresh_stores_every_method_and_prospective_targets_the_next_month():
 
 def test_no_located_incidents_means_no_run():
     assert hotspot_run(method=HotspotRun.Method.KDE) is None
+
+
+def _backtest_choosing(method: str, params: dict) -> HotspotBacktest:
+    results = {"methods": {method: {"params": params}}, "chosen": {"method": method, "params": params}}
+    return HotspotBacktest.objects.create(
+        grid_kind="square", resolution=250, test_from="2024-04-01", periods=3, cells=10, best_method=method,
+        results=results,
+    )  # fmt: skip
+
+
+def test_a_near_repeat_run_uses_the_settings_the_latest_backtest_chose_and_the_map_follows_its_choice():
+    noise_and_cluster(months=4)
+    assert chosen_method() == HotspotRun.Method.GI_STAR  # no backtest yet
+    chosen = {"bandwidth_m": 250.0, "pseudo_months": 2.0, "scale_m": 400.0, "half_life": 1.0, "weight": 0.2}
+    _backtest_choosing(HotspotRun.Method.NEAR_REPEAT, chosen)
+    run = hotspot_run(method=HotspotRun.Method.NEAR_REPEAT, resolution=9)
+    assert {key: run.params[key] for key in chosen} == chosen
+    assert run.target_period.isoformat() == "2024-05-01"
+    assert HotspotCell.objects.filter(run=run).order_by("rank").first().cell in h3.grid_disk(_cluster_cell(9), 1)
+    assert chosen_method() == HotspotRun.Method.NEAR_REPEAT
+    _backtest_choosing("some-method-runs-do-not-store", {})
+    assert chosen_method() == HotspotRun.Method.GI_STAR

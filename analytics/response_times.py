@@ -224,12 +224,14 @@ def hour_weekday_medians(*, user, filters, priorities) -> dict:
                        by=("weekday", "hour"), level=level)  # fmt: skip
     cells = _histograms(grouped, lambda r: (r["weekday"], r["hour"]))
     guard = small_count_guard(user=user)
-    matrix = [[None] * 24 for _ in range(7)]
+    matrix, hidden = [[None] * 24 for _ in range(7)], 0
     for (weekday, hour), histogram in cells.items():
-        if guard(sum(histogram.values())) is not None:
-            matrix[weekday - 1][hour] = percentile(histogram, 0.5)
+        if guard(sum(histogram.values())) is None:
+            hidden += 1
+            continue
+        matrix[weekday - 1][hour] = percentile(histogram, 0.5)
     counted = _area_level(filters.areas) != Level.NEIGHBORHOOD
-    return {"median": matrix, "kept_at_this_level": counted}
+    return {"median": matrix, "hidden_cells": hidden, "kept_at_this_level": counted}
 
 
 def _stage_rows(*, user, filters, priorities) -> list[dict]:

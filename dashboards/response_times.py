@@ -105,8 +105,12 @@ def _charts(report: dict, *, covers: dict, source: str) -> list[dict]:
              "title": chart["title"] + suffix} for chart in charts]  # fmt: skip
 
 
-def _with_help(chart: dict, entry: str) -> dict:
-    return {**chart, "help": entry, "help_text": definition(entry)}
+def _with_help(chart: dict, entry: str, *, rows: list[dict]) -> dict:
+    """The chart with its glossary entry, and its hidden-figures notes from the rows the guard hid (a priority
+    without a target is a blank, not a hidden count)."""
+    hidden = [bool(row.get("suppressed")) for row in rows]
+    return {**chart, "help": entry, "help_text": definition(entry), "suppressed": bool(hidden) and all(hidden),
+            "partly_suppressed": any(hidden) and not all(hidden)}  # fmt: skip
 
 
 def _priority_chart(rows: list[dict]) -> dict:
@@ -118,14 +122,14 @@ def _priority_chart(rows: list[dict]) -> dict:
     }
     chart = grouped_bar_chart("rt-priority", "Response time against target by priority", labels=labels,
                               series=series, y_title=MINUTES)  # fmt: skip
-    return _with_help(chart, "response_target")
+    return _with_help(chart, "response_target", rows=rows)
 
 
 def _trend_chart(rows: list[dict]) -> dict:
     x = [f"{row['month']:%Y-%m}" for row in rows]
     series = {"Median (p50)": [row["p50"] for row in rows], "90th percentile (p90)": [row["p90"] for row in rows]}
     chart = line_chart("rt-month", "Response time by month", x=x, series=series, y_title=MINUTES)
-    return _with_help(chart, "response_percentiles")
+    return _with_help(chart, "response_percentiles", rows=rows)
 
 
 def _share_chart(rows: list[dict]) -> dict:
@@ -135,7 +139,7 @@ def _share_chart(rows: list[dict]) -> dict:
                        series={"Within target (%)": shares}, y_title="% of calls with a target")  # fmt: skip
     chart["empty"] = all(share is None for share in shares)
     chart["empty_reason"] = "No calls of a priority with a target: the force sets targets in the administration pages."
-    return _with_help(chart, "response_target")
+    return _with_help(chart, "response_target", rows=rows)
 
 
 def _heatmap(cells: dict, *, zone: str) -> dict:
@@ -147,7 +151,8 @@ def _heatmap(cells: dict, *, zone: str) -> dict:
         if not cells["kept_at_this_level"]
         else "Too few calls in any hour of the week to show a median to your role."
     )
-    return _with_help(chart, "response_time")
+    hidden = [{"suppressed": True}] * cells["hidden_cells"]
+    return _with_help(chart, "response_time", rows=hidden + [{}] if hidden else [])
 
 
 def _category_chart(rows: list[dict], *, source: str) -> dict:
@@ -158,7 +163,7 @@ def _category_chart(rows: list[dict], *, source: str) -> dict:
                                       "90th percentile (p90)": [row["p90"] for row in rows]},
                               y_title=MINUTES)  # fmt: skip
     _drill(chart, [{"category": row["category"], "source": source, "kind": "call"} for row in rows])
-    return _with_help(chart, "response_time")
+    return _with_help(chart, "response_time", rows=rows)
 
 
 def _area_chart(rows: list[dict], *, source: str) -> dict:
@@ -168,7 +173,7 @@ def _area_chart(rows: list[dict], *, source: str) -> dict:
                                       "90th percentile (p90)": [row["p90"] for row in rows]},
                               y_title=MINUTES)  # fmt: skip
     _drill(chart, [{"area": row["area_code"], "source": source, "kind": "call"} for row in rows])
-    return _with_help(chart, "response_time")
+    return _with_help(chart, "response_time", rows=rows)
 
 
 def _drill(chart: dict, params: list[dict]) -> None:

@@ -12,8 +12,8 @@ LEVELS = [
 # A starting table the force edits in the admin: the usual English grades for the priorities its CAD (and the demo)
 # writes. Priorities without a row have no target and show none.
 DEFAULT_TARGETS = [
-    ("Emergency", 15, "Emergency (immediate), urban target"),
-    ("Priority", 60, "Priority (prompt)"),
+    ("Emergency", 15, "immediate, urban"),
+    ("Priority", 60, "prompt"),
 ]
 
 

@@ -101,3 +101,15 @@ def test_without_dates_a_source_shows_its_latest_12_months_with_times(role_users
     sections = {s["source"]: s for s in response_times_panels(user=role_users["analyst"], filters=DashboardFilters())}
     assert sections["cad_demo"]["covers"]["period"] == "Apr 2023 to Mar 2024"
     assert sections["cad_demo"]["overall"]["count"] == 16
+
+
+def test_a_priority_without_a_target_is_blank_not_a_hidden_count(client_for, timed_calls):
+    _calls([50, 55, 60, 65, 70, 75], day=7, priority="Scheduled", category="theft")
+    analytics_refresh(full=True)
+    section = _sections(client_for("commander").get(reverse("dashboards:tactical")))["cad_demo"]
+    priority = _chart(section, "rt-priority")
+    assert priority["table"]["rows"][-1][0] == "Scheduled" and priority["table"]["rows"][-1][3] is None
+    assert priority["partly_suppressed"] is False
+    assert (
+        _chart(section, "rt-category")["partly_suppressed"] is True
+    )  # overdose (2), and theft (6) lest the total give it away

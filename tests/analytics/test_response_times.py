@@ -5,6 +5,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from django.utils import timezone
 
 from analytics.filters import AnalyticsFilters
 from analytics.models import Level, Measure, ResponseHourCount, ResponseTarget, ResponseTimeCount
@@ -200,3 +201,29 @@ def test_slowest_calls_rank_by_minutes_over_target_in_the_latest_three_months(ro
     ]  # fmt: skip
     assert all(row["priority"] != "Scheduled" for row in slow)
     assert len(slow) == 15 and not any("Dec 2023" in row["received"] for row in slow)
+
+
+def test_the_force_sets_targets_in_the_admin_and_others_cannot(client_for, client, role_users):
+    admin = client_for("admin")
+    added = admin.post("/admin/analytics/responsetarget/add/", {"priority": "Immediate", "target_minutes": 10,
+                                                                "label": "I grade"})  # fmt: skip
+    assert added.status_code == 302 and ResponseTarget.objects.get(priority="Immediate").target_minutes == 10
+    client.force_login(role_users["commander"])
+    assert client.get("/admin/analytics/responsetarget/").status_code in (302, 403)
+    refused = client.post("/admin/analytics/responsetarget/add/", {"priority": "X", "target_minutes": 1})
+    assert refused.status_code in (302, 403)  # to the login page, or forbidden
+    assert not ResponseTarget.objects.filter(priority="X").exists()
+
+
+def test_feed_updates_reach_the_response_time_figures(role_users, areas):
+    from ingestion.dispatch import dispatch_update_record
+
+    start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=2)
+    for status, minutes in (("received", 0), ("dispatched", 2), ("on_scene", 11), ("resolved", 40)):
+        dispatch_update_record(data={"incident_id": "LIVE-1", "status": status, "category": "assault",
+                                     "priority": "Emergency", "area_code": "E09000033",
+                                     "updated_at": start + dt.timedelta(minutes=minutes)})  # fmt: skip
+    analytics_refresh(full=True)
+    summary = response_time_summary(user=role_users["analyst"], filters=AnalyticsFilters(sources=("cad",)))
+    assert summary["overall"]["count"] == 1 and 10 <= summary["overall"]["p50"] <= 11
+    assert {row["measure"]: row["p50"] for row in summary["stages"]}["on_scene"] == pytest.approx(28.5, abs=0.5)

@@ -377,13 +377,11 @@ def _sources_with_times(*, user, filters, priorities) -> list[str]:
 
 
 def response_sources(*, user, filters: AnalyticsFilters) -> list[dict]:
-    """The sources of calls in the user's areas (those chosen, if any), each with whether it records response times
-    and the latest month it has them for."""
+    """The sources of calls in the user's areas (with sources chosen: those, calls or not), each with whether it
+    records response times and the latest month it has them for."""
     calls = restrict_to_areas(MonthlyCount.objects.filter(level=Level.FORCE, kind=Incident.Kind.CALL), user=user,
                               field="borough_code")  # fmt: skip
-    if filters.sources:
-        calls = calls.filter(source__in=filters.sources)
     timed = restrict_to_areas(ResponseTimeCount.objects.filter(level=Level.FORCE), user=user, field="borough_code")
     latest = dict(timed.values("source").annotate(last=Max("month")).values_list("source", "last"))
-    sources = sorted(set(calls.values_list("source", flat=True).distinct()))
+    sources = sorted(set(filters.sources) or set(calls.values_list("source", flat=True).distinct()))
     return [{"source": source, "has_times": source in latest, "latest_month": latest.get(source)} for source in sources]

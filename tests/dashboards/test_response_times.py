@@ -113,3 +113,12 @@ def test_a_priority_without_a_target_is_blank_not_a_hidden_count(client_for, tim
     assert (
         _chart(section, "rt-category")["partly_suppressed"] is True
     )  # overdose (2), and theft (6) lest the total give it away
+
+
+def test_a_chosen_source_of_crimes_says_it_records_no_response_times(client_for, timed_calls):
+    incidents(10, occurred_at=local(2024, 3, 1))  # police.uk crimes, monthly
+    analytics_refresh(full=True)
+    response = client_for("analyst").get(reverse("dashboards:analytical"), {"source": "police_uk"})
+    sections = _sections(response)
+    assert list(sections) == ["police_uk"] and sections["police_uk"]["has_times"] is False
+    assert "this source records no response times" in response.content.decode()

@@ -6,9 +6,8 @@ request otherwise. The cached sets are keyed by a version that any change of gro
 """
 
 from django.contrib.auth.backends import ModelBackend
-from django.core.cache import cache
 
-from crimedash.caching import CacheVersion
+from crimedash.caching import CacheVersion, cache_key, cached
 
 PERMISSIONS_VERSION = CacheVersion("accounts:permissions-version")
 CACHE_SECONDS = 15 * 60
@@ -18,10 +17,9 @@ class CachedPermissionBackend(ModelBackend):
     def _get_permissions(self, user_obj, obj, from_name):
         name = f"_{from_name}_perm_cache"
         if user_obj.is_active and not user_obj.is_anonymous and obj is None and not hasattr(user_obj, name):
-            key = f"accounts:perms:{PERMISSIONS_VERSION.current()}:{from_name}:{user_obj.pk}:{user_obj.is_superuser}"
-            permissions = cache.get(key)
-            if permissions is None:
-                permissions = super()._get_permissions(user_obj, obj, from_name)
-                cache.set(key, permissions, CACHE_SECONDS)
+            parts = [from_name, user_obj.pk, user_obj.is_superuser]
+            key = cache_key("accounts:perms", parts, versions=(PERMISSIONS_VERSION,))
+            compute = super()._get_permissions
+            permissions = cached(key, lambda: compute(user_obj, obj, from_name), timeout=CACHE_SECONDS)
             setattr(user_obj, name, permissions)
         return super()._get_permissions(user_obj, obj, from_name)

@@ -11,7 +11,7 @@ from accounts.scoping import area_codes_visible_to
 from analytics import selectors as analytics_selectors
 from analytics.forecasting import selectors as forecasting
 from analytics.models import HotspotRun
-from crimedash.caching import CACHE_SECONDS, generation
+from crimedash.caching import CACHE_SECONDS, cache_key
 from dashboards import selectors
 from dashboards.filters import DashboardFilters, filters_to_query
 from ingestion.models import Area
@@ -50,7 +50,7 @@ def _collection(features: list[dict]) -> dict:
 
 def _simplified_boundaries(codes: list[str]) -> dict[str, dict]:
     """Simplified outlines by area code, cached: the stored boundaries are large and change only on re-import."""
-    keys = {code: f"dash:boundary:{code}:{generation()}" for code in codes}
+    keys = {code: cache_key("dash:boundary", code) for code in codes}
     cached = cache.get_many(list(keys.values()))
     found = {code: cached.get(key) for code, key in keys.items()}
     missing = [code for code, geometry in found.items() if geometry is None]

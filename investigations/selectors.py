@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import OrgUnit, User
 from accounts.roles import FORCE, OWN
 from accounts.scoping import scope_of, units_visible_to
-from crimedash.caching import CacheVersion, cached
+from crimedash.caching import CacheVersion, cache_key, cached
 from investigations.conf import RuleSettings
 from investigations.flags import DUE_SOON, DUE_TODAY, FLAG_ORDER, OVERDUE, UPCOMING, flag_for
 from investigations.models import (
@@ -152,7 +152,7 @@ ROLLUP_TTL = 600
 def rollup_cached(*, user: User, today: date, unit: OrgUnit | None, days: int) -> dict:
     """Team, officer and trend roll-ups for the user's scope, cached until the actions next change."""
     teams = unit.pk if unit else ",".join(map(str, rollup_units(user=user).values_list("id", flat=True)))
-    key = f"investigations:rollup:{ACTIONS_VERSION.current()}:{today}:{scope_of(user=user)}:{teams}:{days}"
+    key = cache_key("investigations:rollup", [today, scope_of(user=user), teams, days], versions=(ACTIONS_VERSION,))
     return cached(
         key,
         lambda: {

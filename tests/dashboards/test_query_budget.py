@@ -11,7 +11,7 @@ from django.urls import reverse
 BUDGET = {
     "dashboards:strategic": 30,
     "dashboards:tactical": 40,
-    "dashboards:analytical": 45,
+    "dashboards:analytical": 50,  # with the response-time and context-effect panels
     "dashboards:incidents": 12,
     "dashboards:briefing": 30,
 }

@@ -85,4 +85,8 @@ EXPECTED = {
     "dashboards:plotly_js": _statuses(STRATEGIC | {"supervisor", "officer"}),
     "help": _statuses(STRATEGIC | {"supervisor", "officer"}),  # the glossary: every signed-in role
     "about_the_models": _statuses(STRATEGIC | {"supervisor", "officer"}),  # transparency: every signed-in role
+    # each page's panels as JSON: whoever opens the page (API: 403 for anonymous)
+    "dashboards-strategic-panels": _statuses(STRATEGIC, anonymous=403),
+    "dashboards-tactical-panels": _statuses({"admin", "commander", "analyst"}, anonymous=403),
+    "dashboards-analytical-panels": _statuses({"admin", "analyst"}, anonymous=403),
 }

@@ -53,6 +53,7 @@ def _section(*, user, filters: DashboardFilters, source: dict) -> dict:
         "slowest_period": _period_label(**report["slowest_period"]),
         "charts": _charts(report, covers=covers, source=source["source"]),
         "api_query": filters_to_query(chosen),
+        "api_url": f"{API_PATH}?{filters_to_query(chosen)}",
     }
 
 

@@ -143,16 +143,13 @@ def response_time_summary(*, user, filters: AnalyticsFilters, priorities: tuple[
     by_priority = _histograms(_grouped(ResponseTimeCount, **read, by=("priority",)), lambda r: r["priority"])
     goals = targets()
     overall = _merged(by_priority.values())
-    summary = {
+    overall_row = {**_figures(overall, None), "within_target": _overall_share(by_priority, goals)}
+    return {
         "definition": DEFINITIONS[Measure.RESPONSE],
         "resolution": RESOLUTION,
         "has_times": bool(overall),
-        "empty_reason": "" if overall else f"No response times: {NO_RESPONSE_TIMES}, or none in your areas.",
-        "overall": suppress_rows(
-            [{**_figures(overall, None), "within_target": _overall_share(by_priority, goals)}],
-            user=user,
-            derived=DERIVED,
-        )[0],  # fmt: skip
+        "empty_reason": "" if overall else _empty_reason(user=user, filters=filters),
+        "overall": suppress_rows([overall_row], user=user, derived=DERIVED)[0],
         "by_priority": _priority_rows(by_priority, goals, user=user),
         "by_area": _area_rows(**read),
         "by_category": _category_rows(**read),
@@ -160,7 +157,14 @@ def response_time_summary(*, user, filters: AnalyticsFilters, priorities: tuple[
         "hour_weekday": hour_weekday_medians(**read),
         "stages": _stage_rows(**read),
     }
-    return summary
+
+
+def _empty_reason(*, user, filters: AnalyticsFilters) -> str:
+    """Why no figure: the sources record no response times at all, or none match the other filters."""
+    sources_only = AnalyticsFilters(sources=filters.sources)
+    if _rollup(ResponseTimeCount, user=user, filters=sources_only, priorities=(), level=Level.FORCE).exists():
+        return "No calls with response times match these dates, areas, categories and priorities in your areas."
+    return f"No response times: {NO_RESPONSE_TIMES}."
 
 
 def _merged(histograms) -> dict[int, int]:

@@ -227,3 +227,9 @@ def test_feed_updates_reach_the_response_time_figures(role_users, areas):
     summary = response_time_summary(user=role_users["analyst"], filters=AnalyticsFilters(sources=("cad",)))
     assert summary["overall"]["count"] == 1 and 10 <= summary["overall"]["p50"] <= 11
     assert {row["measure"]: row["p50"] for row in summary["stages"]}["on_scene"] == pytest.approx(28.5, abs=0.5)
+
+
+def test_a_period_without_times_says_so_rather_than_blaming_the_source(role_users, known):
+    january = AnalyticsFilters(date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 1, 31), sources=("cad_demo",))
+    summary = response_time_summary(user=role_users["analyst"], filters=january)
+    assert summary["has_times"] is False and summary["empty_reason"].startswith("No calls with response times match")

@@ -81,7 +81,7 @@ def hotspots(args) -> dict:
     )
     if run is None:
         return {"skipped": "no located incidents"}
-    return {key: run.results.get(key) for key in ("methods", "baselines", "periods", "chosen")} | {
+    return {key: run.results.get(key) for key in ("methods", "baselines", "periods", "chosen", "hindsight")} | {
         "validation_months": run.results.get("validation_months"),
         "test_months": run.results.get("test_months"),
         "cells": run.cells,

@@ -213,7 +213,25 @@ def backtest(
         result["methods"][name]["params"] = _plain(tuning["params"])
     result["validation_periods"] = validation_periods
     result["chosen"] = _chosen(tuned, result, by_period) if validation_periods else None
+    result["hindsight"] = hindsight(matrix=matrix, periods=test_periods, long_run=by_period.get(LONG_RUN))
     return result
+
+
+def hindsight(*, matrix: np.ndarray, periods: list[int], long_run: list[dict] | None = None) -> dict | None:
+    """Not a forecast: each test period ranked by the counts of every OTHER period, later ones included. What a
+    ranking by counts catches with far more history than any forecast has: a reference for how far above long-run
+    counts a count-based method can hope to get on these data."""
+    if not periods:
+        return None
+    cells = round(matrix.shape[1] * int(CHOOSE_AT) / 100)
+    others = matrix.sum(axis=0)
+    rates = np.array([hit_rate(scores=others - matrix[t], actual=matrix[t], cells=cells) for t in periods])
+    theirs = np.mean([row[CHOOSE_AT] for row in long_run]) if long_run else 0.0
+    return {
+        "hit_rate": {CHOOSE_AT: _round(rates.mean())},
+        "pai": {CHOOSE_AT: round(float(rates.mean()) * matrix.shape[1] / max(cells, 1), 3)},
+        "ratio_to_long_run": _round(rates.mean() / theirs) if theirs else None,
+    }
 
 
 def _tune(context: Context, matrix: np.ndarray, periods: list[int], name: str, method: Method) -> dict:

@@ -41,6 +41,7 @@ def test_hotspot_backtest_json_names_methods_and_baselines():
     assert result["validation_months"] == ["2024-02", "2024-03"]
     assert result["test_months"] == ["2024-04", "2024-05", "2024-06"]
     assert result["chosen"]["method"] == result["best"] and len(result["chosen"]["ratio_interval"]) == 2
+    assert "near-repeat" in result["methods"] and result["hindsight"]["ratio_to_long_run"] > 0
 
 
 def test_hotspot_backtest_on_h3_cells():

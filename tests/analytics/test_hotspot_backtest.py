@@ -136,3 +136,17 @@ def test_near_repeat_options_list_a_zero_boost_once_per_neighbourhood_setting():
     assert len(unboosted) == len({(o["bandwidth_m"], o["pseudo_months"]) for o in options})
     assert all("scale_m" not in option for option in unboosted)
     assert len(options) == len({tuple(sorted(option.items())) for option in options})
+
+
+def test_hindsight_ranks_a_test_period_by_every_other_period_never_its_own():
+    grid = study_grid(kind=SQUARE, size=250, boundaries=[AREA])
+    matrix = np.zeros((4, len(grid)))
+    matrix[0, 0] = matrix[1, 0] = 5
+    matrix[2, 7] = 5  # the test period: where the past never saw crime ...
+    matrix[3, 7] = 1  # ... but a later period did
+    result = hotspot_backtest.backtest(grid=grid, matrix=matrix, test_from=2, test_to=2)
+    assert result["hindsight"]["hit_rate"]["5"] == pytest.approx(1.0)  # a later period is allowed: not a forecast
+    assert result["methods"]["long-run"]["hit_rate"]["5"] < 0.1
+    matrix[3] = 0.0
+    alone = hotspot_backtest.backtest(grid=grid, matrix=matrix, test_from=2, test_to=2)["hindsight"]
+    assert alone["hit_rate"]["5"] < 0.1  # its own counts were never used

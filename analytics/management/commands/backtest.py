@@ -49,7 +49,7 @@ class Command(BaseCommand):
         )
         if run is None:
             raise CommandError("No located incidents match: import data first.")
-        keys = ("methods", "baselines", "periods", "chosen", "validation_months", "test_months")
+        keys = ("methods", "baselines", "periods", "chosen", "hindsight", "validation_months", "test_months")
         result = {key: run.results.get(key) for key in keys}
         return result | {"best": run.best_method, "cells": run.cells, "grid": f"{grid_kind}-{size}", "id": run.pk}
 

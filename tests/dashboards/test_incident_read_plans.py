@@ -1,0 +1,118 @@
+"""The pages' Incident reads (latest feed, map points, list pages) stop after a page of rows on an index under each
+filter-bar choice, instead of walking the table backwards past rows the filter drops (PostgreSQL plans)."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dashboards.filters import DashboardFilters
+from dashboards.selectors import PAGE_SIZE, incident_page, incident_points, incidents_latest
+from ingestion.models import Area, Incident
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not settings.USING_POSTGRES, reason="query plans are PostgreSQL's"),
+]
+ROWS = 60_000
+# Three years of rows in time order: crimes (monthly, with an LSOA), calls (minute, with a neighborhood and ZIP), and
+# a few stops, all in the oldest tenth, so a backward scan of the time index would pass 90 % of the table before one.
+INSERT_SQL = """
+INSERT INTO ingestion_incident (source, source_key, kind, category, raw_category, occurred_at, time_precision,
+    time_zone, local_date, latitude, longitude, h3_cell, location_text, force_id, borough_id, lsoa_id,
+    neighborhood_id, zip_code_id, priority, status, outcome, outcome_history, context, origin, updated_at)
+SELECT CASE k.kind WHEN 'call' THEN 'cad' ELSE 'police_uk' END, 'plan-' || g, k.kind,
+    CASE k.kind WHEN 'crime' THEN 'burglary' WHEN 'call' THEN 'disorder' ELSE 'stop-and-search' END, '', o.t,
+    CASE k.kind WHEN 'crime' THEN 'month' ELSE 'minute' END, 'UTC', o.t::date, 51.5, -0.1,
+    '89195da' || lpad((g %% 5000)::text, 5, '0') || 'fff', '', 'plan-force', 'plan-b' || g %% 5,
+    CASE k.kind WHEN 'crime' THEN 'plan-l' || g %% 3000 END, CASE k.kind WHEN 'call' THEN 'plan-n' || g %% 2000 END,
+    CASE k.kind WHEN 'call' THEN 'plan-z' || g %% 1500 END, '', '', '', '[]'::jsonb, '', 'unknown', now()
+FROM generate_series(1, %(rows)s) AS g,
+    LATERAL (SELECT timestamptz '2021-01-01 00:00+00' + g * interval '25 minutes' AS t) o,
+    LATERAL (SELECT CASE WHEN g <= %(rows)s / 10 AND g %% 10 = 0 THEN 'stop'
+                         WHEN g %% 2 = 0 THEN 'crime' ELSE 'call' END AS kind) k
+"""
+THREE_YEARS = {"date_from": dt.date(2021, 1, 1), "date_to": dt.date(2023, 12, 31)}
+# filter -> the index its reads must run on
+CASES = {
+    "kind=stop": ({"kinds": ("stop",)}, "incident_kind_time_id_idx"),
+    "an LSOA": ({"areas": ("plan-l8",)}, "incident_lsoa_time_id_idx"),
+    "a neighborhood": ({"areas": ("plan-n7",)}, "incident_nbhd_time_id_idx"),
+    "a ZIP": ({"areas": ("plan-z7",)}, "incident_zip_time_id_idx"),
+}
+# read -> (how the page calls it, rows it asks for)
+READS = {
+    "latest feed": (lambda user, filters: incidents_latest(user=user, filters=filters), 20),
+    "map points": (lambda user, filters: incident_points(user=user, filters=filters), 500),
+    "incident list": (lambda user, filters: incident_page(user=user, filters=filters), PAGE_SIZE + 1),
+}
+
+
+@pytest.fixture(scope="module")
+def _many_incidents(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        for code, kind in (("plan-l8", "lsoa"), ("plan-n7", "neighborhood"), ("plan-z7", "zip")):
+            Area.objects.create(code=code, name=code, kind=kind)
+        with connection.cursor() as cursor:
+            cursor.execute(INSERT_SQL, {"rows": ROWS})
+            cursor.execute("ANALYZE ingestion_incident")
+    yield
+    with django_db_blocker.unblock():
+        Incident.objects.filter(source_key__startswith="plan-").delete()
+        Area.objects.filter(code__startswith="plan-").delete()
+
+
+@pytest.fixture
+def many_incidents(_many_incidents, db):
+    """Built once for the module (the plans depend on the table's statistics, not on a test's changes)."""
+
+
+def _incident_read_sql(read, user, filters) -> str:
+    with CaptureQueriesContext(connection) as captured:
+        read(user, filters)
+    (sql,) = [
+        query["sql"] for query in captured if 'FROM "ingestion_incident"' in query["sql"] and "LIMIT" in query["sql"]
+    ]
+    return sql
+
+
+def _incident_scan(sql: str) -> tuple[str, int]:
+    """(the index the read's scan of Incident runs on, rows it visited): a bitmap scan of a few rows counts too."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        nodes = [cursor.fetchone()[0][0]["Plan"]]
+    scans = []
+    while nodes:
+        node = nodes.pop()
+        nodes.extend(node.get("Plans", []))
+        if node.get("Relation Name") == "ingestion_incident":
+            scans.append(node)
+    (scan,) = scans
+    index = scan.get("Index Name") or [child.get("Index Name") for child in scan.get("Plans", [])]
+    return index, scan["Actual Rows"] + scan.get("Rows Removed by Filter", 0)
+
+
+@pytest.mark.parametrize("read", READS)
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("period", ["all time", "three years"])
+def test_each_filter_reads_a_page_of_incidents_on_its_own_index(many_incidents, role_users, read, case, period):
+    choice, index = CASES[case]
+    filters = DashboardFilters(**choice, **(THREE_YEARS if period == "three years" else {}))
+    call, limit = READS[read]
+    used, visited = _incident_scan(_incident_read_sql(call, role_users["analyst"], filters))
+    assert used in (index, [index])
+    # a page, or all of a small area's few dozen rows: never the rows the filter drops
+    assert visited <= limit + 50
+
+
+def test_the_live_feed_without_a_filter_skips_monthly_rows_on_its_partial_index(many_incidents, role_users):
+    with connection.cursor() as cursor:  # the newest rows are monthly crimes: the feed has to pass them all
+        cursor.execute("UPDATE ingestion_incident SET kind = 'crime', time_precision = 'month' WHERE id > "
+                       "(SELECT max(id) - 20000 FROM ingestion_incident)")  # fmt: skip
+        cursor.execute("ANALYZE ingestion_incident")
+    used, visited = _incident_scan(
+        _incident_read_sql(READS["latest feed"][0], role_users["analyst"], DashboardFilters())
+    )
+    assert (used, visited) == ("incident_minute_time_id_idx", 20)

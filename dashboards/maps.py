@@ -10,6 +10,7 @@ from shapely.geometry import mapping, shape
 from accounts.scoping import area_codes_visible_to
 from analytics import selectors as analytics_selectors
 from analytics.forecasting import selectors as forecasting
+from analytics.hotspots.runs import chosen_method
 from analytics.models import HotspotRun
 from crimedash.caching import CACHE_SECONDS, cache_key
 from dashboards import selectors
@@ -172,6 +173,44 @@ def gi_star_layer(*, user) -> dict | None:
     return {**layer, "legend": legend}
 
 
+FORECAST_TOP, FORECAST_NEXT = "#440154", "#21918c"
+
+
+def forecast_layer(*, user) -> dict | None:
+    """Next month's hotspots by the method the latest hotspot backtest chose on its validation months: the cells
+    ranked in the top 1 % and 5 % of the area, the coverages its PAI is measured at (none while Gi* is the choice:
+    its layer is drawn already)."""
+    method = chosen_method()
+    if method == HotspotRun.Method.GI_STAR:
+        return None
+    run = forecasting.hotspot_run_latest(user=user, method=method)
+    top_one, top_cells = (_area_cells(run, share) for share in (0.01, 0.05)) if run else (0, 0)
+    collection = forecasting.hotspot_cells_geojson(user=user, method=method, limit=top_cells) if run else {}
+    features = [
+        _feature(
+            feature["geometry"],
+            code=feature["properties"]["cell"],
+            name=f"Forecast rank {feature['properties']['rank']}",
+            value=feature["properties"]["rank"],
+            color=FORECAST_TOP if feature["properties"]["rank"] <= top_one else FORECAST_NEXT,
+        )
+        for feature in collection.get("features", [])
+        if feature["properties"]["rank"] <= top_cells
+    ]
+    if not features:
+        return None
+    legend = [{"color": FORECAST_TOP, "label": "Top 1 % of the area next month"},
+              {"color": FORECAST_NEXT, "label": "Top 5 %"}]  # fmt: skip
+    name = f"Forecast hotspots ({run['method_label']}, chosen on validation months)"
+    layer = {"id": "forecast", "name": name, "kind": "polygons", "geojson": _collection(features)}
+    return {**layer, "legend": legend}
+
+
+def _area_cells(run: dict, share: float) -> int:
+    """How many of the run's cells make `share` of its study area (at least one, at most HEX_LIMIT)."""
+    return min(HEX_LIMIT, max(1, round(run["cells_total"] * share)))
+
+
 def tactical_layers(*, user, filters: DashboardFilters) -> list[dict]:
     layers = [
         incident_layer(user=user, filters=filters),
@@ -182,5 +221,6 @@ def tactical_layers(*, user, filters: DashboardFilters) -> list[dict]:
             name="Hotspot hexagons",
         ),
         gi_star_layer(user=user),
+        forecast_layer(user=user),
     ]
     return [layer for layer in layers if layer]

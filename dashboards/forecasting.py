@@ -133,11 +133,18 @@ def _hotspot_notes(result: dict) -> list[str]:
     if not chosen or not validation or not test:
         return ["Too few months before the test months to choose a method first: the best is marked on the test."]
     low, high = chosen.get("ratio_interval") or [None, None]
-    return [
+    notes = [
         f"Parameters and method chosen on {validation[0]} to {validation[-1]}, scored on {test[0]} to {test[-1]}.",
         f"{chosen['method']}: hit rate at 5 % is {_number(chosen.get('ratio_to_long_run'))} times long-run counts' "
         f"(90% bootstrap interval over test months {_number(low)} to {_number(high)}).",
     ]
+    hindsight = result.get("hindsight") or {}
+    if hindsight.get("ratio_to_long_run"):
+        notes.append(
+            f"For reference, not a forecast: ranking each test month by the counts of every other month, later ones "
+            f"included, gives {_number(hindsight['ratio_to_long_run'])} times long-run counts'."
+        )
+    return notes
 
 
 def bias_chart(*, user) -> dict:

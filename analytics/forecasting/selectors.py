@@ -153,6 +153,7 @@ def hotspot_backtest_latest(*, user, category: str | None = None) -> dict | None
         "cells": backtest.cells,
         "best_method": backtest.best_method,
         "chosen": backtest.results.get("chosen"),
+        "hindsight": backtest.results.get("hindsight"),
         "validation_months": backtest.results.get("validation_months", []),
         "test_months": backtest.results.get("test_months", []),
         "baselines": backtest.results["baselines"],

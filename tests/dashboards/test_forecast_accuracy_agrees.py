@@ -28,3 +28,4 @@ def test_hotspot_table_marks_the_method_chosen_on_months_before_the_test_months(
     assert sum("(chosen)" in row[0] for row in table["rows"]) == 1
     assert table["notes"][0].startswith("Parameters and method chosen on ")
     assert "times long-run counts'" in table["notes"][1]
+    assert table["notes"][2].startswith("For reference, not a forecast: ranking each test month by")

@@ -1,6 +1,6 @@
 """Hotspot and demand forecast backtests on whatever data is loaded, each against its naive baselines in the same run.
 
-    DATABASE_URL=postgres://.../dev_x python -m bench.backtest [--category burglary] [--cell 250]
+    DATABASE_URL=postgres://.../dev_x python -m bench.backtest [--category burglary] [--cell 250 | --h3 9]
         [--test-from 2014-01] [--test-to 2014-12] [--boundary FILE] [--load-sample ZIP] [--synthetic-calls]
         [--calls-csv FILE --time-column timeStamp --area-column twp]
 
@@ -33,7 +33,7 @@ from django.utils import timezone  # noqa: E402
 
 from analytics.forecasting import backtest as demand_backtest  # noqa: E402
 from analytics.forecasting.demand import FORCE, area_series, demand_backtest_run, series_backtests  # noqa: E402
-from analytics.hotspots.grid import SQUARE, boundaries_from_geojson  # noqa: E402
+from analytics.hotspots.grid import H3, SQUARE, boundaries_from_geojson  # noqa: E402
 from analytics.hotspots.runs import hotspot_backtest_run  # noqa: E402
 from ingestion.models import Incident  # noqa: E402
 
@@ -56,6 +56,7 @@ def _arguments():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--category", default="burglary")
     parser.add_argument("--cell", type=int, default=250)
+    parser.add_argument("--h3", type=int, default=None, help="Hotspots: H3 resolution instead of squares.")
     parser.add_argument("--test-from", default=None)
     parser.add_argument("--test-to", default=None)
     parser.add_argument("--boundary", default=str(DEFAULT_BOUNDARY) if DEFAULT_BOUNDARY.exists() else None)
@@ -73,8 +74,8 @@ def hotspots(args) -> dict:
     boundaries = boundaries_from_geojson(args.boundary) if args.boundary else None
     run = hotspot_backtest_run(
         category=args.category,
-        grid_kind=SQUARE,
-        size=args.cell,
+        grid_kind=SQUARE if args.h3 is None else H3,
+        size=args.cell if args.h3 is None else args.h3,
         test_from=args.test_from,
         test_to=args.test_to,
         boundaries=boundaries,

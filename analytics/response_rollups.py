@@ -41,7 +41,8 @@ class HistogramSpec:
 
 
 SPECS = (
-    HistogramSpec(ResponseTimeCount, (Level.FORCE, Level.BOROUGH, Level.NEIGHBORHOOD), tuple(MEASURES),
+    HistogramSpec(ResponseTimeCount, (Level.FORCE, Level.BOROUGH, Level.NEIGHBORHOOD, Level.POST),
+                  tuple(MEASURES),
                   BASE_DIMENSIONS),
     HistogramSpec(ResponseHourCount, (Level.FORCE, Level.BOROUGH), (Measure.RESPONSE,),
                   {**BASE_DIMENSIONS, "weekday": "local_weekday", "hour": "local_hour"}),

@@ -36,6 +36,9 @@ RESOLUTION = (
 DERIVED = ("p50", "p90", "within_target")
 SLOWEST_LIMIT = 15
 RECENT_MONTHS = 3
+# Area kinds finer than a borough that the histograms are kept at
+FINER_KINDS = {Area.Kind.NEIGHBORHOOD: Level.NEIGHBORHOOD, Area.Kind.POST: Level.POST}
+FINER_LEVELS = tuple(FINER_KINDS.values())
 
 
 # --- histograms ------------------------------------------------------------------------------------------------
@@ -84,11 +87,12 @@ def _histograms(rows, key) -> dict:
 
 
 def _area_level(areas: tuple[str, ...]) -> str:
-    """The histogram level the chosen areas are kept at: neighborhoods at theirs, anything else by borough."""
+    """The histogram level the chosen areas are kept at: neighborhoods or posts at theirs, anything else by
+    borough."""
     kinds = set(Area.objects.filter(code__in=areas).values_list("kind", flat=True))
-    if not areas or kinds <= {Area.Kind.FORCE}:
+    if not areas or (kinds and kinds <= {Area.Kind.FORCE}):
         return Level.FORCE
-    return Level.NEIGHBORHOOD if kinds == {Area.Kind.NEIGHBORHOOD} else Level.BOROUGH
+    return FINER_KINDS.get(kinds.pop(), Level.BOROUGH) if len(kinds) == 1 else Level.BOROUGH
 
 
 def _rollup(model, *, user, filters: AnalyticsFilters, priorities: tuple[str, ...], level: str | None = None):
@@ -191,11 +195,25 @@ def _priority_rows(by_priority: dict, goals: dict, *, user) -> list[dict]:
     return sorted(rows, key=lambda row: (order.get(row["priority"], len(order)), row["priority"]))
 
 
-def _area_rows(*, user, filters, priorities) -> list[dict]:
-    level = Level.NEIGHBORHOOD if _area_level(filters.areas) == Level.NEIGHBORHOOD else Level.BOROUGH
-    grouped = _grouped(ResponseTimeCount, user=user, filters=filters, priorities=priorities, by=("area_code",),
-                       level=level)  # fmt: skip
-    rows = _rows(_histograms(grouped, lambda r: r["area_code"]), user=user, key_name="area_code")
+def _area_rows(*, user, filters, priorities) -> dict:
+    """Figures by borough or district; where that is one area (a commander's BCU, one borough chosen), by its
+    neighborhoods or police posts, whichever the calls name."""
+    chosen = _area_level(filters.areas)
+    levels = [chosen] if chosen in FINER_LEVELS else [Level.BOROUGH, *FINER_LEVELS]
+    read = dict(user=user, filters=filters, priorities=priorities, by=("area_code",))
+    level, histograms = levels[0], _histograms(_grouped(ResponseTimeCount, **read, level=levels[0]), _area_key)
+    for finer in levels[1:]:
+        found = _histograms(_grouped(ResponseTimeCount, **read, level=finer), _area_key) if len(histograms) < 2 else {}
+        if len(found) > 1:
+            level, histograms = finer, found
+    return {"level": Level(level).label, "rows": _named(_rows(histograms, user=user, key_name="area_code"))}
+
+
+def _area_key(row: dict) -> str:
+    return row["area_code"]
+
+
+def _named(rows: list[dict]) -> list[dict]:
     names = dict(Area.objects.filter(code__in=[row["area_code"] for row in rows]).values_list("code", "name"))
     for row in rows:
         row["name"] = names.get(row["area_code"], row["area_code"])
@@ -234,7 +252,7 @@ def hour_weekday_medians(*, user, filters, priorities) -> dict:
             hidden += 1
             continue
         matrix[weekday - 1][hour] = percentile(histogram, 0.5)
-    counted = _area_level(filters.areas) != Level.NEIGHBORHOOD
+    counted = _area_level(filters.areas) not in FINER_LEVELS
     return {"median": matrix, "hidden_cells": hidden, "kept_at_this_level": counted}
 
 
@@ -316,7 +334,7 @@ def _slowest_queryset(*, user, filters, priorities, allowance: dict, floor: time
     areas = [code for code in filters.areas if code]
     kinds = dict(Area.objects.filter(code__in=areas).values_list("code", "kind"))
     if any(kind != Area.Kind.FORCE for kind in kinds.values()):
-        calls = calls.filter(Q(borough_id__in=areas) | Q(neighborhood_id__in=areas))
+        calls = calls.filter(Q(borough_id__in=areas) | Q(neighborhood_id__in=areas) | Q(post_id__in=areas))
     for column, values in (("category", filters.categories), ("source", filters.sources), ("priority", priorities)):
         if values:
             calls = calls.filter(**{f"{column}__in": values})

@@ -167,8 +167,9 @@ def _category_chart(rows: list[dict], *, source: str) -> dict:
     return _with_help(chart, "response_time", rows=rows)
 
 
-def _area_chart(rows: list[dict], *, source: str) -> dict:
-    chart = grouped_bar_chart("rt-area", "Response time by area",
+def _area_chart(by_area: dict, *, source: str) -> dict:
+    rows = by_area["rows"]
+    chart = grouped_bar_chart("rt-area", f"Response time by {by_area['level'].lower()}",
                               labels=[row["name"] for row in rows],
                               series={"Median (p50)": [row["p50"] for row in rows],
                                       "90th percentile (p90)": [row["p90"] for row in rows]},

@@ -12,7 +12,7 @@ from analytics.models import Level, Measure, ResponseHourCount, ResponseTarget, 
 from analytics.refresh import analytics_refresh
 from analytics.response_rollups import bucket_of, bucket_width
 from analytics.response_times import percentile, response_time_summary, share_within, slowest_calls
-from tests.analytics.factories import CAMDEN, LSOA_C1, incidents, local
+from tests.analytics.factories import CAMDEN, LSOA_C1, AreaFactory, incidents, local
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,7 @@ def test_commander_sees_only_own_bcu(role_users, known):
     analyst = response_time_summary(user=role_users["analyst"], filters=AnalyticsFilters())
     assert commander["overall"]["count"] == len(KNOWN)
     assert analyst["overall"]["count"] == len(KNOWN) + 8
-    assert {row["area_code"] for row in commander["by_area"]} == {"E09000033"}
+    assert {row["area_code"] for row in commander["by_area"]["rows"]} == {"E09000033"}
     slow = slowest_calls(user=role_users["commander"], filters=AnalyticsFilters())
     assert slow and all(row["area_code"] == "E09000033" for row in slow)
     assert slow[0]["response_minutes"] == 75.0 and slow[0]["over_target"] is True
@@ -175,7 +175,7 @@ def test_endpoint_is_scoped_to_the_commanders_bcu(client_for, known):
     analytics_refresh(full=True)
     data = client_for("commander").get(URL).json()
     assert data["overall"]["count"] == len(KNOWN)
-    assert {row["area_code"] for row in data["by_area"]} == {"E09000033"}
+    assert {row["area_code"] for row in data["by_area"]["rows"]} == {"E09000033"}
 
 
 @pytest.mark.parametrize("role", ["executive", "supervisor", "officer"])
@@ -233,3 +233,16 @@ def test_a_period_without_times_says_so_rather_than_blaming_the_source(role_user
     january = AnalyticsFilters(date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 1, 31), sources=("cad_demo",))
     summary = response_time_summary(user=role_users["analyst"], filters=january)
     assert summary["has_times"] is False and summary["empty_reason"].startswith("No calls with response times match")
+
+
+def test_one_borough_is_broken_down_by_its_posts(role_users, areas):
+    for code in ("cad-post:W1", "cad-post:W2"):
+        AreaFactory(code=code, name=code[-2:], kind="post", parent_id="E09000033")
+    calls([10.0] * 6, post_id="cad-post:W1")
+    calls([20.0] * 6, post_id="cad-post:W2", start=local(2024, 3, 11, 10))
+    analytics_refresh(full=True)
+    by_area = response_time_summary(user=role_users["commander"], filters=AnalyticsFilters())["by_area"]
+    assert by_area["level"] == "Police post"
+    assert {row["name"]: row["p50"] for row in by_area["rows"]} == {"W1": 9.5, "W2": 19.5}
+    analyst = response_time_summary(user=role_users["analyst"], filters=AnalyticsFilters(areas=("cad-post:W2",)))
+    assert analyst["overall"]["count"] == 6

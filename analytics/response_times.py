@@ -381,6 +381,7 @@ def response_times_report(*, user, filters: AnalyticsFilters, priorities: tuple[
             "date_from": filters.date_from,
             "date_to": filters.date_to,
             "areas": list(filters.areas),
+            "area_names": _named([{"area_code": code} for code in filters.areas]),
             "categories": list(filters.categories),
             "priorities": list(priorities),
             "sources": sources,

@@ -76,7 +76,7 @@ def _covers(report: dict, filters: AnalyticsFilters, name: str) -> dict:
     zones = sorted(set(report["covers"]["time_zones"].values()))
     return {
         "period": period,
-        "areas": ", ".join(filters.areas) or "all your areas",
+        "areas": ", ".join(row["name"] for row in report["covers"]["area_names"]) or "all your areas",
         "categories": ", ".join(filters.categories) or "every category",
         "source": name,
         "time_zone": ", ".join(zones) or "the source's own",

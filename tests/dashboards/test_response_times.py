@@ -123,3 +123,9 @@ def test_a_chosen_source_of_crimes_says_it_records_no_response_times(client_for,
     sections = _sections(response)
     assert list(sections) == ["police_uk"] and sections["police_uk"]["has_times"] is False
     assert "this source records no response times" in response.content.decode()
+
+
+def test_the_panel_names_the_chosen_area(client_for, timed_calls):
+    response = client_for("analyst").get(reverse("dashboards:tactical"), {"area": CAMDEN})
+    section = _sections(response)["cad_demo"]
+    assert section["covers"]["areas"] == "Camden" and section["overall"]["count"] == 6

@@ -7,11 +7,11 @@ source is shown on its own (two dispatch systems' priorities are never added tog
 else its latest 12 months with response times; a source that records none says so instead of showing zeros.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.utils.text import slugify
 
-from analytics.filters import AnalyticsFilters
+from analytics.filters import AnalyticsFilters, month_end
 from analytics.response_times import month_shift, response_sources, response_times_report
 from dashboards.figures import grouped_bar_chart, heatmap_chart, line_chart
 from dashboards.filters import DashboardFilters, filters_to_query, filters_with
@@ -61,13 +61,9 @@ def _period(filters: DashboardFilters, *, latest: date | None) -> AnalyticsFilte
     """The dates chosen, else the source's latest 12 months with response times."""
     if (filters.date_from and filters.date_to) or latest is None:
         return filters
-    end = filters.date_to or _month_end(latest)
+    end = filters.date_to or month_end(latest)
     start = filters.date_from or month_shift(end, 1 - DEFAULT_MONTHS)
     return filters_with(filters, date_from=start, date_to=end)
-
-
-def _month_end(month: date) -> date:
-    return month_shift(month, 1) - timedelta(days=1)
 
 
 def _covers(report: dict, filters: AnalyticsFilters, name: str) -> dict:

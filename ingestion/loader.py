@@ -846,5 +846,3 @@ def _run_fail(run: ImportRun, tally: _Tally, message: str) -> None:
     for error in tally.rejected_sample:
         writer.add(error)
     writer.save()
-
-

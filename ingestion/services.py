@@ -64,9 +64,13 @@ def calls_preview(
 ) -> list[IncidentRecord | RowError]:
     """What the first `count` rows of the first file become (records or rejections); writes nothing."""
     spec_for = _spec_chooser(layout, mapping)
-    csv_input = next(csv_inputs(paths))
-    rows = (row for row in CallRows(spec_for(csv_input), csv_input) if not isinstance(row, AreaRecord))
-    return list(islice(rows, count))
+    inputs = csv_inputs(paths)  # held until the rows are read: the file closes when the generator does
+    try:
+        csv_input = next(inputs)
+        rows = (row for row in CallRows(spec_for(csv_input), csv_input) if not isinstance(row, AreaRecord))
+        return list(islice(rows, count))
+    finally:
+        inputs.close()
 
 
 def _spec_chooser(layout: str, mapping: str | Path | None):

@@ -101,9 +101,9 @@ def test_dry_run_says_when_a_source_records_no_response_times(tmp_path):
         "CAD-2,28/03/2024 01:40,THEFT,Low,Closed,2 Whitehall,51.5045,-0.1263,Westminster,W1\n"
     )
     out = StringIO()
-    # one row of two: a preview that reads to the end of the file stumbles on the closed file (a separate bug)
-    call_command("import_calls", str(tmp_path / "cad.csv"), "--mapping", example, "--dry-run", "1", stdout=out)
-    assert f"lifecycle {NO_RESPONSE_TIMES}" in out.getvalue()
+    # a preview longer than the file reads it to its end (it once stumbled on the file closed under it)
+    call_command("import_calls", str(tmp_path / "cad.csv"), "--mapping", example, "--dry-run", "5", stdout=out)
+    assert out.getvalue().count(f"lifecycle {NO_RESPONSE_TIMES}") == 2
 
 
 def test_lifecycle_problem_skips_missing_steps():

@@ -1,45 +1,103 @@
-"""The analytics refresh: rollups for what an import changed (or everything), then every result derived from them."""
+"""The analytics refresh: rollups for what an import changed (or everything), then every result derived from them.
+
+One refresh runs at a time (a PostgreSQL advisory lock; a second one waits, then sees what the first did), and each
+rollup table is unique on its grain, so overlapping refreshes never count an incident twice. Rollups are replaced
+one month at a time, each month in its own short transaction: pages read throughout (a month shows its old counts or
+its new ones, never none), where a full refresh used to hold every rollup table locked for the whole rebuild.
+"""
 
 import time
+from collections import Counter
+from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Coalesce
 
 from analytics import correlation, metrics, response_rollups, temporal
 from analytics.models import RefreshRun
-from analytics.rollups import TABLES, Slice, month_bounds, rollups_rebuild
+from analytics.rollups import MODELS, TABLES, Slice, month_bounds, month_start, rollups_rebuild
 from crimedash.caching import bump_generation
 from crimedash.dbstats import tables_analyze
 from ingestion.localtime import local_days
 from ingestion.models import Area, ImportRun, Incident
 
 BOROUGH_KINDS = (Area.Kind.BOROUGH, Area.Kind.BCU, Area.Kind.DISTRICT)
+ROLLUP_MODELS = (*MODELS, *(spec.model for spec in response_rollups.SPECS))
+# pg_advisory_lock key every refresh takes (any constant no other lock in the project uses)
+REFRESH_LOCK = 0x43445246
 
 
 def analytics_refresh(*, run_id: int | None = None, full: bool = False) -> RefreshRun:
     """Refresh after import `run_id` (only its months x boroughs); with no run, what the imports finished since the
     last refresh touched (the hourly catch-up); everything with full=True or on the first refresh."""
     started = time.perf_counter()
-    where = refresh_slice(run_id=run_id, full=full)
-    rows = {}
-    if where.months != ():  # () means nothing changed since the last refresh
+    with refresh_lock():
+        where = refresh_slice(run_id=run_id, full=full)
+        rows = {}
+        if where.months != ():  # () means nothing changed since the last refresh
+            rows = rollups_replace(where=where)
+            with transaction.atomic():
+                temporal.temporal_refresh(boroughs=where.boroughs)
+                correlation.correlations_refresh()
+                metrics.strategic_metrics_refresh()
+            tables_tidy(full=where.months is None)
+            bump_generation()
+        return RefreshRun.objects.create(
+            run_id=run_id,
+            full=where.months is None,
+            months=list(where.months or []),
+            boroughs=list(where.boroughs or []),
+            rows=rows,
+            seconds=round(time.perf_counter() - started, 3),
+        )
+
+
+@contextmanager
+def refresh_lock():
+    """Hold the refresh lock: to the end of the caller's transaction when there is one, else until released.
+    SQLite has no such lock; its IMMEDIATE transactions already take one writer at a time."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    until_commit = connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pg_advisory{'_xact' if until_commit else ''}_lock(%s)", [REFRESH_LOCK])
+    try:
+        yield
+    finally:
+        if not until_commit:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [REFRESH_LOCK])
+
+
+def rollups_replace(*, where: Slice) -> dict[str, int]:
+    """Replace the slice in every rollup table a month at a time, each month in one transaction; a full refresh then
+    deletes the rows of months that no longer hold incidents. Returns rows written per table."""
+    written = Counter()
+    parts = where.by_month()
+    for part in parts:
         with transaction.atomic():
-            rows = rollups_rebuild(where=where)
-            rows |= response_rollups.response_rollups_rebuild(where=where)
-            temporal.temporal_refresh(boroughs=where.boroughs)
-            correlation.correlations_refresh()
-            metrics.strategic_metrics_refresh()
-        tables_analyze(tables=TABLES + response_rollups.TABLES)
-        bump_generation()
-    return RefreshRun.objects.create(
-        run_id=run_id,
-        full=where.months is None,
-        months=list(where.months or []),
-        boroughs=list(where.boroughs or []),
-        rows=rows,
-        seconds=round(time.perf_counter() - started, 3),
-    )
+            written.update(rollups_rebuild(where=part))
+            written.update(response_rollups.response_rollups_rebuild(where=part))
+    if where.months is None:
+        kept = [month_start(part.months[0]) for part in parts]
+        with transaction.atomic():
+            for model in ROLLUP_MODELS:
+                model.objects.exclude(month__in=kept)._raw_delete(using="default")
+    return {model.__name__: written[model.__name__] for model in ROLLUP_MODELS}
+
+
+def tables_tidy(*, full: bool) -> None:
+    """ANALYZE the rollup tables; after a full refresh, which rewrote every row, VACUUM them too (outside a
+    transaction only), so the next one reuses the dead rows' space where autovacuum is off."""
+    tables = TABLES + response_rollups.TABLES
+    if not (full and connection.vendor == "postgresql" and not connection.in_atomic_block):
+        tables_analyze(tables=tables)
+        return
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
 
 
 def refresh_slice(*, run_id: int | None, full: bool) -> Slice:

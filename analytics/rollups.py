@@ -2,11 +2,11 @@
 
 The SELECT is built with the ORM and then wrapped in an INSERT. Month, day, weekday and hour are the incident's local
 ones, derived at import in its source's own zone (ingestion.localtime): a US city's calls and London's crimes each sit
-in their own hours. A refresh replaces whole (local month x borough) slices, which every rollup row is keyed by.
+in their own hours. A refresh replaces whole (local month x borough) slices, which every rollup row is keyed by; a full
+one replaces every month that holds incidents, one month at a time (analytics.refresh).
 """
 
 import datetime as dt
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
@@ -90,7 +90,8 @@ DERIVED = (
     (PriorityMonthTotal, DailyCount, ("level", "area_code", "borough_code", "month", "kind", "source", "priority")),
 )
 # Every table a rebuild rewrites.
-TABLES = tuple(model._meta.db_table for model in (*(spec.model for spec in SPECS), *(model for model, *_ in DERIVED)))
+MODELS = (*(spec.model for spec in SPECS), *(model for model, *_ in DERIVED))
+TABLES = tuple(model._meta.db_table for model in MODELS)
 
 
 @dataclass(frozen=True)
@@ -116,35 +117,37 @@ class Slice:
             where &= Q(borough_code__in=self.boroughs)
         return where
 
+    def by_month(self) -> list["Slice"]:
+        """The slice one month at a time (every month that may hold incidents when months is None)."""
+        months = months_present() if self.months is None else self.months
+        return [Slice(months=(month,), boroughs=self.boroughs) for month in months]
+
 
 def rollups_rebuild(*, where: Slice) -> dict[str, int]:
     """Replace the slice in every rollup table; returns rows written per table."""
     written = {}
     for spec in SPECS:
-        with _bare_table(spec.model, active=where.months is None and where.boroughs is None):
-            _delete(spec.model, where)
-            written[spec.model.__name__] = sum(_insert(spec, level, where) for level in spec.levels)
+        spec.model.objects.filter(where.rollup_filter())._raw_delete(using="default")
+        written[spec.model.__name__] = sum(_insert(spec, level, where) for level in spec.levels)
     for model, source, keys in DERIVED:
-        with _bare_table(model, active=where.months is None and where.boroughs is None):
-            _delete(model, where)
-            written[model.__name__] = _insert_summed(model, source, keys, where)
+        model.objects.filter(where.rollup_filter())._raw_delete(using="default")
+        written[model.__name__] = _insert_summed(model, source, keys, where)
     return written
 
 
-@contextmanager
-def _bare_table(model, *, active: bool):
-    """A full rebuild on PostgreSQL fills the table without its indexes and builds them once at the end, which is
-    several times faster than maintaining them row by row (the DDL is transactional: a failure restores them)."""
-    if not active or connection.vendor != "postgresql":
-        yield
-        return
-    with connection.schema_editor(atomic=False) as editor:
-        for index in model._meta.indexes:
-            editor.remove_index(model, index)
-    yield
-    with connection.schema_editor(atomic=False) as editor:
-        for index in model._meta.indexes:
-            editor.add_index(model, index)
+def months_present() -> list[str]:
+    """Local months that may hold incidents, 'YYYY-MM', in order: each UTC month that holds one and the months either
+    side (a local day is within a day of UTC). One probe of the occurred_at index per month, however long the gaps."""
+    months, after = set(), None
+    while True:
+        later = Incident.objects.filter(occurred_at__gte=after) if after else Incident.objects.all()
+        first = later.order_by("occurred_at").values_list("occurred_at", flat=True).first()
+        if first is None:
+            return sorted(months)
+        month = first.astimezone(dt.UTC).date().replace(day=1)
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        months |= {f"{month - dt.timedelta(days=1):%Y-%m}", f"{month:%Y-%m}", f"{following:%Y-%m}"}
+        after = dt.datetime.combine(following, dt.time(), tzinfo=dt.UTC)
 
 
 def month_start(month: str) -> dt.date:
@@ -167,14 +170,6 @@ def _any(conditions) -> Q:
 def _borough_filter(boroughs: tuple[str, ...]) -> Q:
     where = Q(borough_id__in=[code for code in boroughs if code])
     return where | Q(borough__isnull=True) if "" in boroughs else where
-
-
-def _delete(model, where: Slice) -> None:
-    if where.months is None and where.boroughs is None and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {model._meta.db_table}")
-        return
-    model.objects.filter(where.rollup_filter())._raw_delete(using="default")
 
 
 def _present(level: str, field: str) -> Q:

@@ -28,8 +28,15 @@ class ResponseTimeCount(AreaRollup):
         app_label = "analytics"
         indexes = [
             models.Index(fields=["month", "borough_code"], name="rtc_month_borough_idx"),
-            models.Index(fields=["level", "measure", "month"], name="rtc_level_measure_month_idx"),
         ]
+        # the grain, unique (analytics.models.rollups); it leads with what an index on level, measure, month served
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "measure", "month", "area_code", "borough_code", "category", "kind", "source",
+                        "priority", "bucket"],
+                name="rtc_grain_unique",
+            )
+        ]  # fmt: skip
 
 
 class ResponseHourCount(AreaRollup):
@@ -45,8 +52,14 @@ class ResponseHourCount(AreaRollup):
         app_label = "analytics"
         indexes = [
             models.Index(fields=["month", "borough_code"], name="rhc_month_borough_idx"),
-            models.Index(fields=["level", "month"], name="rhc_level_month_idx"),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "month", "area_code", "borough_code", "weekday", "hour", "category", "kind", "source",
+                        "priority", "bucket"],
+                name="rhc_grain_unique",
+            )
+        ]  # fmt: skip
 
 
 class ResponseTarget(models.Model):

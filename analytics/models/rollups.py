@@ -1,7 +1,9 @@
 """Precomputed counts that every dashboard and API endpoint reads instead of the raw Incident table.
 
 Every row carries `borough_code` (the borough/district its incidents fall in, '' when unknown), so scoping a
-commander to a BCU is one indexed filter at every level, and a refresh can replace one month x borough slice.
+commander to a BCU is one indexed filter at every level, and a refresh can replace one month x borough slice. Each
+table is unique on its grain (the columns its rows are grouped by), so no refresh can count an incident twice; the
+unique index leads with the columns of an index it replaced, so it costs a refresh no extra index.
 """
 
 from django.db import models
@@ -56,12 +58,18 @@ class MonthlyCount(AreaRollup):
         indexes = [
             models.Index(fields=["month", "borough_code"], name="mc_month_borough_idx"),
             models.Index(fields=["level", "month"], name="mc_level_month_idx"),
-            models.Index(fields=["level", "area_code", "month"], name="mc_level_area_month_idx"),
             models.Index(fields=["level", "borough_code", "month"], name="mc_level_borough_month_idx"),
             models.Index(fields=["level", "category", "month"], name="mc_level_category_month_idx"),
             models.Index(fields=["month", "id"], name="mc_month_id_idx"),  # the API's cursor pages
             # ... and its pages of one category: without it, a category with few or no rows scans the whole table
             models.Index(fields=["category", "month", "id"], name="mc_category_month_id_idx"),
+        ]
+        # the grain (led by level, area, month: it also serves what an index on those served)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "area_code", "month", "borough_code", "category", "kind", "origin", "source"],
+                name="mc_grain_unique",
+            )
         ]
 
 
@@ -76,7 +84,11 @@ class AreaMonthTotal(AreaMonthRollup):
         indexes = [
             models.Index(fields=["month", "borough_code"], name="amt_month_borough_idx"),
             models.Index(fields=["level", "month"], name="amt_level_month_idx"),
-            models.Index(fields=["level", "borough_code", "month"], name="amt_level_borough_month_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "borough_code", "month", "area_code", "kind", "source"], name="amt_grain_unique"
+            )
         ]
 
 
@@ -92,7 +104,12 @@ class HourWeekdayCount(AreaRollup):
         indexes = [
             models.Index(fields=["month", "borough_code"], name="hw_month_borough_idx"),
             models.Index(fields=["level", "month"], name="hw_level_month_idx"),
-            models.Index(fields=["level", "area_code", "month"], name="hw_level_area_month_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "area_code", "month", "borough_code", "weekday", "hour", "category", "kind", "source"],
+                name="hw_grain_unique",
+            )
         ]
 
 
@@ -108,8 +125,14 @@ class DailyCount(AreaRollup):
         indexes = [
             models.Index(fields=["month", "borough_code"], name="dc_month_borough_idx"),
             models.Index(fields=["level", "day"], name="dc_level_day_idx"),
-            models.Index(fields=["level", "area_code", "day"], name="dc_level_area_day_idx"),
             models.Index(fields=["level", "category", "day"], name="dc_level_category_day_idx"),
+        ]
+        # the day decides the month
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "area_code", "day", "borough_code", "category", "kind", "source", "priority"],
+                name="dc_grain_unique",
+            )
         ]
 
 
@@ -124,7 +147,12 @@ class PriorityMonthTotal(AreaMonthRollup):
         app_label = "analytics"
         indexes = [
             models.Index(fields=["month", "borough_code"], name="pmt_month_borough_idx"),
-            models.Index(fields=["level", "month"], name="pmt_level_month_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "month", "area_code", "borough_code", "kind", "source", "priority"],
+                name="pmt_grain_unique",
+            )
         ]
 
 
@@ -137,7 +165,12 @@ class OutcomeCount(AreaRollup):
         app_label = "analytics"
         indexes = [
             models.Index(fields=["month", "borough_code"], name="oc_month_borough_idx"),
-            models.Index(fields=["level", "area_code", "month"], name="oc_level_area_month_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "area_code", "month", "borough_code", "category", "kind", "outcome"],
+                name="oc_grain_unique",
+            )
         ]
 
 

@@ -1,0 +1,113 @@
+"""Refreshes never count an incident twice: one runs at a time, each rollup is unique on its grain, and a full refresh
+replaces month by month what the incidents hold now."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+
+from analytics.models import MonthlyCount, RefreshRun
+from analytics.refresh import ROLLUP_MODELS, analytics_refresh
+from analytics.rollups import months_present
+from ingestion.models import ImportRun, Incident
+from tests.analytics.factories import CAMDEN, LSOA_C1, incidents, local, london_areas
+
+
+def _snapshot() -> dict:
+    return {
+        model.__name__: sorted(
+            tuple(row) for row in model.objects.values_list(*[f.name for f in model._meta.fields if f.name != "id"])
+        )
+        for model in ROLLUP_MODELS
+    }
+
+
+def _history() -> None:
+    london_areas()
+    for month in (1, 2, 3):
+        incidents(5, occurred_at=local(2024, month, 1))
+        received = local(2024, month, 5, 18)
+        times = {
+            name: received + dt.timedelta(minutes=minutes)
+            for name, minutes in (("dispatched_at", 2), ("on_scene_at", 11), ("cleared_at", 40))
+        }
+        incidents(3, occurred_at=received, time_precision="minute", kind="call", source="cad", borough_id=CAMDEN,
+                  lsoa_id=LSOA_C1, priority="High", **times)  # fmt: skip
+
+
+def _import() -> ImportRun:
+    run = ImportRun.objects.create(source="police_uk", target="test", months_touched=["2024-03", "2024-04"],
+                                   areas_touched=[CAMDEN])  # fmt: skip
+    for month in (3, 4):
+        incidents(4, occurred_at=local(2024, month, 1), borough_id=CAMDEN, lsoa_id=LSOA_C1, import_run=run)
+    return run
+
+
+def _together(call, times: int = 2) -> list[BaseException]:
+    """Run `call` in `times` threads released at once, each on its own database connection; their errors."""
+    start, errors = threading.Barrier(times), []
+
+    def run():
+        try:
+            start.wait()
+            call()
+        except BaseException as error:  # reported to the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+@pytest.mark.skipif(not settings.USING_POSTGRES, reason="threads on their own connections need a database server")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("refresh", ["full", "after an import"])
+def test_two_refreshes_started_together_leave_the_counts_one_leaves(refresh):
+    _history()
+    analytics_refresh(full=True)
+    run = _import()
+    kwargs = {"full": True} if refresh == "full" else {"run_id": run.pk}
+    assert _together(lambda: analytics_refresh(**kwargs)) == []
+    together = _snapshot()
+    analytics_refresh(full=True)
+    assert together == _snapshot()
+    assert sum(MonthlyCount.objects.filter(level="force").values_list("count", flat=True)) == 24 + 8
+    assert RefreshRun.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_a_rollup_row_of_an_existing_grain_is_refused():
+    _history()
+    analytics_refresh(full=True)
+    row = MonthlyCount.objects.filter(level="force").values().first()
+    row.pop("id")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MonthlyCount.objects.create(**row)
+
+
+@pytest.mark.django_db
+def test_a_full_refresh_drops_the_months_whose_incidents_are_gone():
+    _history()
+    analytics_refresh(full=True)
+    Incident.objects.filter(occurred_at__lt=local(2024, 2, 1)).delete()
+    analytics_refresh(full=True)
+    for model in ROLLUP_MODELS:
+        assert not model.objects.filter(month=dt.date(2024, 1, 1)).exists(), model.__name__
+    assert MonthlyCount.objects.filter(month=dt.date(2024, 2, 1)).exists()
+    Incident.objects.all().delete()
+    analytics_refresh(full=True)
+    assert not any(model.objects.exists() for model in ROLLUP_MODELS)
+
+
+@pytest.mark.django_db
+def test_months_present_are_those_with_incidents_and_their_neighbours_however_long_the_gap():
+    incidents(1, occurred_at=local(1999, 6, 15))
+    incidents(2, occurred_at=local(2024, 1, 1))  # midnight in London on 1 January is still 2024-01 in UTC
+    assert months_present() == ["1999-05", "1999-06", "1999-07", "2023-12", "2024-01", "2024-02"]

@@ -3,27 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from ingestion.models import DispatchUpdate, Incident
-from tests.factories import UserFactory
 
 URL = "/api/dispatch/"
-
-
-@pytest.fixture
-def cad(db, two_boroughs):
-    """A CAD system's account: a token and only the post_dispatch permission."""
-    user = UserFactory(username="cad-system", role="analyst")
-    user.groups.clear()
-    user.user_permissions.add(Permission.objects.get(codename="post_dispatch"))
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
 
 
 def update(**overrides) -> dict:

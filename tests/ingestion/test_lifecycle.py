@@ -6,16 +6,12 @@ from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from ingestion.lifecycle import NO_RESPONSE_TIMES, lifecycle_problem
 from ingestion.models import Incident, RejectedRow
 from ingestion.services import calls_import
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,16 +112,6 @@ def test_lifecycle_problem_skips_missing_steps():
 # --- the live dispatch feed ---------------------------------------------------------------------------------
 
 URL = "/api/dispatch/"
-
-
-@pytest.fixture
-def cad(db, two_boroughs):
-    user = UserFactory(username="cad-system", role="analyst")
-    user.groups.clear()
-    user.user_permissions.add(Permission.objects.get(codename="post_dispatch"))
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
 
 
 def _post(client, status: str, at: datetime, **extra):

@@ -5,7 +5,8 @@
 1. Data: --rows synthetic incidents (default 1,000,000) spread over 100 months in time order, 33 boroughs, 4,950
    LSOAs, 20,000 H3 cells, 14 categories, crimes/ASB/calls, 30 % minute precision, inserted by one
    INSERT ... SELECT generate_series (source 'bench', so the bench never touches other rows), then a full refresh.
-2. Timed baseline: the full rebuild (rollups and every derived result) of that table.
+2. Timed baseline: the full rebuild (rollups and every derived result) of that table, while a page-like reader on
+   its own connection sums a month of MonthlyCount every 0.2 s: its slowest answer is how long pages waited on it.
 3. Import: one new month of --batch rows (default 100,000) with an ImportRun naming its months and areas; timed: the
    incremental refresh for that run. Unless --no-check, a second full rebuild follows and the rollup tables after
    both are compared (they must be equal).
@@ -16,6 +17,7 @@ end (unless --keep) and the rollups rebuilt from what remains.
 import argparse
 import json
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -27,7 +29,9 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Sum  # noqa: E402
 
+from analytics.models import MonthlyCount  # noqa: E402
 from analytics.refresh import analytics_refresh  # noqa: E402
 from ingestion.models import ImportRun  # noqa: E402
 
@@ -101,6 +105,37 @@ def _timed(function, **kwargs) -> float:
     return round(time.perf_counter() - started, 3)
 
 
+class Reader(threading.Thread):
+    """Reads what a strategic page reads (a month of force counts) until stopped; keeps each answer's seconds."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.stop, self.seconds = threading.Event(), []
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            started = time.perf_counter()
+            MonthlyCount.objects.filter(level="force", month="2020-01-01").aggregate(total=Sum("count"))
+            self.seconds.append(time.perf_counter() - started)
+            self.stop.wait(0.2)
+        connection.close()
+
+    def summary(self) -> dict:
+        ordered = sorted(self.seconds)
+        return {"reads": len(ordered), "p50_s": round(ordered[len(ordered) // 2], 3), "max_s": round(ordered[-1], 3)}
+
+
+def _timed_with_reader(function, **kwargs) -> tuple[float, dict]:
+    reader = Reader()
+    reader.start()
+    try:
+        seconds = _timed(function, **kwargs)
+    finally:
+        reader.stop.set()
+        reader.join()  # a read still waiting on the refresh counts too
+    return seconds, reader.summary()
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -113,7 +148,7 @@ def main(argv=None) -> dict:
     _delete_bench_rows()
     load_seconds = _insert(rows=args.rows, months=MONTHS, start="2015-01-01 12:00+00", prefix="b-")
     # Baseline: the full rebuild of the table before the import (a conservative baseline: one month smaller).
-    full = _timed(analytics_refresh, full=True)
+    full, reads = _timed_with_reader(analytics_refresh, full=True)
     run = ImportRun.objects.create(source="bench", target="bench month", months_touched=["2023-05"],
                                    areas_touched=[f"bench-b{n}" for n in range(BOROUGHS)])  # fmt: skip
     import_seconds = _insert(rows=args.batch, months=1, start="2023-05-01 12:00+00", prefix="i-", run=run.pk)
@@ -125,6 +160,7 @@ def main(argv=None) -> dict:
         "load_seconds": round(load_seconds, 1),
         "import_seconds": round(import_seconds, 2),
         "full_seconds": full,
+        "reads_during_full": reads,
         "incremental_seconds": incremental,
         "speedup": round(full / incremental, 1) if incremental else None,
         "meets_target": incremental < 10 and full / incremental >= 20 if incremental else False,

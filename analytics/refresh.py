@@ -20,7 +20,7 @@ from analytics.rollups import MODELS, TABLES, Slice, month_bounds, month_start, 
 from crimedash.caching import bump_generation
 from crimedash.dbstats import tables_analyze
 from ingestion.localtime import local_days
-from ingestion.models import Area, ImportRun, Incident
+from ingestion.models import Area, DispatchUpdate, ImportRun, Incident
 
 BOROUGH_KINDS = (Area.Kind.BOROUGH, Area.Kind.BCU, Area.Kind.DISTRICT)
 ROLLUP_MODELS = (*MODELS, *(spec.model for spec in response_rollups.SPECS))
@@ -107,7 +107,18 @@ def refresh_slice(*, run_id: int | None, full: bool) -> Slice:
     if run_id is not None:
         return slice_for_run(run=ImportRun.objects.get(pk=run_id))
     finished = ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED, finished_at__gte=last.started_at)
-    return merged([slice_for_run(run=run) for run in finished])
+    return merged([slice_for_run(run=run) for run in finished] + _feed_slices(since=last.started_at))
+
+
+def _feed_slices(*, since) -> list[Slice]:
+    """The local months and boroughs of the calls the live dispatch feed created or changed since `since` (they
+    belong to no import run): the hourly catch-up counts them too."""
+    calls = Incident.objects.filter(pk__in=DispatchUpdate.objects.filter(received_at__gte=since).values("incident_id"))
+    touched = set(calls.values_list("local_date", "borough_id").distinct())
+    months = {f"{day:%Y-%m}" for day, _borough in touched if day}
+    if not months:
+        return []
+    return [Slice(months=tuple(sorted(months)), boroughs=tuple(sorted({code or "" for _day, code in touched})))]
 
 
 def merged(slices: list[Slice]) -> Slice:

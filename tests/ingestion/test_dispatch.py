@@ -134,3 +134,16 @@ def test_a_late_update_stamped_before_the_last_poll_still_reaches_the_feed(cad, 
     feed = client_for("analyst").get(reverse("ingestion-dispatch-recent"), {"since": last_poll}).json()
     assert [u["incident_id"] for u in feed["updates"]] == ["CAD-LATE"]
     assert feed["latest_update_at"] is not None
+
+
+def test_the_hourly_refresh_counts_calls_the_feed_posted_since_the_last_one(cad):
+    from analytics.models import MonthlyCount
+    from analytics.refresh import analytics_refresh
+
+    analytics_refresh(full=True)
+    assert cad.post(URL, update(), format="json").status_code == 201
+    refresh = analytics_refresh()  # no import run: the hourly catch-up
+    month = Incident.objects.get(source_key="CAD-1001").local_date.replace(day=1)
+    assert refresh.months == [f"{month:%Y-%m}"] and refresh.boroughs == ["E09000033"]
+    calls = MonthlyCount.objects.filter(source="cad", level="borough", area_code="E09000033", month=month)
+    assert sum(calls.values_list("count", flat=True)) == 1

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import date, timedelta
 
-from django.db.models import Case, DurationField, ExpressionWrapper, F, Max, Q, Sum, Value, When
+from django.db.models import Case, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum, Value, When
 
 from accounts.scoping import restrict_to_areas
 from analytics.filters import AnalyticsFilters, month_end
@@ -401,10 +401,12 @@ def _sources_with_times(*, user, filters, priorities) -> list[str]:
 
 def response_sources(*, user, filters: AnalyticsFilters) -> list[dict]:
     """The sources of calls in the user's areas (with sources chosen: those, calls or not), each with whether it
-    records response times and the latest month it has them for."""
+    records response times and the first and latest months it has them for."""
     calls = restrict_to_areas(MonthlyCount.objects.filter(level=Level.FORCE, kind=Incident.Kind.CALL), user=user,
                               field="borough_code")  # fmt: skip
     timed = restrict_to_areas(ResponseTimeCount.objects.filter(level=Level.FORCE), user=user, field="borough_code")
-    latest = dict(timed.values("source").annotate(last=Max("month")).values_list("source", "last"))
+    spans = {row[0]: row[1:] for row in timed.values("source").annotate(first=Min("month"), last=Max("month"))
+             .values_list("source", "first", "last")}  # fmt: skip
     sources = sorted(set(filters.sources) or set(calls.values_list("source", flat=True).distinct()))
-    return [{"source": source, "has_times": source in latest, "latest_month": latest.get(source)} for source in sources]
+    return [{"source": source, "has_times": source in spans, "first_month": spans.get(source, (None, None))[0],
+             "latest_month": spans.get(source, (None, None))[1]} for source in sources]  # fmt: skip

@@ -35,7 +35,7 @@ def _section(*, user, filters: DashboardFilters, source: dict) -> dict:
     if not source["has_times"]:
         reason = f"{name}: {NO_RESPONSE_TIMES} (when units were dispatched, arrived and cleared)."
         return {"source": source["source"], "title": name, "has_times": False, "empty_reason": reason}
-    period = _period(filters, latest=source["latest_month"])
+    period = _period(filters, first=source["first_month"], latest=source["latest_month"])
     chosen = filters_with(period, sources=(source["source"],))
     report = response_times_report(user=user, filters=chosen)
     covers = _covers(report, chosen, name)
@@ -57,13 +57,14 @@ def _section(*, user, filters: DashboardFilters, source: dict) -> dict:
     }
 
 
-def _period(filters: DashboardFilters, *, latest: date | None) -> AnalyticsFilters:
-    """The dates chosen, else the source's latest 12 months with response times."""
-    if (filters.date_from and filters.date_to) or latest is None:
+def _period(filters: DashboardFilters, *, first: date | None, latest: date | None) -> AnalyticsFilters:
+    """The dates chosen (or the page's period), else the source's latest 12 months with response times; never
+    starting before the source's first month with them, so the period stated is the period the figures cover."""
+    if latest is None:
         return filters
     end = filters.date_to or month_end(latest)
     start = filters.date_from or month_shift(end, 1 - DEFAULT_MONTHS)
-    return filters_with(filters, date_from=start, date_to=end)
+    return filters_with(filters, date_from=max(start, first) if first else start, date_to=end)
 
 
 def _covers(report: dict, filters: AnalyticsFilters, name: str) -> dict:

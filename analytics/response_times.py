@@ -18,6 +18,7 @@ from analytics.filters import AnalyticsFilters, month_end
 from analytics.models import Level, Measure, MonthlyCount, ResponseHourCount, ResponseTarget, ResponseTimeCount
 from analytics.privacy import small_count_guard, suppress_rows
 from analytics.response_rollups import bucket_width
+from analytics.selectors import visible_rollups
 from ingestion.lifecycle import NO_RESPONSE_TIMES
 from ingestion.localtime import local_days, source_zones, zone_info
 from ingestion.models import Area, Incident
@@ -96,19 +97,10 @@ def _area_level(areas: tuple[str, ...]) -> str:
 
 
 def _rollup(model, *, user, filters: AnalyticsFilters, priorities: tuple[str, ...], level: str | None = None):
+    """The histogram rows the filters select, scoped like every rollup read (analytics.selectors.visible_rollups)."""
     areas = tuple(code for code in filters.areas if code)
-    level = level or _area_level(areas)
-    rows = restrict_to_areas(model.objects.filter(level=level), user=user, field="borough_code")
-    if level != Level.FORCE and areas:
-        rows = rows.filter(Q(area_code__in=areas) | Q(borough_code__in=areas))
-    if filters.date_from:
-        rows = rows.filter(month__gte=filters.date_from.replace(day=1))
-    if filters.date_to:
-        rows = rows.filter(month__lte=filters.date_to)
-    for column, values in (("category", filters.categories), ("source", filters.sources), ("priority", priorities)):
-        if values:
-            rows = rows.filter(**{f"{column}__in": values})
-    return rows
+    rows = visible_rollups(model, user=user, filters=filters, level=level or _area_level(areas))
+    return rows.filter(priority__in=priorities) if priorities else rows
 
 
 def _grouped(model, *, user, filters, priorities, by: tuple[str, ...], measure=Measure.RESPONSE, level=None):

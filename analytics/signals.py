@@ -2,6 +2,10 @@
 API endpoints show between refreshes. Bulk writes send no signal; they happen only inside refreshes, which bump the
 generation instead."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -12,6 +16,21 @@ from ingestion.signals import import_finished
 
 LIVE_MODELS = (Alert, DeploymentPlan, DispatchUpdate, ImportRun)
 
+# True inside imports_before_full_refresh(): the imports skip their own refresh, the caller runs a full one after.
+_refresh_deferred: ContextVar[bool] = ContextVar("refresh_deferred", default=False)
+
+
+@contextmanager
+def imports_before_full_refresh() -> Iterator[None]:
+    """A bulk load (the demo's import_demo_data): the imports inside it refresh nothing of their own, because the
+    caller runs `refresh_analytics --full` once they are all in. With Celery eager (the demo without a broker) each
+    import would otherwise refresh synchronously, and every one of those refreshes is redone by the full refresh."""
+    token = _refresh_deferred.set(True)
+    try:
+        yield
+    finally:
+        _refresh_deferred.reset(token)
+
 
 def live_rows_changed(sender, **kwargs) -> None:
     # After the commit: a page rendered between the bump and the commit would be cached, stale, under the new version.
@@ -19,7 +38,10 @@ def live_rows_changed(sender, **kwargs) -> None:
 
 
 def refresh_after_import(sender, run, **kwargs) -> None:
-    """Ingestion announced a finished import: refresh the months and areas it touched (a Celery task)."""
+    """Ingestion announced a finished import: refresh the months and areas it touched (a Celery task), unless a bulk
+    load that ends in a full refresh is running (imports_before_full_refresh)."""
+    if _refresh_deferred.get():
+        return
     from analytics.tasks import refresh_analytics
 
     refresh_analytics.delay(run_id=run.pk)

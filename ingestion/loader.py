@@ -569,10 +569,26 @@ def _generic_chunk(run: ImportRun, chunk: list[IncidentRecord], seen: set, disag
             updated += not repeat
             if key not in new:
                 dirty[key] = target
-    Incident.objects.bulk_create(new.values())
+    _generic_insert(list(new.values()))
     for obj in dirty.values():
         obj.save()
     return inserted, updated
+
+
+def _generic_insert(objs: list[Incident]) -> None:
+    """Incident.objects.bulk_create(objs) as one executemany of the values the ORM would write: on SQLite the ORM
+    compiles an INSERT of at most 30 rows (999 parameters) value by value, most of the time of an import."""
+    if not objs:
+        return
+    fields = [f for f in Incident._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(Incident._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    rows = [tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields) for obj in objs]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _generic_merge(target: Incident, record: IncidentRecord, run: ImportRun) -> bool:
@@ -673,6 +689,7 @@ def _generic_outcomes(run: ImportRun, records: Iterable[OutcomeRecord]) -> tuple
             RejectedRow(run=run, line_number=r.line_number, raw_text=r.raw_text, reason=UNMATCHED_REASON)
             for r in missing
         )
+        changed = {}
         for record in chunk:
             incident = found.get((record.source, record.source_key))
             if incident is None:
@@ -684,10 +701,26 @@ def _generic_outcomes(run: ImportRun, records: Iterable[OutcomeRecord]) -> tuple
             incident.outcome_history = history_merge(incident.outcome_history, [record.entry])
             incident.outcome = outcome_from(incident.outcome_history, incident.outcome)
             incident.import_run = run
-            incident.save(update_fields=["outcome_history", "outcome", "import_run", "updated_at"])
+            changed[incident.pk] = incident
             touched.add((f"{incident.local_date:%Y-%m}", incident.borough_id, incident.lsoa_id))
+        _generic_update(list(changed.values()), ["outcome_history", "outcome", "import_run", "updated_at"])
     run.stats["unmatched"] = unmatched
     return 0, updated, duplicates, unmatched, sorted(touched)
+
+
+def _generic_update(objs: list[Incident], names: list[str]) -> None:
+    """save(update_fields=names) of each of `objs` as one executemany (a save per outcome row was most of the time)."""
+    if not objs:
+        return
+    fields = [Incident._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(Incident._meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
+        f"WHERE {quote(Incident._meta.pk.column)} = %s"
+    )
+    rows = [(*(f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields), obj.pk) for obj in objs]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -63,23 +63,32 @@ def actions_changed() -> None:
     selectors.ACTIONS_VERSION.bump()
 
 
+ACTION_COPY = ["investigation_id", "kind", "title", "due_on", "warning_days", "warn_from", "team_id", "officer_id"]
+ACTION_COPY += ["state", "rule", "key", "created_on", "note", "supervisor_reason"]
+EXISTING = ["id", "rule", "key", "state", "supervisor_reason", *ACTION_COPY[1:8]]
+
+
 def _apply_actions(wanted, owners, *, today, investigation_ids, scope) -> dict[str, int]:
-    existing_qs = Action.objects.filter(investigation__in=scope)
-    fields = [*REOPENED, "rule", "key", "investigation_id", "supervisor_reason"]
-    existing = {(a.rule, a.key): a for a in existing_qs.only(*fields)}
-    created, changed, cancelled = [], [], []
+    """Compare plain tuples (no model instances: at force scale building them cost more than the rules), then
+    write in bulk: new rows by COPY on PostgreSQL, changed rows by one UPDATE ... FROM unnest() per chunk."""
+    existing = {
+        (row[1], row[2]): row
+        for row in Action.objects.filter(investigation__in=scope).values_list(*EXISTING).iterator(chunk_size=BATCH)
+    }
+    created, changed = [], []
     for rule_key, (spec, case_id) in wanted.items():
-        action = existing.get(rule_key)
-        if action is None:
-            created.append(_new_action(spec, case_id, owners[case_id], today))
-        elif not action.supervisor_reason and _refresh(action, spec, owners[case_id]):
-            changed.append(action)
-    for rule_key, action in existing.items():
-        if action.state == Action.State.OPEN and rule_key not in wanted:
-            action.state = Action.State.CANCELLED
-            cancelled.append(action)
-    Action.objects.bulk_create(created, batch_size=BATCH)
-    Action.objects.bulk_update(changed + cancelled, REOPENED, batch_size=BATCH)
+        values = _spec_values(spec, owners[case_id])
+        row = existing.get(rule_key)
+        if row is None:
+            created.append((case_id, *values, Action.State.OPEN, spec.rule, spec.key, today, "", ""))
+        elif not row[4] and (row[3] != Action.State.OPEN or row[5:] != values):
+            changed.append((row[0], row[3] == Action.State.DONE, *values))  # reopens a done one: who/when cleared
+    cancelled = [row[0] for rule_key, row in existing.items() if row[3] == Action.State.OPEN and rule_key not in wanted]
+    del existing
+    rows_insert(Action, ACTION_COPY, created)
+    _actions_update(changed)
+    for start in range(0, len(cancelled), BATCH * 5):
+        Action.objects.filter(id__in=cancelled[start : start + BATCH * 5]).update(state=Action.State.CANCELLED)
     orphans = Action.objects.filter(state=Action.State.OPEN).exclude(investigation__in=scope)
     if investigation_ids is not None:
         orphans = orphans.filter(investigation_id__in=investigation_ids)
@@ -87,43 +96,63 @@ def _apply_actions(wanted, owners, *, today, investigation_ids, scope) -> dict[s
     return {"created": len(created), "updated": len(changed), "cancelled": len(cancelled) + orphaned}
 
 
-def _spec_fields(spec: ActionSpec, owner: tuple[int, int | None]) -> dict:
-    return {
-        "kind": spec.kind,
-        "title": spec.title[:300],
-        "due_on": spec.due_on,
-        "warning_days": spec.warning_days,
-        "warn_from": spec.due_on - timedelta(days=spec.warning_days),
-        "team_id": owner[0],
-        "officer_id": owner[1],
-        "state": Action.State.OPEN,
-    }
+def _spec_values(spec: ActionSpec, owner: tuple[int, int | None]) -> tuple:
+    """kind, title, due_on, warning_days, warn_from, team_id, officer_id: what the rule decides of an action."""
+    warn_from = spec.due_on - timedelta(days=spec.warning_days)
+    return (spec.kind, spec.title[:300], spec.due_on, spec.warning_days, warn_from, owner[0], owner[1])
 
 
-def _new_action(spec: ActionSpec, case_id: int, owner, today: date) -> Action:
-    return Action(investigation_id=case_id, rule=spec.rule, key=spec.key, created_on=today, **_spec_fields(spec, owner))
+def rows_insert(model, columns: list[str], rows: list[tuple]) -> None:
+    """Insert plain tuples: PostgreSQL's COPY (no model instances, no per-value ORM preparation), else
+    bulk_create in batches."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=BATCH)
+        return
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
-def _refresh(action: Action, spec: ActionSpec, owner) -> bool:
-    """Bring the action in line with its rule; a done one the rule still asks for reopens (its fact is missing)."""
-    fields = _spec_fields(spec, owner)
-    if action.state == Action.State.DONE:
-        fields.update(completed_by_id=None, completed_at=None)
-    if all(getattr(action, name) == value for name, value in fields.items()):
-        return False
-    for name, value in fields.items():
-        setattr(action, name, value)
-    return True
+UPDATE_ACTIONS = """
+UPDATE investigations_action AS a
+SET kind = v.kind, title = v.title, due_on = v.due_on, warning_days = v.warning_days, warn_from = v.warn_from,
+    team_id = v.team_id, officer_id = v.officer_id, state = 'open',
+    completed_by_id = CASE WHEN v.reopen THEN NULL ELSE a.completed_by_id END,
+    completed_at = CASE WHEN v.reopen THEN NULL ELSE a.completed_at END
+FROM unnest(%s::bigint[], %s::boolean[], %s::varchar[], %s::varchar[], %s::date[], %s::integer[], %s::date[],
+            %s::bigint[], %s::bigint[])
+     AS v(id, reopen, kind, title, due_on, warning_days, warn_from, team_id, officer_id)
+WHERE a.id = v.id
+"""
+
+
+def _actions_update(changed: list[tuple]) -> None:
+    """Bring changed actions in line with their rule, open; a done one reopens with who and when cleared."""
+    for start in range(0, len(changed), BATCH):
+        chunk = changed[start : start + BATCH]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(UPDATE_ACTIONS, [list(column) for column in zip(*chunk, strict=True)])
+            continue
+        for reopen, fields in ((True, REOPENED), (False, EDITABLE)):
+            actions = [
+                Action(id=row[0], **dict(zip(ACTION_COPY[1:8], row[2:], strict=True)), state=Action.State.OPEN)
+                for row in chunk
+                if row[1] == reopen
+            ]
+            Action.objects.bulk_update(actions, fields)
 
 
 def _store_cdi(cases, *, conf: RuleSettings, today: date, scope) -> int:
     CdiCheck.objects.filter(investigation__in=scope).delete()
     checks = [
-        CdiCheck(investigation_id=case.id, rule_check=failure.check, detail=failure.detail[:300], checked_on=today)
-        for case in cases
-        for failure in cdi.failures(case, conf)
+        (case.id, failure.check, failure.detail[:300], today) for case in cases for failure in cdi.failures(case, conf)
     ]
-    CdiCheck.objects.bulk_create(checks, batch_size=BATCH)
+    rows_insert(CdiCheck, ["investigation_id", "rule_check", "detail", "checked_on"], checks)
     return len(checks)
 
 

@@ -39,7 +39,7 @@ demo-data: migrate $(DEMO_DIR)/.imported
 
 $(DEMO_DIR)/.imported:
 	$(PY) manage.py make_demo_data --out $(DEMO_DIR) --scale $(DEMO_SCALE)
-	$(PY) manage.py import_demo_data --dir $(DEMO_DIR)
+	$(PY) manage.py import_demo_data --dir $(DEMO_DIR) --forecasts-in-worker  # serve_demo.sh enqueues the forecasts
 	touch $@
 
 demo-accounts: migrate

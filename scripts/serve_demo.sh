@@ -20,5 +20,8 @@ if [ "${DEMO_DISPATCH:-1}" = 1 ]; then
   DISPATCH_PID=$!
 fi
 trap 'kill $CELERY_PID ${DISPATCH_PID:-} 2>/dev/null || true' EXIT INT TERM
+# The pages are served from now on; the worker runs the forecasting chain import_demo_data left to it (hotspots,
+# forecasts, plans, the pilot: a few minutes), unless it has run already.
+$PY manage.py demo_forecasts --enqueue
 echo "crimedash is at http://127.0.0.1:8000 (worker and beat log: var/celery.log). Ctrl-C stops everything."
 $PY manage.py runserver 127.0.0.1:8000 --noreload

@@ -5,9 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 import ingestion
-from analytics.deployment.demo import demo_pilot_create
 from analytics.signals import imports_before_full_refresh
-from analytics.tasks import run_backtests
+from demo.forecasts import demo_forecasts_run
 
 DATA_DIR = Path(ingestion.__file__).resolve().parent / "data"  # the shipped CAD mappings
 
@@ -35,8 +34,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dir", type=Path, required=True)
+        parser.add_argument(
+            "--forecasts-in-worker",
+            action="store_true",
+            help="leave the forecasting chain to the worker (make demo: scripts/serve_demo.sh enqueues it)",
+        )
 
-    def handle(self, *args, dir: Path, **options):
+    def handle(self, *args, dir: Path, forecasts_in_worker: bool = False, **options):
         if not (dir / "police-uk.zip").exists():
             raise CommandError(f"{dir} holds no demo data: run `python manage.py make_demo_data --out {dir}` first.")
         started = time.monotonic()
@@ -45,7 +49,10 @@ class Command(BaseCommand):
             for command, arguments in demo_steps(dir):
                 title = f"{command} {' '.join(arguments)}"
                 self._step(title, call_command, command, *arguments, stdout=self.stdout, stderr=self.stderr)
-        self._forecasts()
+        if forecasts_in_worker:
+            self.stdout.write("The forecasting chain is left to the worker: `manage.py demo_forecasts --enqueue`.")
+        else:
+            self.stdout.write(str(self._step("demo.forecasts.demo_forecasts_run", demo_forecasts_run)))
         self.stdout.write(self.style.SUCCESS(f"Demo data imported in {time.monotonic() - started:.0f} s"))
 
     def _step(self, title: str, do, *args, **kwargs):
@@ -54,8 +61,3 @@ class Command(BaseCommand):
         result = do(*args, **kwargs)
         self.stdout.write(f"   ({time.monotonic() - started:.1f} s)")
         return result
-
-    def _forecasts(self):
-        """Hotspot runs, demand forecasts with their backtests and the deployment plan: the weekly beat task."""
-        self.stdout.write(str(self._step("analytics.tasks.run_backtests", run_backtests)))
-        self.stdout.write(str(self._step("analytics.deployment.demo.demo_pilot_create", demo_pilot_create)))

@@ -65,7 +65,11 @@ class Investigation(models.Model):
 
     class Meta:
         ordering = ["crime_reference"]
-        indexes = [models.Index(fields=["team", "status"]), models.Index(fields=["officer", "status"])]
+        indexes = [
+            models.Index(fields=["team", "status"]),
+            models.Index(fields=["officer", "status"]),
+            models.Index(fields=["team", "allocated_date"], name="investigation_team_alloc_idx"),  # roll-up surge
+        ]
 
     def __str__(self) -> str:
         return self.crime_reference
@@ -237,6 +241,13 @@ class Action(models.Model):
             models.Index(fields=["state", "team", "kind", "due_on"]),
             models.Index(fields=["state", "officer", "due_on"]),
             models.Index(fields=["state", "team", "due_on"]),
+            # The team queue and the roll-ups read only open actions: counts per flag and kind, the page by due date,
+            # per team and per officer, all from this index alone (index-only scans once vacuumed).
+            models.Index(
+                fields=["team", "due_on", "kind", "warn_from", "officer"],
+                condition=models.Q(state="open"),
+                name="action_open_team_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -153,16 +153,17 @@ def rollup_cached(*, user: User, today: date, unit: OrgUnit | None, days: int) -
     """Team, officer and trend roll-ups for the user's scope, cached until the actions next change."""
     teams = unit.pk if unit else ",".join(map(str, rollup_units(user=user).values_list("id", flat=True)))
     key = cache_key("investigations:rollup", [today, scope_of(user=user), teams, days], versions=(ACTIONS_VERSION,))
-    return cached(
-        key,
-        lambda: {
-            "teams": rollup_by_team(user=user, today=today, unit=unit),
-            "officers": rollup_by_officer(user=user, today=today, unit=unit),
+
+    def compute() -> dict:
+        counts = open_action_counts(user=user, today=today, unit=unit)  # one scan feeds both tables
+        return {
+            "teams": rollup_by_team(user=user, today=today, unit=unit, counts=counts),
+            "officers": rollup_by_officer(user=user, today=today, unit=unit, counts=counts),
             "surge": team_surge(user=user, today=today, unit=unit),
             "trend": action_trend(user=user, days=days, today=today, unit=unit),
-        },
-        timeout=ROLLUP_TTL,
-    )
+        }
+
+    return cached(key, compute, timeout=ROLLUP_TTL)
 
 
 def rollup_units(*, user: User) -> QuerySet:
@@ -174,14 +175,35 @@ def _team_ids_under(unit: OrgUnit) -> list[int]:
     return list(OrgUnit.objects.filter(path__startswith=unit.path).values_list("id", flat=True))
 
 
-def rollup_by_team(*, user: User, today: date, unit: OrgUnit | None = None) -> list[dict]:
-    """Outstanding and overdue open actions per team and kind, with team totals."""
+def open_action_counts(*, user: User, today: date, unit: OrgUnit | None = None) -> list[dict]:
+    """Outstanding and overdue open actions per team, officer and kind in the user's scope: one read of the open
+    actions' index that the team and officer roll-ups both add up."""
     queryset = open_actions_visible_to(user=user)
     if unit is not None:
         queryset = queryset.filter(team_id__in=_team_ids_under(unit))
-    rows = queryset.values("team_id", "kind").annotate(
-        outstanding=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today))
+    return list(
+        queryset.values("team_id", "officer_id", "kind")
+        .annotate(outstanding=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
+        .order_by()
     )
+
+
+def _add_up(counts: list[dict], key) -> dict:
+    totals = defaultdict(lambda: {"outstanding": 0, "overdue": 0})
+    for row in counts:
+        total = totals[key(row)]
+        total["outstanding"] += row["outstanding"]
+        total["overdue"] += row["overdue"]
+    return totals
+
+
+def rollup_by_team(*, user: User, today: date, unit: OrgUnit | None = None, counts=None) -> list[dict]:
+    """Outstanding and overdue open actions per team and kind, with team totals."""
+    counts = open_action_counts(user=user, today=today, unit=unit) if counts is None else counts
+    rows = [
+        {"team_id": team_id, "kind": kind, **total}
+        for (team_id, kind), total in _add_up(counts, lambda row: (row["team_id"], row["kind"])).items()
+    ]
     names = {pk: (name, code) for pk, name, code in rollup_units(user=user).values_list("id", "name", "code")}
     teams = defaultdict(lambda: {"kinds": {}, "outstanding": 0, "overdue": 0})
     for row in rows:
@@ -199,16 +221,14 @@ def rollup_by_team(*, user: User, today: date, unit: OrgUnit | None = None) -> l
     )
 
 
-def rollup_by_officer(*, user: User, today: date, unit: OrgUnit | None = None, limit: int = 40) -> list[dict]:
+def rollup_by_officer(
+    *, user: User, today: date, unit: OrgUnit | None = None, limit: int = 40, counts=None
+) -> list[dict]:
     """Open actions per officer, heaviest load first (demand against capacity)."""
-    queryset = open_actions_visible_to(user=user).filter(officer__isnull=False)
-    if unit is not None:
-        queryset = queryset.filter(team_id__in=_team_ids_under(unit))
-    rows = list(
-        queryset.values("officer_id")
-        .annotate(outstanding=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
-        .order_by("-outstanding")[:limit]
-    )
+    counts = open_action_counts(user=user, today=today, unit=unit) if counts is None else counts
+    totals = _add_up([row for row in counts if row["officer_id"] is not None], lambda row: row["officer_id"])
+    rows = [{"officer_id": officer_id, **total} for officer_id, total in totals.items()]
+    rows = sorted(rows, key=lambda row: -row["outstanding"])[:limit]
     users = User.objects.in_bulk([row["officer_id"] for row in rows])
     own = officer_capacities(officer_ids=list(users))
     return [{**row, "officer": users[row["officer_id"]], "capacity": own.get(row["officer_id"])} for row in rows]
@@ -272,11 +292,12 @@ def action_trend(*, user: User, days: int, today: date, unit: OrgUnit | None = N
     )
     if unit is not None:
         queryset = queryset.filter(team__path__startswith=unit.path)
-    rows = queryset.values("day", "kind").annotate(outstanding=Sum("outstanding"), overdue=Sum("overdue"))
-    return {
-        "days": sorted({row["day"] for row in rows}),
-        "rows": list(rows.order_by("day", "kind")),
-    }
+    rows = list(
+        queryset.values("day", "kind")
+        .annotate(outstanding=Sum("outstanding"), overdue=Sum("overdue"))
+        .order_by("day", "kind")
+    )
+    return {"days": sorted({row["day"] for row in rows}), "rows": rows}
 
 
 # --- facts for the rules -------------------------------------------------------------------------------------

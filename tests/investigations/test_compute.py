@@ -29,6 +29,29 @@ def test_an_action_marked_done_while_its_fact_is_missing_reopens(cases, today):
     assert (action.state, action.completed_by) == (Action.State.OPEN, None)
 
 
+def test_recompute_brings_changed_actions_back_in_line_in_bulk(cases, today, role_users):
+    """A done one reopens with who and when cleared; a cancelled one the rule asks for again reopens with the
+    rule's due date and title; an open one follows its investigation's new officer."""
+    done = cases["own"].actions.get(kind="review")
+    cancelled = cases["team"].actions.get(kind="review")
+    expected = (cancelled.title, cancelled.due_on, cancelled.warn_from)
+    Action.objects.filter(pk=done.pk).update(
+        state=Action.State.DONE, completed_by=role_users["supervisor"], completed_at=datetime.now(UTC)
+    )
+    Action.objects.filter(pk=cancelled.pk).update(state=Action.State.CANCELLED, title="stale", due_on=date(2000, 1, 1))
+    moved = cases["other_team"]
+    Investigation.objects.filter(pk=moved.pk).update(officer=role_users["officer"])
+    stats = actions_compute(today=today)
+    done.refresh_from_db()
+    cancelled.refresh_from_db()
+    assert (done.state, done.completed_by, done.completed_at) == (Action.State.OPEN, None, None)
+    assert cancelled.state == Action.State.OPEN
+    assert (cancelled.title, cancelled.due_on, cancelled.warn_from) == expected
+    assert set(moved.actions.filter(state="open").values_list("officer", flat=True)) == {role_users["officer"].pk}
+    assert stats["updated"] == 2 + moved.actions.filter(state="open").count()
+    assert actions_compute(today=today)["updated"] == 0
+
+
 def test_a_supervisors_reason_keeps_an_action_closed(cases, today):
     action = cases["own"].actions.get(kind="review")
     Action.objects.filter(pk=action.pk).update(state=Action.State.DONE, supervisor_reason="Case with CPS")

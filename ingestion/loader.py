@@ -663,6 +663,10 @@ def _postgres_outcomes(run: ImportRun, records: Iterable[OutcomeRecord]) -> tupl
                 copy.write_row((r.source, r.source_key, json.dumps(r.entry), r.line_number, r.raw_text))
         cursor.execute(f"SELECT count(*) FROM {table}")
         staged = cursor.fetchone()[0]
+        # Statistics of the staged rows and of the incidents this run may just have written: without them (the
+        # run's own transaction, autovacuum off) the planner may join by nested loops over a low-selectivity index.
+        cursor.execute(f"ANALYZE {table}")
+        cursor.execute("ANALYZE ingestion_incident")
         cursor.execute(_OUTCOME_COUNT_SQL.format(table=table))
         unmatched, duplicates = cursor.fetchone()
         cursor.execute(_OUTCOME_UNMATCHED_SQL.format(table=table), {"run": run.pk, "reason": UNMATCHED_REASON})

@@ -45,8 +45,8 @@ $(DEMO_DIR)/.imported:
 demo-accounts: migrate
 	$(PY) manage.py create_demo_accounts
 
-serve:
-	bash scripts/serve_demo.sh
+serve:  # simulate_dispatch replays the CAD export of $(DEMO_DIR)
+	DEMO_DATA_DIR="$${DEMO_DATA_DIR:-$(abspath $(DEMO_DIR))}" bash scripts/serve_demo.sh
 
 demo: venv migrate demo-data demo-accounts serve
 

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from dashboards.filters import DashboardFilters
 from dashboards.selectors import incident_page, incident_points, incidents_latest
 from ingestion.models import Area, Incident
+from tests.plans import relation_scans
 
 pytestmark = [
     pytest.mark.django_db,
@@ -80,16 +81,7 @@ def _incident_read_sql(read, user, filters) -> str:
 def _incident_scan(sql: str) -> tuple[str | list, int, int]:
     """The index the read's scan of Incident runs on (a list of them under a bitmap scan), the rows it returned and
     the rows it read only to drop them."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
-        nodes = [cursor.fetchone()[0][0]["Plan"]]
-    scans = []
-    while nodes:
-        node = nodes.pop()
-        nodes.extend(node.get("Plans", []))
-        if node.get("Relation Name") == "ingestion_incident":
-            scans.append(node)
-    (scan,) = scans
+    (scan,) = relation_scans(sql, "ingestion_incident", analyze=True)
     index = scan.get("Index Name") or [child.get("Index Name") for child in scan.get("Plans", [])]
     dropped = scan.get("Rows Removed by Filter", 0) + scan.get("Rows Removed by Index Recheck", 0)
     return index, scan["Actual Rows"], dropped

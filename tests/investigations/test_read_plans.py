@@ -1,8 +1,6 @@
 """The supervisor's team queue and the commander's roll-up at force scale: a fixed number of queries whatever the
 number of actions (no query per row), and, on PostgreSQL, every read of the Action table on an index."""
 
-import json
-
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -11,6 +9,7 @@ from django.urls import reverse
 
 from investigations.services import actions_changed
 from tests.investigations.factories import InvestigationFactory
+from tests.plans import relation_scans
 
 pytestmark = pytest.mark.django_db
 
@@ -58,17 +57,7 @@ def test_page_stays_within_its_query_budget_whatever_the_rows(client_for, cases,
 
 
 def _action_scans(sql: str) -> list[dict]:
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
-        plan = cursor.fetchone()[0]
-    nodes = [(plan if isinstance(plan, list) else json.loads(plan))[0]["Plan"]]
-    scans = []
-    while nodes:
-        node = nodes.pop()
-        nodes.extend(node.get("Plans", []))
-        if node.get("Relation Name") == "investigations_action":
-            scans.append(node)
-    return scans
+    return relation_scans(sql, "investigations_action")
 
 
 def _index_names(scan: dict) -> set[str]:

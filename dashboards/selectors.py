@@ -3,17 +3,19 @@ latest-incidents feed read Incident rows, always scoped, filtered and limited on
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 
 from accounts.scoping import area_codes_visible_to, restrict_to_areas
 from analytics.filters import month_end
 from analytics.metrics import CHARGED, RESOLVED, outcome_class
 from analytics.models import (
     Alert,
+    DailyCount,
     MonthlyCount,
     OutcomeCount,
     StrategicMetric,
 )
+from analytics.rollups import PLACE_LEVELS
 from analytics.selectors import add_months, area_names, latest_month, rollup_totals, visible_rollups
 from analytics.trends import alerts_visible_to
 from dashboards.efficiency import AreaFigures, financial_year, period_resources
@@ -61,12 +63,17 @@ def _cursor_parse(cursor: str) -> tuple[datetime, int] | None:
 
 def incident_page(*, user, filters: DashboardFilters, cursor: str = "", size: int = PAGE_SIZE) -> dict:
     """One page of incidents, newest first, by keyset on (occurred_at, id): deep pages cost what the first does."""
-    queryset = incidents_filtered(incidents_visible_to(user=user), filters=filters)
     position = _cursor_parse(cursor) if cursor else None
-    if position:
-        stamp, pk = position
-        queryset = queryset.filter(Q(occurred_at__lt=stamp) | Q(occurred_at=stamp, id__lt=pk))
-    rows = list(queryset.select_related("borough").order_by("-occurred_at", "-id")[: size + 1])
+
+    def newest(window: DashboardFilters) -> list[Incident]:
+        queryset = incidents_filtered(incidents_visible_to(user=user), filters=window)
+        if position:
+            stamp, pk = position
+            queryset = queryset.filter(Q(occurred_at__lt=stamp) | Q(occurred_at=stamp, id__lt=pk))
+        return list(queryset.select_related("borough").order_by("-occurred_at", "-id")[: size + 1])
+
+    before = position[0].date() if position else None
+    rows = _newest_guided(newest, user=user, filters=filters, needed=size + 1, before=before)
     more = len(rows) > size
     rows = rows[:size]
     next_cursor = f"{rows[-1].occurred_at.isoformat()}_{rows[-1].pk}" if more else ""
@@ -111,16 +118,64 @@ def incident_total(*, user, filters: DashboardFilters) -> int | None:
 def incidents_latest(*, user, filters: DashboardFilters, limit: int = 20) -> list[Incident]:
     """The live feed: the newest incidents of minute-precision sources (a police.uk crime dated only by its month
     is not live news, and would show as happening at midnight on the 1st)."""
-    queryset = incidents_filtered(incidents_visible_to(user=user), filters=filters)
-    queryset = queryset.filter(time_precision=Incident.Precision.MINUTE)
-    return list(queryset.select_related("borough").order_by("-occurred_at", "-id")[:limit])
+
+    def newest(window: DashboardFilters) -> list[Incident]:
+        queryset = incidents_filtered(incidents_visible_to(user=user), filters=window)
+        queryset = queryset.filter(time_precision=Incident.Precision.MINUTE)
+        return list(queryset.select_related("borough").order_by("-occurred_at", "-id")[:limit])
+
+    return _newest_guided(newest, user=user, filters=filters, needed=limit, timed=True)
 
 
 def incident_points(*, user, filters: DashboardFilters, limit: int = 500) -> list[dict]:
     """The newest incidents with coordinates, for the tactical map's clustered markers."""
-    queryset = incidents_filtered(incidents_visible_to(user=user), filters=filters).filter(latitude__isnull=False)
     fields = ("id", "latitude", "longitude", "category", "occurred_at", "status")
-    return list(queryset.order_by("-occurred_at", "-id").values(*fields)[:limit])
+
+    def newest(window: DashboardFilters) -> list[dict]:
+        queryset = incidents_filtered(incidents_visible_to(user=user), filters=window)
+        return list(queryset.filter(latitude__isnull=False).order_by("-occurred_at", "-id").values(*fields)[:limit])
+
+    return _newest_guided(newest, user=user, filters=filters, needed=limit)
+
+
+# --- newest-first reads guided by the rollups -----------------------------------------------------------------
+# "The newest N incidents matching these filters" walks an index backwards in time until it has N. When the filters
+# match few rows of the index it walks (a kind or a source over three years, a quiet area with a busy category), that
+# walk can cover most of the table. The rollups know how many incidents match per month (per day for timed
+# sources), so each read first finds the newest months (days) that hold N matches and reads only from there on.
+# Rows imported since the last refresh are newer than its rollups or are caught by the fallback: when the window
+# yields fewer than N rows (a stale rollup, or a precision the rollup does not separate), the read runs on the whole
+# period as before.
+
+
+def _newest_guided(read, *, user, filters: DashboardFilters, needed: int, before=None, timed: bool = False) -> list:
+    window = newest_window(user=user, filters=filters, needed=needed, before=before, timed=timed)
+    if window is None:
+        return read(filters)
+    start, expected = window
+    rows = read(filters_with(filters, date_from=max(filter(None, (start, filters.date_from)))))
+    return rows if len(rows) >= min(expected, needed) else read(filters)
+
+
+def newest_window(*, user, filters: DashboardFilters, needed: int, before=None, timed: bool = False):
+    """(first day, rollup matches from it) of the newest period (before `before`, when paging) holding at least
+    `needed` incidents matching the filters by the rollups: days of timed incidents (the live feed), else months.
+    With no match at all, the day after the rollups' last period (only rows newer than the last refresh can match).
+    None when the rollups cannot narrow the read: fewer matches than needed, or none refreshed yet."""
+    level = _count_level(filters.areas)
+    model, period = (DailyCount, "day") if timed and level in PLACE_LEVELS else (MonthlyCount, "month")
+    end = min(filter(None, (filters.date_to, before and before + timedelta(days=1))), default=None)
+    counts = visible_rollups(model, user=user, filters=filters_with(filters, date_to=end), level=level)
+    held = 0
+    for row in counts.values(period).annotate(matches=Sum("count")).order_by(f"-{period}").iterator():
+        held += row["matches"]
+        if held >= needed:
+            return row[period], held
+    last = model.objects.filter(level="force").aggregate(last=Max(period))["last"]
+    if held or last is None:
+        return None
+    after = last + timedelta(days=1) if period == "day" else add_months(last, 1)
+    return (after, 0) if not filters.date_from or after > filters.date_from else None
 
 
 def area_options(*, user) -> list[dict]:

@@ -135,13 +135,30 @@ def daily_totals(*, user, filters: AnalyticsFilters, by: tuple[str, ...], level:
 
 def latest_month(*, model=None, kinds: tuple[str, ...] = (), sources: tuple[str, ...] = ()) -> dt.date | None:
     """The latest month with data, of the given kinds and sources when any are given (calls and crimes end at
-    different months: a CAD export may stop years before the monthly police.uk file)."""
-    queryset = (model or MonthlyCount).objects.filter(level="borough")
+    different months: a CAD export may stop years before the monthly police.uk file). Asked of the monthly totals a
+    rollup is summed into (a tenth of its rows: a kind with no rows no longer walks the whole rollup); the hour table,
+    which keeps minute-precision rows only, confirms the month in one month's rows."""
+    summed_into = {None: AreaMonthTotal, MonthlyCount: AreaMonthTotal, DailyCount: PriorityMonthTotal}
+    month = _latest_month(summed_into.get(model, PriorityMonthTotal), kinds=kinds, sources=sources)
+    if month is None or model in summed_into or _holds(model, month=month, kinds=kinds, sources=sources):
+        return month
+    return _latest_month(model, kinds=kinds, sources=sources)
+
+
+def _of_kinds_and_sources(model, *, kinds: tuple[str, ...], sources: tuple[str, ...]):
+    queryset = model.objects.filter(level="force")
     if kinds:
         queryset = queryset.filter(kind__in=kinds)
-    if sources:
-        queryset = queryset.filter(source__in=sources)
+    return queryset.filter(source__in=sources) if sources else queryset
+
+
+def _latest_month(model, *, kinds: tuple[str, ...], sources: tuple[str, ...]) -> dt.date | None:
+    queryset = _of_kinds_and_sources(model, kinds=kinds, sources=sources)
     return queryset.order_by("-month").values_list("month", flat=True).first()
+
+
+def _holds(model, *, month: dt.date, kinds: tuple[str, ...], sources: tuple[str, ...]) -> bool:
+    return _of_kinds_and_sources(model, kinds=kinds, sources=sources).filter(month=month).exists()
 
 
 def add_months(month: dt.date, count: int) -> dt.date:

@@ -10,9 +10,11 @@ from analytics.filters import month_end
 from analytics.metrics import CHARGED, RESOLVED, outcome_class
 from analytics.models import (
     Alert,
+    AreaMonthTotal,
     DailyCount,
     MonthlyCount,
     OutcomeCount,
+    PriorityMonthTotal,
     StrategicMetric,
 )
 from analytics.rollups import PLACE_LEVELS
@@ -157,25 +159,63 @@ def _newest_guided(read, *, user, filters: DashboardFilters, needed: int, before
     return rows if len(rows) >= min(expected, needed) else read(filters)
 
 
+# How far back each try looks: the newest week (month), then six weeks (four months), then the whole period.
+DAY_SPANS, MONTH_SPANS = (7, 42, None), (1, 4, None)
+
+
 def newest_window(*, user, filters: DashboardFilters, needed: int, before=None, timed: bool = False):
     """(first day, rollup matches from it) of the newest period (before `before`, when paging) holding at least
     `needed` incidents matching the filters by the rollups: days of timed incidents (the live feed), else months.
     With no match at all, the day after the rollups' last period (only rows newer than the last refresh can match).
     None when the rollups cannot narrow the read: fewer matches than needed, or none refreshed yet."""
     level = _count_level(filters.areas)
-    model, period = (DailyCount, "day") if timed and level in PLACE_LEVELS else (MonthlyCount, "month")
-    end = min(filter(None, (filters.date_to, before and before + timedelta(days=1))), default=None)
-    counts = visible_rollups(model, user=user, filters=filters_with(filters, date_to=end), level=level)
+    use_days = timed and level in PLACE_LEVELS
+    model, period = (DailyCount, "day") if use_days else (MonthlyCount, "month")
+    last = model.objects.filter(level="force").aggregate(last=Max(period))["last"]
+    if last is None:
+        return None
+    end = min(filter(None, (filters.date_to, before and before + timedelta(days=1), _period_end(last, period))))
     held = 0
-    for row in counts.values(period).annotate(matches=Sum("count")).order_by(f"-{period}").iterator():
+    for span in DAY_SPANS if use_days else MONTH_SPANS:
+        since = max(filter(None, (_span_start(end, span, period), filters.date_from)), default=None)
+        table = model if span else _whole_period_table(use_days, filters)
+        scoped = filters_with(filters, date_from=since, date_to=end)
+        start, held = _newest_periods(table, user=user, filters=scoped, level=level, needed=needed)
+        if start:
+            return start, held
+    if held or (filters.date_from and _period_end(last, period) < filters.date_from):
+        return None
+    return _period_end(last, period) + timedelta(days=1), 0
+
+
+def _whole_period_table(timed: bool, filters: DashboardFilters):
+    """The smallest monthly table with the filters' columns: timed rows only for the live feed (a month-precision
+    crime cannot be in it)."""
+    if timed:
+        return DailyCount if filters.categories else PriorityMonthTotal
+    return MonthlyCount if filters.categories else AreaMonthTotal
+
+
+def _newest_periods(model, *, user, filters: DashboardFilters, level: str, needed: int) -> tuple[date | None, int]:
+    """(first period of the newest ones holding `needed` matches or None, matches counted)."""
+    period = "day" if "day" in {field.name for field in model._meta.get_fields()} else "month"
+    counts = visible_rollups(model, user=user, filters=filters, level=level).values(period)
+    held = 0
+    for row in counts.annotate(matches=Sum("count")).order_by(f"-{period}"):
         held += row["matches"]
         if held >= needed:
             return row[period], held
-    last = model.objects.filter(level="force").aggregate(last=Max(period))["last"]
-    if held or last is None:
+    return None, held
+
+
+def _period_end(first: date, period: str) -> date:
+    return first if period == "day" else month_end(first)
+
+
+def _span_start(end: date, span: int | None, period: str) -> date | None:
+    if span is None:
         return None
-    after = last + timedelta(days=1) if period == "day" else add_months(last, 1)
-    return (after, 0) if not filters.date_from or after > filters.date_from else None
+    return end - timedelta(days=span - 1) if period == "day" else add_months(end.replace(day=1), 1 - span)
 
 
 def area_options(*, user) -> list[dict]:

@@ -148,7 +148,10 @@ class MonthlyCountViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     required_permission = ANALYTICAL
 
     def get_queryset(self):
-        return selectors.visible_rollups(MonthlyCount, user=self.request.user)
+        # the filter bar's names (date_from, date_to, area, category, source, kind) mean here what they mean on
+        # every other endpoint; the rollup's own columns (level, area_code, month_from, ...) narrow further
+        filters = AnalyticsFilters.from_query(self.request.query_params)
+        return selectors.visible_rollups(MonthlyCount, user=self.request.user, filters=filters)
 
 
 ROUTES = [

@@ -48,6 +48,20 @@ def test_monthly_counts_endpoint_filters_with_its_filterset(client_for, loaded):
     assert [row["count"] for row in data["results"]] == [9]
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"date_from": "2024-02"}, [7]),
+        ({"date_to": "2024-01", "area": CAMDEN}, [9]),
+        ({"area": WESTMINSTER, "category": "robbery"}, [7]),
+    ],
+)
+def test_monthly_counts_take_the_filter_bar_names_every_endpoint_takes(client_for, loaded, query, expected):
+    url = reverse("analytics-monthly-count-list")
+    data = client_for("analyst").get(url, {"level": "borough", **query}).json()
+    assert [row["count"] for row in data["results"]] == expected
+
+
 @pytest.mark.parametrize("role", ["executive", "supervisor", "officer"])
 def test_roles_without_tactical_access_cannot_list_alerts(client_for, role):
     assert client_for(role).get(reverse("analytics-alert-list")).status_code == 403

@@ -266,6 +266,12 @@ class ActionCountSnapshot(models.Model):
     class Meta:
         ordering = ["day"]
         constraints = [models.UniqueConstraint(fields=["day", "team", "kind"], name="snapshot_unique_day")]
+        # The roll-up's trend sums its teams' last days from this index alone (PostgreSQL; SQLite ignores INCLUDE).
+        indexes = [
+            models.Index(
+                fields=["team", "day"], include=["kind", "outstanding", "overdue"], name="snapshot_team_day_idx"
+            )
+        ]
 
 
 class OfficerCapacity(models.Model):

@@ -1,9 +1,10 @@
 """Reads. Every query starts from what the user may see (accounts.scoping)."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import OrgUnit, User
@@ -17,7 +18,6 @@ from investigations.models import (
     ActionCountSnapshot,
     CustodyEvent,
     Investigation,
-    OfficerCapacity,
     SupervisorReview,
     Suspect,
     Victim,
@@ -32,17 +32,32 @@ def local_today() -> date:
     return timezone.localdate()
 
 
-def _scoped(queryset: QuerySet, *, user: User, officer_field: str, team_field: str) -> QuerySet:
+def _scoped(
+    queryset: QuerySet, *, user: User, officer_field: str, team_field: str, team_ids: list[int] | None = None
+) -> QuerySet:
+    """The rows `user` may see: their own, their units' (`team_ids` when the caller has read them already, the whole
+    force when that is None) or every row."""
     if not user.is_authenticated:  # schema generation asks for querysets without a user
         return queryset.none()
     scope = scope_of(user=user)
     if scope == OWN:
         return queryset.filter(**{officer_field: user})
-    if scope == FORCE:
-        return queryset
-    # A literal id list (a handful of teams) plans far better than a path subquery on large tables.
-    team_ids = list(units_visible_to(user=user).values_list("id", flat=True))
+    if team_ids is None:
+        if scope == FORCE:
+            return queryset
+        team_ids = visible_unit_ids(user=user)
     return queryset.filter(**{f"{team_field}_id__in": team_ids})
+
+
+def visible_unit_ids(*, user: User) -> list[int]:
+    """The ids of the units whose rows the user sees: a literal id list (a handful of teams) plans far better than a
+    path subquery on large tables. Remembered on the user object, so for one request only (a page scopes several
+    reads), under what decides it."""
+    basis = (scope_of(user=user), getattr(user, "unit_id", None))
+    memo = getattr(user, "_visible_unit_ids", None)
+    if memo is None or memo[0] != basis:
+        memo = user._visible_unit_ids = (basis, list(units_visible_to(user=user).values_list("id", flat=True)))
+    return memo[1]
 
 
 def investigations_visible_to(*, user: User) -> QuerySet:
@@ -66,27 +81,32 @@ def flag_filter(flag: str, today: date) -> Q:
     }[flag]
 
 
-def flag_counts(queryset: QuerySet, *, today: date) -> dict[str, int]:
-    counts = queryset.aggregate(**{flag: Count("id", filter=flag_filter(flag, today)) for flag in FLAG_ORDER})
-    return {flag: counts[flag] or 0 for flag in FLAG_ORDER}
+def kind_flag_counts(queryset: QuerySet, *, today: date) -> dict[str, dict[str, int]]:
+    """Open actions per kind and flag, in one read of the open actions' index (counting a column of the index, not
+    the id, so the index alone answers): the flag badges, the kind tabs, the page count and the reviews due are all
+    added up from it."""
+    flags = {flag: Count("due_on", filter=flag_filter(flag, today)) for flag in FLAG_ORDER}
+    return {row.pop("kind"): row for row in queryset.values("kind").annotate(**flags).order_by()}
 
 
-def action_page(queryset: QuerySet, *, user: User, today: date, kind: str = "", flag: str = "") -> QuerySet:
-    """Open actions, most urgent first, optionally narrowed to one kind or one flag; each investigation's linked
-    crimes as far as the user may see them."""
+def counted(grid: dict[str, dict[str, int]], *, kinds=None, flags=FLAG_ORDER) -> int:
+    """How many of `grid`'s actions are of `kinds` (default all) and `flags`."""
+    return sum(row[flag] for kind, row in grid.items() if kinds is None or kind in kinds for flag in flags)
+
+
+PAGE_FIELDS = ["id", "investigation_id", "team_id", "officer_id", "kind", "title", "due_on", "warning_days", "key"]
+
+
+def action_page(queryset: QuerySet, *, kind: str = "", flag: str = "", today: date | None = None) -> QuerySet:
+    """Open actions, most urgent first, optionally narrowed to one kind or one flag: only the columns a row shows."""
     if kind:
         queryset = queryset.filter(kind=kind)
     if flag in FLAG_ORDER:
         queryset = queryset.filter(flag_filter(flag, today))
+    people = ["officer__username", "officer__first_name", "officer__last_name"]
     return (
         queryset.select_related("investigation", "officer")
-        .prefetch_related(
-            Prefetch(
-                "investigation__linked_crimes",
-                queryset=investigations_visible_to(user=user).only("id", "crime_reference"),
-            ),
-            Prefetch("investigation__suspects", queryset=Suspect.objects.only("id", "investigation_id", "name")),
-        )
+        .only(*PAGE_FIELDS, "investigation__crime_reference", "investigation__offence", "investigation__team", *people)
         .order_by("due_on", "id")
     )
 
@@ -102,7 +122,7 @@ def upcoming_actions(queryset: QuerySet, *, today: date, days: int) -> QuerySet:
 def upcoming_counts(queryset: QuerySet, *, today: date) -> dict[int, int]:
     counts = queryset.aggregate(
         **{
-            f"d{days}": Count("id", filter=Q(due_on__gte=today, due_on__lte=today + timedelta(days=days)))
+            f"d{days}": Count("due_on", filter=Q(due_on__gte=today, due_on__lte=today + timedelta(days=days)))
             for days in UPCOMING_HORIZONS
         }
     )
@@ -120,13 +140,31 @@ def wanted_suspects(*, investigation: Investigation) -> list[Suspect]:
     return wanted
 
 
-def with_flags(actions, *, today: date) -> list[Action]:
-    """Rows with their flag, and what their completion form asks for: the custody events that do the task
-    (PACE ss47ZD-47ZG, s34, s37, s46A; MCA 1980 s127) or, for a data-integrity action, which check failed."""
-    rows = list(actions)
+def with_flags(rows: list[Action], *, user: User, today: date) -> list[Action]:
+    """The rows with their flag and, in one query each for all the rows, the linked crimes the user may see and, for
+    a time-limit action, the suspects its completion form asks to choose from; for a data-integrity action, which
+    check failed."""
+    ids = {action.investigation_id for action in rows}
+    linked, suspects = defaultdict(list), defaultdict(list)
+    links = _scoped(
+        Investigation.linked_crimes.through.objects.filter(from_investigation_id__in=ids),
+        user=user,
+        officer_field="to_investigation__officer",
+        team_field="to_investigation__team",
+    )
+    for investigation_id, reference in links.order_by("to_investigation__crime_reference").values_list(
+        "from_investigation_id", "to_investigation__crime_reference"
+    ):
+        linked[investigation_id].append(reference)
+    timed = {action.investigation_id for action in rows if action.kind == Action.Kind.TIME_LIMIT}
+    for suspect_id, investigation_id, name, reference in Suspect.objects.filter(investigation_id__in=timed).values_list(
+        "id", "investigation_id", "name", "reference"
+    ):
+        suspects[investigation_id].append((suspect_id, name or reference))
     for action in rows:
         action.flag = flag_for(due_on=action.due_on, warning_days=action.warning_days, today=today)
-        action.evidence_choices = [(e, CustodyEvent.Kind(e).label) for e in EVIDENCE_EVENTS.get(action.kind, [])]
+        action.linked = linked[action.investigation_id]
+        action.suspects = suspects[action.investigation_id]
         action.cdi_check = action.key.split(":", 1)[-1] if action.kind == Action.Kind.CDI else ""
     return rows
 
@@ -149,18 +187,52 @@ ACTIONS_VERSION = CacheVersion("investigations:actions-generation", memo_seconds
 ROLLUP_TTL = 600
 
 
-def rollup_cached(*, user: User, today: date, unit: OrgUnit | None, days: int) -> dict:
-    """Team, officer and trend roll-ups for the user's scope, cached until the actions next change."""
-    teams = unit.pk if unit else ",".join(map(str, rollup_units(user=user).values_list("id", flat=True)))
-    key = cache_key("investigations:rollup", [today, scope_of(user=user), teams, days], versions=(ACTIONS_VERSION,))
+@dataclass(frozen=True)
+class RollupScope:
+    """What a roll-up covers, from one read of the org units the user sees: the units its rows come from (None: the
+    whole force, unfiltered), the teams it lists, every visible unit's name, and the BCUs and departments to drill
+    into."""
+
+    unit_ids: list[int] | None
+    teams: dict[int, dict]
+    names: dict[int, str]
+    drill_units: list[dict]
+
+
+def rollup_scope(*, user: User, unit: OrgUnit | None) -> RollupScope:
+    units = list(units_visible_to(user=user).values("id", "name", "code", "kind", "path"))
+    under = [row for row in units if unit is None or row["path"].startswith(unit.path)]
+    whole = unit is None and scope_of(user=user) == FORCE
+    return RollupScope(
+        unit_ids=None if whole else [row["id"] for row in under],
+        teams={row["id"]: row for row in under if row["kind"] == OrgUnit.Kind.TEAM},
+        names={row["id"]: row["name"] for row in units},
+        drill_units=[row for row in units if row["kind"] in (OrgUnit.Kind.BCU, OrgUnit.Kind.DEPARTMENT)],
+    )
+
+
+def rollup_cached(*, user: User, today: date, scope: RollupScope, days: int) -> dict:
+    """Team, officer and trend roll-ups for the user's scope, cached until the actions next change. Cold, it is four
+    queries whatever the number of actions, teams or officers."""
+    key = cache_key(
+        "investigations:rollup",
+        [today, scope_of(user=user), scope.unit_ids, sorted(scope.teams), days],
+        versions=(ACTIONS_VERSION,),
+    )
 
     def compute() -> dict:
-        counts = open_action_counts(user=user, today=today, unit=unit)  # one scan feeds both tables
+        counts = open_action_counts(user=user, today=today, scope=scope)  # one scan feeds both tables
+        surge = team_surge(user=user, today=today, scope=scope)
+        officers = rollup_by_officer(counts)
+        people = rollup_people(team_ids=[t["team_id"] for t in surge], officer_ids=[o["officer_id"] for o in officers])
         return {
-            "teams": rollup_by_team(user=user, today=today, unit=unit, counts=counts),
-            "officers": rollup_by_officer(user=user, today=today, unit=unit, counts=counts),
-            "surge": team_surge(user=user, today=today, unit=unit),
-            "trend": action_trend(user=user, days=days, today=today, unit=unit),
+            "teams": rollup_by_team(counts, scope=scope),
+            "officers": [
+                {**row, "officer": people[row["officer_id"]], "capacity": people[row["officer_id"]].own_capacity}
+                for row in officers
+            ],
+            "surge": with_team_capacity(surge, people=people.values()),
+            "trend": action_trend(days=days, today=today, team_ids=list(scope.teams)),
         }
 
     return cached(key, compute, timeout=ROLLUP_TTL)
@@ -171,19 +243,20 @@ def rollup_units(*, user: User) -> QuerySet:
     return units_visible_to(user=user).filter(kind=OrgUnit.Kind.TEAM)
 
 
-def _team_ids_under(unit: OrgUnit) -> list[int]:
-    return list(OrgUnit.objects.filter(path__startswith=unit.path).values_list("id", flat=True))
-
-
-def open_action_counts(*, user: User, today: date, unit: OrgUnit | None = None) -> list[dict]:
-    """Outstanding and overdue open actions per team, officer and kind in the user's scope: one read of the open
-    actions' index that the team and officer roll-ups both add up."""
-    queryset = open_actions_visible_to(user=user)
-    if unit is not None:
-        queryset = queryset.filter(team_id__in=_team_ids_under(unit))
+def open_action_counts(*, user: User, today: date, scope: RollupScope) -> list[dict]:
+    """Outstanding and overdue open actions per team, officer and kind in the roll-up's scope: one index-only read
+    of the open actions (counting columns of the index, not the id) that the team and officer roll-ups both add
+    up."""
+    queryset = _scoped(
+        Action.objects.filter(state=Action.State.OPEN),
+        user=user,
+        officer_field="officer",
+        team_field="team",
+        team_ids=scope.unit_ids,
+    )
     return list(
         queryset.values("team_id", "officer_id", "kind")
-        .annotate(outstanding=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
+        .annotate(outstanding=Count("*"), overdue=Count("due_on", filter=Q(due_on__lt=today)))
         .order_by()
     )
 
@@ -197,23 +270,19 @@ def _add_up(counts: list[dict], key) -> dict:
     return totals
 
 
-def rollup_by_team(*, user: User, today: date, unit: OrgUnit | None = None, counts=None) -> list[dict]:
-    """Outstanding and overdue open actions per team and kind, with team totals."""
-    counts = open_action_counts(user=user, today=today, unit=unit) if counts is None else counts
-    rows = [
-        {"team_id": team_id, "kind": kind, **total}
-        for (team_id, kind), total in _add_up(counts, lambda row: (row["team_id"], row["kind"])).items()
-    ]
-    names = {pk: (name, code) for pk, name, code in rollup_units(user=user).values_list("id", "name", "code")}
+def rollup_by_team(counts: list[dict], *, scope: RollupScope) -> list[dict]:
+    """Outstanding and overdue open actions per team and kind, with team totals, most overdue first."""
     teams = defaultdict(lambda: {"kinds": {}, "outstanding": 0, "overdue": 0})
-    for row in rows:
-        team = teams[row["team_id"]]
-        team["kinds"][row["kind"]] = row
-        team["outstanding"] += row["outstanding"]
-        team["overdue"] += row["overdue"]
+    for (team_id, kind), total in _add_up(counts, lambda row: (row["team_id"], row["kind"])).items():
+        team = teams[team_id]
+        team["kinds"][kind] = {"team_id": team_id, "kind": kind, **total}
+        team["outstanding"] += total["outstanding"]
+        team["overdue"] += total["overdue"]
+    unknown = {"name": "?", "code": ""}
     return sorted(
         (
-            {"team_id": team_id, "name": names.get(team_id, ("?", ""))[0], "code": names.get(team_id, ("?", ""))[1]}
+            {"team_id": team_id, "name": scope.teams.get(team_id, unknown)["name"]}
+            | {"code": scope.teams.get(team_id, unknown)["code"]}
             | data
             for team_id, data in teams.items()
         ),
@@ -221,50 +290,54 @@ def rollup_by_team(*, user: User, today: date, unit: OrgUnit | None = None, coun
     )
 
 
-def rollup_by_officer(
-    *, user: User, today: date, unit: OrgUnit | None = None, limit: int = 40, counts=None
-) -> list[dict]:
+def rollup_by_officer(counts: list[dict], *, limit: int = 40) -> list[dict]:
     """Open actions per officer, heaviest load first (demand against capacity)."""
-    counts = open_action_counts(user=user, today=today, unit=unit) if counts is None else counts
     totals = _add_up([row for row in counts if row["officer_id"] is not None], lambda row: row["officer_id"])
     rows = [{"officer_id": officer_id, **total} for officer_id, total in totals.items()]
-    rows = sorted(rows, key=lambda row: -row["outstanding"])[:limit]
-    users = User.objects.in_bulk([row["officer_id"] for row in rows])
-    own = officer_capacities(officer_ids=list(users))
-    return [{**row, "officer": users[row["officer_id"]], "capacity": own.get(row["officer_id"])} for row in rows]
+    return sorted(rows, key=lambda row: -row["outstanding"])[:limit]
 
 
-def officer_capacities(*, officer_ids: list[int]) -> dict[int, int]:
-    """Capacities the force set per officer in the admin; officers without one take INV_OFFICER_CAPACITY."""
-    return dict(OfficerCapacity.objects.filter(officer_id__in=officer_ids).values_list("officer_id", "capacity"))
+TEAM_MEMBER_ROLES = ["officer", "supervisor"]  # whose capacities make a team's
+
+
+def rollup_people(*, team_ids: list[int], officer_ids: list[int]) -> dict[int, User]:
+    """In one query: the officers of the roll-up and the teams' members, each with the capacity the force set for
+    them in the admin (`own_capacity`, None when not set: INV_OFFICER_CAPACITY applies)."""
+    members = Q(unit_id__in=team_ids, role__in=TEAM_MEMBER_ROLES) | Q(id__in=officer_ids)
+    people = (
+        User.objects.filter(members)
+        .only("id", "username", "first_name", "last_name", "unit_id", "role")
+        .annotate(own_capacity=F("action_capacity__capacity"))
+    )
+    return {person.pk: person for person in people}
 
 
 WEEK = 7
 
 
-def team_surge(*, user: User, today: date, unit: OrgUnit | None = None) -> list[dict]:
-    """Per team: investigations newly allocated in the last 7 days against the 7 before, with the team's capacity
-    (its officers' own or default capacities) and open actions; `surge` when this week's intake jumps."""
+def team_surge(*, user: User, today: date, scope: RollupScope) -> list[dict]:
+    """Per team: investigations newly allocated in the last 7 days against the 7 before; `surge` when this week's
+    intake jumps."""
     conf = RuleSettings()
-    scoped = investigations_visible_to(user=user).filter(allocated_date__gt=today - timedelta(days=2 * WEEK))
-    if unit is not None:
-        scoped = scoped.filter(team_id__in=_team_ids_under(unit))
+    scoped = _scoped(
+        Investigation.objects.filter(allocated_date__gt=today - timedelta(days=2 * WEEK)),
+        user=user,
+        officer_field="officer",
+        team_field="team",
+        team_ids=scope.unit_ids,
+    )
     this_week = Q(allocated_date__gt=today - timedelta(days=WEEK), allocated_date__lte=today)
     rows = scoped.values("team_id").annotate(
-        this_week=Count("id", filter=this_week), last_week=Count("id", filter=~this_week)
+        this_week=Count("allocated_date", filter=this_week), last_week=Count("allocated_date", filter=~this_week)
     )
-    teams = {row["team_id"]: row for row in rows}
-    names = dict(OrgUnit.objects.filter(id__in=teams).values_list("id", "name"))
-    capacity = _team_capacity(team_ids=list(teams), default=conf.officer_capacity)
     return sorted(
         (
             {
                 **row,
-                "name": names.get(team_id, "?"),
-                "capacity": capacity.get(team_id, 0),
+                "name": scope.names.get(row["team_id"], "?"),
                 "surge": is_surge(this_week=row["this_week"], last_week=row["last_week"], conf=conf),
             }
-            for team_id, row in teams.items()
+            for row in rows.order_by()
         ),
         key=lambda team: (not team["surge"], -team["this_week"], team["name"]),
     )
@@ -275,25 +348,21 @@ def is_surge(*, this_week: int, last_week: int, conf: RuleSettings) -> bool:
     return rise >= conf.surge_min_increase and this_week * 100 >= last_week * conf.surge_ratio_percent
 
 
-def _team_capacity(*, team_ids: list[int], default: int) -> dict[int, int]:
-    members = User.objects.filter(unit_id__in=team_ids, role__in=["officer", "supervisor"]).values_list("id", "unit_id")
-    members = list(members)
-    own = officer_capacities(officer_ids=[member for member, _ in members])
+def with_team_capacity(teams: list[dict], *, people) -> list[dict]:
+    """Each team's capacity: its officers' and supervisors' own capacities, or the default, added up."""
+    default = RuleSettings().officer_capacity
     totals = defaultdict(int)
-    for member, team_id in members:
-        totals[team_id] += own.get(member, default)
-    return dict(totals)
+    for person in people:
+        if person.role in TEAM_MEMBER_ROLES:
+            totals[person.unit_id] += person.own_capacity or default
+    return [{**team, "capacity": totals.get(team["team_id"], 0)} for team in teams]
 
 
-def action_trend(*, user: User, days: int, today: date, unit: OrgUnit | None = None) -> dict[str, list]:
+def action_trend(*, days: int, today: date, team_ids: list[int]) -> dict[str, list]:
     """Daily outstanding and overdue counts per kind from the snapshots, for the teams in view."""
-    queryset = ActionCountSnapshot.objects.filter(
-        day__gt=today - timedelta(days=days), team__in=rollup_units(user=user)
-    )
-    if unit is not None:
-        queryset = queryset.filter(team__path__startswith=unit.path)
     rows = list(
-        queryset.values("day", "kind")
+        ActionCountSnapshot.objects.filter(day__gt=today - timedelta(days=days), team_id__in=team_ids)
+        .values("day", "kind")
         .annotate(outstanding=Sum("outstanding"), overdue=Sum("overdue"))
         .order_by("day", "kind")
     )

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,69 +14,68 @@ from django.views.generic import TemplateView
 from accounts.models import OrgUnit
 from accounts.permissions import RoleRequiredMixin
 from investigations import selectors, services
-from investigations.charts import trend_svg
+from investigations.charts import trend_svg, trend_table
 from investigations.conf import rule_settings
-from investigations.flags import FLAG_LABELS, FLAG_ORDER
-from investigations.models import AUTHORITY_CHOICES, Action
-from investigations.services import COMPLETE_PERMISSION, DEFAULT_COMPLETE_PERMISSION
+from investigations.controls import RowControls
+from investigations.flags import FLAG_LABELS, FLAG_ORDER, OVERDUE
+from investigations.models import Action
 
 PAGE_SIZE = 25
 TREND_DAYS = 120
 
 
-def completable_kinds(user) -> set[str]:
-    return {
-        kind for kind in Action.Kind.values if user.has_perm(COMPLETE_PERMISSION.get(kind, DEFAULT_COMPLETE_PERMISSION))
-    }
-
-
 def queue_context(request, *, team_view: bool, team: OrgUnit | None = None) -> dict:
-    """The queue of the user's scope, or of one `team` in it (a commander following the roll-up into a team)."""
-    today = selectors.local_today()
-    base = selectors.open_actions_visible_to(user=request.user)
+    """The queue of the user's scope, or of one `team` in it (a commander following the roll-up into a team): one
+    count per kind and flag feeds the badges, the tabs and the pager; the rows read only what they show."""
+    user, today = request.user, selectors.local_today()
+    base = selectors.open_actions_visible_to(user=user)
     if team is not None:
         base = base.filter(team=team)
     kind, flag = request.GET.get("kind", ""), request.GET.get("flag", "")
-    page = Paginator(
-        selectors.action_page(base, user=request.user, today=today, kind=kind, flag=flag), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    grid = selectors.kind_flag_counts(base, today=today)
+    paginator = Paginator(selectors.action_page(base, kind=kind, flag=flag, today=today), PAGE_SIZE)
+    paginator.count = selectors.counted(
+        grid, kinds={kind} if kind else None, flags=[flag] if flag in FLAG_ORDER else FLAG_ORDER
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    actions = list(page.object_list)
     context = {
         "today": today,
         "team_view": team_view,
-        "queue_unit": team or request.user.unit,
-        "counts": _labelled(selectors.flag_counts(base, today=today)),
-        "kinds": _kind_tabs(base, today=today, selected=kind),
+        "queue_unit": team or user.unit,
+        "counts": [
+            {"flag": f, "label": FLAG_LABELS[f], "count": selectors.counted(grid, flags=[f])} for f in FLAG_ORDER
+        ],
+        "kinds": [
+            {"kind": k, "label": label, "overdue": grid.get(k, {}).get(OVERDUE, 0), "selected": k == kind}
+            for k, label in Action.Kind.choices
+        ],
         "flags": [(f, FLAG_LABELS[f]) for f in FLAG_ORDER],
         "selected_kind": kind,
         "selected_flag": flag,
         "page": page,
-        "actions": selectors.with_flags(page.object_list, today=today),
-        **completion_context(request.user),
+        "actions": actions,
+        "reviews": [],
     }
-    if team_view:
-        reviews = selectors.action_page(base, user=request.user, today=today, kind=Action.Kind.REVIEW).filter(
-            warn_from__lte=today
+    if team_view:  # the reviews due today, soon or overdue: all but the upcoming ones
+        context["reviews"] = list(
+            selectors.action_page(base, kind=Action.Kind.REVIEW).filter(warn_from__lte=today)[:PAGE_SIZE]
         )
-        context["reviews"] = selectors.with_flags(reviews[:PAGE_SIZE], today=today)
-        context["reviews_total"] = reviews.count()
+        context["reviews_total"] = selectors.counted(grid, kinds={Action.Kind.REVIEW}, flags=FLAG_ORDER[:-1])
+    rows(request, actions + context["reviews"], today=today)
     return context
 
 
-def _labelled(counts: dict[str, int]) -> list[dict]:
-    return [{"flag": flag, "label": FLAG_LABELS[flag], "count": counts[flag]} for flag in FLAG_ORDER]
-
-
-def _kind_tabs(base, *, today, selected: str) -> list[dict]:
-    overdue = dict(base.filter(due_on__lt=today).values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
-    return [
-        {"kind": kind, "label": label, "overdue": overdue.get(kind, 0), "selected": kind == selected}
-        for kind, label in Action.Kind.choices
-    ]
+def rows(request, actions: list[Action], *, today) -> list[Action]:
+    """The action table's rows, flagged, with their linked crimes and ready-made forms."""
+    selectors.with_flags(actions, user=request.user, today=today)
+    return RowControls(request, today=today).attach(actions)
 
 
 def rollup_context(request, unit: OrgUnit | None) -> dict:
     user, today = request.user, selectors.local_today()
-    data = selectors.rollup_cached(user=user, today=today, unit=unit, days=TREND_DAYS)
+    scope = selectors.rollup_scope(user=user, unit=unit)
+    data = selectors.rollup_cached(user=user, today=today, scope=scope, days=TREND_DAYS)
     conf = rule_settings()
     capacity = conf.officer_capacity
     teams = [{**team, "cells": [team["kinds"].get(kind) for kind in Action.Kind.values]} for team in data["teams"]]
@@ -85,9 +83,7 @@ def rollup_context(request, unit: OrgUnit | None) -> dict:
     return {
         "today": today,
         "unit": unit,
-        "drill_units": selectors.units_visible_to(user=user).filter(
-            kind__in=[OrgUnit.Kind.BCU, OrgUnit.Kind.DEPARTMENT]
-        ),
+        "drill_units": scope.drill_units,
         "teams": teams,
         "kinds": Action.Kind.choices,
         "totals": {
@@ -102,7 +98,7 @@ def rollup_context(request, unit: OrgUnit | None) -> dict:
         "surge_min": conf.surge_min_increase,
         "trend_chart": trend_svg(data["trend"], measure="overdue"),
         "trend_outstanding": trend_svg(data["trend"], measure="outstanding"),
-        "trend_rows": data["trend"]["rows"][-len(Action.Kind.values) * 30 :],
+        "trend_table": trend_table(data["trend"]["rows"][-len(Action.Kind.values) * 30 :]),
     }
 
 
@@ -146,8 +142,8 @@ class UpcomingView(RoleRequiredMixin, TemplateView):
         asked = self.request.GET.get("days", "")
         days = int(asked) if asked in {str(d) for d in selectors.UPCOMING_HORIZONS} else 28
         base = selectors.open_actions_visible_to(user=user)
-        rows = selectors.action_page(selectors.upcoming_actions(base, today=today, days=days), user=user, today=today)
-        page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        queryset = selectors.action_page(selectors.upcoming_actions(base, today=today, days=days))
+        page = Paginator(queryset, PAGE_SIZE).get_page(self.request.GET.get("page"))
         counts = selectors.upcoming_counts(base, today=today)
         return {
             **super().get_context_data(**kwargs),
@@ -155,19 +151,9 @@ class UpcomingView(RoleRequiredMixin, TemplateView):
             "days": days,
             "horizons": [{"days": d, "count": counts[d], "selected": d == days} for d in selectors.UPCOMING_HORIZONS],
             "page": page,
-            "actions": selectors.with_flags(page.object_list, today=today),
+            "actions": rows(self.request, list(page.object_list), today=today),
             "team_view": user.has_perm("investigations.view_team_queue") or user.has_perm("investigations.view_rollup"),
-            **completion_context(user),
         }
-
-
-def completion_context(user) -> dict:
-    """What the action tables need to offer completing (and, to supervisors, closing with a reason)."""
-    return {
-        "can_complete": completable_kinds(user),
-        "can_close": user.has_perm(services.SUPERVISOR_CLOSE_PERMISSION),
-        "authorities": AUTHORITY_CHOICES,
-    }
 
 
 class InvestigationView(RoleRequiredMixin, TemplateView):
@@ -179,16 +165,15 @@ class InvestigationView(RoleRequiredMixin, TemplateView):
         investigation = get_object_or_404(
             selectors.investigations_visible_to(user=user).select_related("team", "officer"), pk=kwargs["pk"]
         )
-        actions = selectors.action_page(investigation.actions.filter(state=Action.State.OPEN), user=user, today=today)
+        actions = selectors.action_page(investigation.actions.filter(state=Action.State.OPEN))
         return {
             **super().get_context_data(**kwargs),
             "investigation": investigation,
-            "actions": selectors.with_flags(actions, today=today),
+            "actions": rows(self.request, list(actions), today=today),
             "history": investigation.actions.exclude(state=Action.State.OPEN).select_related("completed_by")[:50],
             "linked": selectors.investigations_visible_to(user=user).filter(linked_crimes=investigation),
             "linked_total": investigation.linked_crimes.count(),
             "wanted": selectors.wanted_suspects(investigation=investigation),
-            **completion_context(user),
             "can_reassign": user.has_perm("investigations.reassign_investigation"),
             "officers": selectors.team_officers(team=investigation.team),
             "today": today,

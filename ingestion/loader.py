@@ -109,6 +109,19 @@ class RowError:
 
 
 @dataclass(slots=True)
+class StagedRows:
+    """Valid rows a source checked and prepared itself (a vectorised reader), already in the staging COPY's text
+    format, with what the tally needs of them; `copy_text(first)` numbers them `first`, `first + 1`..."""
+
+    count: int
+    copy_text: Callable[[int], bytes]
+    local_days: set[date]
+    areas: set[str]
+    coordinates_dropped: int
+    other: Counter  # raw descriptions of the rows whose category is "other"
+
+
+@dataclass(slots=True)
 class OutcomeRecord:
     """One line of an outcomes file: a dated outcome of an Incident known by its key."""
 
@@ -321,6 +334,13 @@ class _Tally:
         if record.category == "other":
             self.other[record.raw_category] += 1
 
+    def staged(self, rows: StagedRows) -> None:
+        self.read += rows.count
+        self.local_days.update(rows.local_days)
+        self.areas.update(rows.areas)
+        self.coordinates_dropped += rows.coordinates_dropped
+        self.other.update(rows.other)
+
     def months_sorted(self) -> list[str]:
         return sorted(self.months | {f"{day:%Y-%m}" for day in self.local_days})
 
@@ -359,7 +379,7 @@ class RejectedWriter:
 
 
 def _stream(rows: Iterable, tally: _Tally, rejected: RejectedWriter, progress: Callable[[int], None] | None):
-    """Yield the valid Incident/OutcomeRecords of `rows`; route errors and areas to their places."""
+    """Yield the valid Incident/OutcomeRecords and StagedRows of `rows`; route errors and areas to their places."""
     now = timezone.now()
     since_progress = 0
     for row in rows:
@@ -373,13 +393,16 @@ def _stream(rows: Iterable, tally: _Tally, rejected: RejectedWriter, progress: C
         elif isinstance(row, OutcomeRecord):
             tally.read += 1
             yield row
+        elif isinstance(row, StagedRows):
+            tally.staged(row)
+            yield row
         if isinstance(row, RowError):
             tally.error(row)
             rejected.add(row)
         elif isinstance(row, AreaRecord):
             tally.area_records[row.code] = row
             continue
-        since_progress += 1
+        since_progress += row.count if isinstance(row, StagedRows) else 1
         if progress and since_progress >= PROGRESS_EVERY:
             progress(since_progress)
             since_progress = 0
@@ -410,7 +433,7 @@ CREATE TEMP TABLE {table} (
     longitude float8, h3_cell text, location_text text, force_id text,
     borough_id text, lsoa_id text, neighborhood_id text, post_id text, zip_code_id text, priority text, status text,
     outcome text, outcome_history jsonb DEFAULT '[]', context text, origin text, dispatched_at timestamptz,
-    en_route_at timestamptz, on_scene_at timestamptz, cleared_at timestamptz, line bigserial
+    en_route_at timestamptz, on_scene_at timestamptz, cleared_at timestamptz, line bigint
 ) ON COMMIT DROP
 """
 
@@ -441,7 +464,7 @@ SELECT count(*) FROM (
 _UPSERT_SQL = """
 WITH up AS (
     INSERT INTO ingestion_incident AS i ({cols}, import_run_id, updated_at)
-    SELECT {fitted}, %(run)s, now() FROM {table}
+    SELECT {fitted}, %(run)s, now() FROM {table} ORDER BY occurred_at
     ON CONFLICT (source, source_key) DO UPDATE SET
         {sets},
         outcome_history = ingestion_history_merge(i.outcome_history, EXCLUDED.outcome_history),
@@ -481,10 +504,21 @@ def _postgres_load(run: ImportRun, records: Iterable[IncidentRecord]) -> tuple[i
         # If this process is killed mid-upsert, the server notices within a second and rolls back, instead of
         # finishing the statement for nobody while a re-run waits on its uncommitted keys.
         cursor.execute("SET LOCAL client_connection_check_interval = 1000")
+        # The upsert inserts in time order: most of Incident's indexes lead with a few values then occurred_at, so
+        # their inserts land on a few hot pages instead of pages all over indexes larger than shared_buffers.
+        cursor.execute("SET LOCAL work_mem = '128MB'")
         cursor.execute(_STAGING_DDL.format(table=table))
-        with cursor.copy(f"COPY {table} ({', '.join(COLUMN_NAMES)}) FROM STDIN") as copy:
+        # `line` orders the rows as the file does (the latest row of a repeated key wins): staged blocks are written
+        # whole, bypassing write_row's buffer, so the order of arrival alone would not keep it
+        line = 0
+        with cursor.copy(f"COPY {table} ({', '.join(COLUMN_NAMES)}, line) FROM STDIN") as copy:
             for record in records:
-                copy.write_row(_row_values(record))
+                if isinstance(record, StagedRows):
+                    copy.write(record.copy_text(line + 1))
+                    line += record.count
+                else:
+                    line += 1
+                    copy.write_row((*_row_values(record), line))
         cursor.execute(f"SELECT count(*) FROM {table}")
         staged = cursor.fetchone()[0]
         inserted, updated = _postgres_upsert(cursor, table, run)
@@ -840,7 +874,8 @@ def _error_ceiling(rows: Iterable, tally: _Tally, rate: float) -> Iterator:
     """`rows`, stopped as soon as the rejections of the first ten thousand or more pass the ceiling: a small file of
     millions of bad lines fails in seconds instead of being read, spooled and counted to its end."""
     for count, row in enumerate(rows, 1):
-        if count % ERROR_CHECK_EVERY == 0 and tally.read >= ERROR_CHECK_AFTER and tally.errors > rate * tally.read:
+        checked = count % ERROR_CHECK_EVERY == 0 or isinstance(row, StagedRows)
+        if checked and tally.read >= ERROR_CHECK_AFTER and tally.errors > rate * tally.read:
             raise ImportTooManyErrors(_too_many_errors(tally, rate) + " (stopped early)")
         yield row
 

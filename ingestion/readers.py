@@ -207,32 +207,44 @@ class CsvInput:
         return min(((name, self.missing(columns)) for name, columns in layouts.items()), key=lambda kv: len(kv[1]))
 
     def rows(self) -> Iterator[tuple[int, list[str]] | RowError]:
-        width = len(self.header)
-        previous = self.reader.line_num
-        while True:
-            try:
-                fields = next(self.reader)
-            except StopIteration:
-                return
-            except DAMAGED:
-                raise InputError(
-                    f"{self.file.name}: the file is damaged (it stops or fails its checksum part way)"
-                ) from None
-            except InputError as exc:
-                raise InputError(f"{self.file.name}: {exc}") from None
-            except csv.Error as exc:
-                previous = self.reader.line_num
-                yield RowError(previous, "", f"unreadable CSV row: {exc}")
-                continue
-            start, previous = previous + 1, self.reader.line_num
-            if not fields:
-                continue
-            if self.bad_lines and self.bad_lines.intersection(range(start, previous + 1)):
-                yield RowError(start, ",".join(fields).replace("\x00", ""), _bad_line_reason(fields))
-            elif len(fields) != width:
-                yield RowError(start, ",".join(fields), f"ragged row: {len(fields)} fields, expected {width}")
-            else:
-                yield start, fields
+        yield from numbered_rows(self.reader, self.bad_lines, len(self.header), self.file.name)
+
+    def header_lines(self) -> int:
+        """Physical lines of the header (before any row is read)."""
+        return self.reader.line_num
+
+
+def numbered_rows(reader, bad_lines: set[int], width: int, name: str, offset: int = 0) -> Iterator:
+    """(line_number, fields) or RowError of each row of a csv `reader` whose first line is line `offset + 1`."""
+    previous = reader.line_num
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except DAMAGED:
+            raise InputError(f"{name}: the file is damaged (it stops or fails its checksum part way)") from None
+        except InputError as exc:
+            raise InputError(f"{name}: {exc}") from None
+        except csv.Error as exc:
+            previous = reader.line_num
+            yield RowError(offset + previous, "", f"unreadable CSV row: {exc}")
+            continue
+        start, previous = previous + 1, reader.line_num
+        if not fields:
+            continue
+        if bad_lines and bad_lines.intersection(range(start, previous + 1)):
+            yield RowError(offset + start, ",".join(fields).replace("\x00", ""), _bad_line_reason(fields))
+        elif len(fields) != width:
+            yield RowError(offset + start, ",".join(fields), f"ragged row: {len(fields)} fields, expected {width}")
+        else:
+            yield offset + start, fields
+
+
+def block_rows(binary: BinaryIO, first_line: int, width: int, name: str) -> Iterator:
+    """The rows of part of a file that starts at a row (line `first_line`), numbered as in the whole file."""
+    bad_lines: set[int] = set()
+    yield from numbered_rows(csv.reader(decoded_lines(binary, bad_lines)), bad_lines, width, name, first_line - 1)
 
 
 def csv_inputs(paths: list[str | Path]) -> Iterator[CsvInput]:

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
 
+from django.db import connection
+
 from ingestion.loader import AreaRecord, IncidentRecord, RowError, incident_import, outcome_apply
 from ingestion.models import ImportRun
 from ingestion.readers import CsvInput, csv_inputs
@@ -40,8 +42,11 @@ def calls_import(
     user=None,
     max_error_rate: float | None = None,
     progress: Progress = None,
+    vectorised: bool | None = None,
 ) -> list[ImportRun]:
-    """Calls-for-service CSVs (Baltimore layouts, or any CAD export with a mapping file): one run per file."""
+    """Calls-for-service CSVs (Baltimore layouts, or any CAD export with a mapping file): one run per file.
+    `vectorised`: read in blocks with pyarrow (None = on PostgreSQL, where the loader takes staged rows), or row by
+    row; both give the same Incidents and rejections."""
     spec_for = _spec_chooser(layout, mapping)
     for csv_input in csv_inputs(paths):  # every header checked before anything is imported
         spec_for(csv_input)
@@ -49,7 +54,7 @@ def calls_import(
         incident_import(
             source=spec.source,
             target=csv_input.file.name,
-            rows=CallRows(spec, csv_input),
+            rows=_call_rows(spec, csv_input, vectorised),
             user=user,
             max_error_rate=max_error_rate,
             progress=progress,
@@ -71,6 +76,17 @@ def calls_preview(
         return list(islice(rows, count))
     finally:
         inputs.close()
+
+
+def _call_rows(spec: CallSpec, csv_input: CsvInput, vectorised: bool | None):
+    if vectorised is None:
+        vectorised = connection.vendor == "postgresql"
+    if vectorised and spec.vector_times is not None:
+        from ingestion.sources.cad.batches import CallBatches, vectorisable  # pyarrow: only imports load it
+
+        if vectorisable(spec):
+            return CallBatches(spec, csv_input)
+    return CallRows(spec, csv_input)
 
 
 def _spec_chooser(layout: str, mapping: str | Path | None):

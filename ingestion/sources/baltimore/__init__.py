@@ -47,6 +47,25 @@ def call_time(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL)
 
 
+# call_time's forms for a whole column (regex of the stripped text, strptime format of its first characters, zone);
+# anything else (an offset other than UTC, fractions of a second) is left to call_time row by row
+_MONTH, _DAY = r"(?:0[1-9]|1[0-2])", r"(?P<day>0[1-9]|[12]\d|3[01])"
+_HMS, _HMS12 = r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d", r"(?:0[1-9]|1[0-2]):[0-5]\d:[0-5]\d [AP]M"
+VECTOR_FORMS = [
+    (rf"^{_MONTH}/{_DAY}/\d{{4}} {_HMS12}$", "%m/%d/%Y %I:%M:%S %p", 22, LOCAL.key),
+    (rf"^\d{{4}}/{_MONTH}/{_DAY} {_HMS}(?:\+00|\+00:00|Z)?$", "%Y/%m/%d %H:%M:%S", 19, "UTC"),
+    (rf"^\d{{4}}-{_MONTH}-{_DAY}T{_HMS}$", "%Y-%m-%dT%H:%M:%S", 19, LOCAL.key),
+    (rf"^\d{{4}}-{_MONTH}-{_DAY} {_HMS}$", "%Y-%m-%d %H:%M:%S", 19, LOCAL.key),
+]
+
+
+def call_times(stamps):
+    """call_time over a pyarrow column (ingestion.sources.cad.batches); null where a row needs call_time itself."""
+    from ingestion.sources.cad.batches import times_parsed  # pyarrow, loaded by the imports that use it
+
+    return times_parsed(stamps, VECTOR_FORMS)
+
+
 def detect_layout(csv_input: CsvInput) -> str:
     """The layout of this header (names matched in any case and spacing), or an error naming the nearest."""
     if csv_input.has("ESRI_OID") or csv_input.has("callKey"):
@@ -92,4 +111,5 @@ def layout_spec(csv_input: CsvInput, layout: str = "auto") -> CallSpec:
         bounds=BOUNDS,
         context_column="callNumber",
         time_zone=LOCAL.key,
+        vector_times=call_times,
     )

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -72,6 +72,9 @@ class CallSpec:
     time_zone: str = ""  # IANA zone of the export's times; '' = the site's TIME_ZONE
     # Incident lifecycle field (dispatched_at ...) -> (column, parser); empty when the export records none
     lifecycle: dict[str, tuple[str, Callable[[str], datetime]]] = field(default_factory=dict)
+    # time_parser over a whole pyarrow column: UTC timestamps, null where a row needs time_parser itself (an unusual
+    # form, an impossible or ambiguous time); None = this spec is read row by row
+    vector_times: Callable | None = None
 
     def columns(self) -> list[str]:
         named = [*self.id_columns, self.time_column, self.category_column, self.priority_column, self.status_column,
@@ -111,7 +114,11 @@ class CallRows:
         self.category = categoriser(source=spec.source)
 
     def __iter__(self) -> Iterator[IncidentRecord | AreaRecord | RowError]:
-        for row in self.input.rows():
+        return self.rows_of(self.input.rows())
+
+    def rows_of(self, rows: Iterable) -> Iterator[IncidentRecord | AreaRecord | RowError]:
+        """What rows ((line, fields) or RowError) of this file become, in order."""
+        for row in rows:
             if isinstance(row, RowError):
                 yield row
                 continue

@@ -10,9 +10,9 @@ from django.urls import reverse
 # Cold cache (every selector computes). Includes session, user, permissions and the audit record of the view.
 BUDGET = {
     "dashboards:strategic": 30,
-    "dashboards:tactical": 40,
+    "dashboards:tactical": 48,  # the live feed and the map each ask the rollups first (2-4 reads each)
     "dashboards:analytical": 50,  # with the response-time and context-effect panels
-    "dashboards:incidents": 12,
+    "dashboards:incidents": 16,  # + up to 4 rollup reads that bound the Incident read to the newest periods
     "dashboards:briefing": 30,
 }
 

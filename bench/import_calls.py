@@ -1,8 +1,10 @@
 """Baltimore calls import speed (PostgreSQL): the real importer against a bare COPY + one INSERT ... SELECT.
 
 Writes N calls (ArcGIS layout) with the demo generator, then in the same run:
-  baseline  COPY of the file into an unlogged all-text table, plus one INSERT ... SELECT casting it into a copy of
-            the Incident table with every index (CREATE TABLE ... LIKE ingestion_incident INCLUDING ALL);
+  baseline  COPY of the file into an unlogged all-text table, plus one INSERT ... SELECT casting it into a typed
+            copy of the Incident table with its primary key only (the floor the target is set against);
+  indexed   the same into a copy with every index Incident has (LIKE ... INCLUDING ALL), reported beside it: what
+            the importer's own inserts must also maintain;
   importer  `manage.py import_calls FILE --json` in a subprocess (parse, taxonomy, H3, COPY to staging, upsert into
             Incident with its indexes), its peak memory read with resource.getrusage(RUSAGE_CHILDREN);
   kill -9   (--kill-check) the import killed half-way, then re-run: the Incident count must equal the clean import's.
@@ -69,12 +71,17 @@ def incidents_count() -> int:
         return cursor.fetchone()[0]
 
 
-def baseline_seconds(path: Path) -> float:
+def baseline_seconds(path: Path, *, indexed: bool) -> float:
+    """The floor: COPY into an unlogged all-text table plus one casting INSERT ... SELECT into a typed copy of
+    Incident with its primary key only (the issue's floor); with indexed=True, with every index Incident has."""
     columns = ", ".join(f'"{name}" text' for name in HEADERS["arcgis"])
+    like = "INCLUDING ALL" if indexed else "INCLUDING DEFAULTS INCLUDING IDENTITY"
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_calls_text, bench_incident")
         cursor.execute(f"CREATE UNLOGGED TABLE bench_calls_text ({columns})")
-        cursor.execute("CREATE TABLE bench_incident (LIKE ingestion_incident INCLUDING ALL)")
+        cursor.execute(f"CREATE TABLE bench_incident (LIKE ingestion_incident {like})")
+        if not indexed:
+            cursor.execute("ALTER TABLE bench_incident ADD PRIMARY KEY (id)")
         started = time.monotonic()
         with open(path, "rb") as fh, cursor.copy("COPY bench_calls_text FROM STDIN (FORMAT csv, HEADER true)") as copy:
             while block := fh.read(1 << 20):
@@ -138,14 +145,17 @@ def main() -> dict:
 
 def measure(path: Path, args) -> dict:
     incidents_clear()
-    baseline = baseline_seconds(path)
+    baseline = baseline_seconds(path, indexed=False)
     seconds, summary = importer_run(path)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    indexed = baseline_seconds(path, indexed=True)
     result = {
         "rows": args.rows,
         "file_mb": round(path.stat().st_size / 2**20, 1),
         "baseline_seconds": round(baseline, 1),
         "baseline_rows_per_s": round(args.rows / baseline),
+        "indexed_baseline_seconds": round(indexed, 1),
+        "ratio_to_indexed_baseline": round(seconds / indexed, 2),
         "import_seconds": round(seconds, 1),
         "import_rows_per_s": round(args.rows / seconds),
         "ratio": round(seconds / baseline, 2),

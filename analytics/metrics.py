@@ -1,10 +1,12 @@
 """Strategic metrics per borough and year: outcome and resolution rates, and efficiency against resources."""
 
+import operator
 from collections import defaultdict
 from decimal import Decimal
+from functools import reduce
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import ExtractYear
 
 from analytics.correlation import rate_per_1000
@@ -42,12 +44,13 @@ def _ratio(numerator, denominator, digits: int = 3) -> float | None:
 
 
 @transaction.atomic
-def strategic_metrics_refresh() -> None:
-    recorded = _recorded_by_borough_year()
-    outcomes = _outcomes_by_borough_year()
+def strategic_metrics_refresh(*, years: set[int] | None = None) -> None:
+    """Recompute the metrics of `years` (None: every year): a refresh of a few months rereads only their years."""
+    recorded = _recorded_by_borough_year(years)
+    outcomes = _outcomes_by_borough_year(years)
     resources = {(r.area_code, r.year): r for r in BoroughResources.objects.all()}
     population = _population_lookup()
-    StrategicMetric.objects.all().delete()
+    _in_years(StrategicMetric.objects.all(), years, field="year").delete()
     StrategicMetric.objects.bulk_create(
         StrategicMetric(
             area_code=area_code,
@@ -87,14 +90,21 @@ def metric_values(recorded: int, outcomes: dict[str, int], resources, population
     }
 
 
-def _recorded_by_borough_year() -> dict[tuple[str, int], int]:
-    rows = MonthlyCount.objects.filter(level=Level.BOROUGH, kind=Incident.Kind.CRIME)
+def _in_years(rows, years: set[int] | None, *, field: str = "month__year"):
+    """The rows of those years (every row for None); by month, each year a range an index on month serves."""
+    if years is None:
+        return rows
+    return rows.filter(reduce(operator.or_, (Q(**{field: year}) for year in years), Q(pk__in=[])))
+
+
+def _recorded_by_borough_year(years: set[int] | None) -> dict[tuple[str, int], int]:
+    rows = _in_years(MonthlyCount.objects.filter(level=Level.BOROUGH, kind=Incident.Kind.CRIME), years)
     totals = rows.annotate(year=ExtractYear("month")).values_list("area_code", "year").annotate(n=Sum("count"))
     return {(code, year): count for code, year, count in totals.order_by()}
 
 
-def _outcomes_by_borough_year() -> dict[tuple[str, int], dict[str, int]]:
-    rows = OutcomeCount.objects.filter(level=Level.BOROUGH, kind=Incident.Kind.CRIME)
+def _outcomes_by_borough_year(years: set[int] | None) -> dict[tuple[str, int], dict[str, int]]:
+    rows = _in_years(OutcomeCount.objects.filter(level=Level.BOROUGH, kind=Incident.Kind.CRIME), years)
     totals = (
         rows.annotate(year=ExtractYear("month")).values_list("area_code", "year", "outcome").annotate(n=Sum("count"))
     )

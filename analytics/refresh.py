@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 
 from analytics import correlation, metrics, response_rollups, temporal
 from analytics.models import RefreshRun
-from analytics.rollups import MODELS, TABLES, Slice, month_bounds, month_start, rollups_rebuild
+from analytics.rollups import MODELS, Slice, month_bounds, month_start, rollups_rebuild
 from crimedash.caching import bump_generation
 from crimedash.dbstats import tables_analyze
 from ingestion.localtime import local_days
@@ -26,23 +26,27 @@ BOROUGH_KINDS = (Area.Kind.BOROUGH, Area.Kind.BCU, Area.Kind.DISTRICT)
 ROLLUP_MODELS = (*MODELS, *(spec.model for spec in response_rollups.SPECS))
 # pg_advisory_lock key every refresh takes (any constant no other lock in the project uses)
 REFRESH_LOCK = 0x43445246
+# Memory for each grouping of a refresh transaction: a 100,000-row month grouped by hashing stays in memory, where
+# the 4 MB default spilled it to disk in batches.
+WORK_MEM = "64MB"
 
 
-def analytics_refresh(*, run_id: int | None = None, full: bool = False) -> RefreshRun:
+def analytics_refresh(*, run_id: int | None = None, full: bool = False, warm: bool = False) -> RefreshRun:
     """Refresh after import `run_id` (only its months x boroughs); with no run, what the imports finished since the
-    last refresh touched (the hourly catch-up); everything with full=True or on the first refresh."""
+    last refresh touched (the hourly catch-up); everything with full=True or on the first refresh. With warm=True (the
+    refresh task), the dashboards users open most are rendered on the new generation before it is made current."""
     started = time.perf_counter()
     with refresh_lock():
         where = refresh_slice(run_id=run_id, full=full)
         rows = {}
         if where.months != ():  # () means nothing changed since the last refresh
             rows = rollups_replace(where=where)
-            with transaction.atomic():
+            with refresh_transaction():
                 temporal.temporal_refresh(boroughs=where.boroughs)
                 correlation.correlations_refresh()
-                metrics.strategic_metrics_refresh()
-            tables_tidy(full=where.months is None)
-            bump_generation()
+                metrics.strategic_metrics_refresh(years=where.years())
+            tables_tidy(full=where.months is None, rows=rows)
+            bump_generation(warm=_dashboards_warm if warm else None)
         return RefreshRun.objects.create(
             run_id=run_id,
             full=where.months is None,
@@ -71,13 +75,22 @@ def refresh_lock():
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [REFRESH_LOCK])
 
 
+@contextmanager
+def refresh_transaction():
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        yield
+
+
 def rollups_replace(*, where: Slice) -> dict[str, int]:
     """Replace the slice in every rollup table a month at a time, each month in one transaction; a full refresh then
     deletes the rows of months that no longer hold incidents. Returns rows written per table."""
     written = Counter()
     parts = where.by_month()
     for part in parts:
-        with transaction.atomic():
+        with refresh_transaction():
             written.update(rollups_rebuild(where=part))
             written.update(response_rollups.response_rollups_rebuild(where=part))
     if where.months is None:
@@ -88,16 +101,23 @@ def rollups_replace(*, where: Slice) -> dict[str, int]:
     return {model.__name__: written[model.__name__] for model in ROLLUP_MODELS}
 
 
-def tables_tidy(*, full: bool) -> None:
-    """ANALYZE the rollup tables; after a full refresh, which rewrote every row, VACUUM them too (outside a
-    transaction only), so the next one reuses the dead rows' space where autovacuum is off."""
-    tables = TABLES + response_rollups.TABLES
+def tables_tidy(*, full: bool, rows: dict[str, int]) -> None:
+    """After a full refresh, which rewrote every row, VACUUM (ANALYZE) the rollup tables (outside a transaction
+    only), so the next one reuses the dead rows' space where autovacuum is off; after a partial one, ANALYZE only the
+    tables it changed materially (a month of a long history leaves their statistics good)."""
+    written = {model._meta.db_table: rows.get(model.__name__, 0) for model in ROLLUP_MODELS}
     if not (full and connection.vendor == "postgresql" and not connection.in_atomic_block):
-        tables_analyze(tables=tables)
+        tables_analyze(tables=written, written=None if full else written)
         return
     with connection.cursor() as cursor:
-        for table in tables:
+        for table in written:
             cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
+
+
+def _dashboards_warm() -> None:
+    from dashboards.warm import dashboards_warm  # dashboards reads analytics: imported when called, not at the top
+
+    dashboards_warm()
 
 
 def refresh_slice(*, run_id: int | None, full: bool) -> Slice:

@@ -10,8 +10,9 @@ from analytics.trends import trends_detect
 
 @shared_task(name="analytics.tasks.refresh_analytics")
 def refresh_analytics(run_id: int | None = None, full: bool = False) -> dict:
-    """After an import (run_id) or on the hour: refresh the rollups and results, then look for emerging trends."""
-    refresh = analytics_refresh(run_id=run_id, full=full)
+    """After an import (run_id) or on the hour: refresh the rollups and results, render the dashboards users open most
+    before the new results show (nobody meets a cold page after a refresh), then look for emerging trends."""
+    refresh = analytics_refresh(run_id=run_id, full=full, warm=True)
     return {"refresh_id": refresh.pk, "seconds": refresh.seconds, "alerts": trends_detect()}
 
 

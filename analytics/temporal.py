@@ -101,19 +101,25 @@ def _rounded(values) -> list[float]:
 def decompositions_refresh(*, boroughs) -> None:
     """The main series: every category together, the force's top 10 categories and each borough's top 5."""
     series = _series(MonthlyCount, "month", boroughs, by_category=True)
+    top = _top_categories(series)
     objects = [
         _decomposition(level, area_code, category, totals)
         for (level, area_code, category), totals in series.items()
-        if category == ALL or category in _top_categories(series, level, area_code)
+        if category == ALL or category in top[(level, area_code)]
     ]
     _replace(SeasonalDecomposition, series, [obj for obj in objects if obj is not None])
 
 
-def _top_categories(series: dict, level: str, area_code: str) -> set[str]:
-    totals = {category: sum(values.values()) for (at, code, category), values in series.items()
-              if at == level and code == area_code and category != ALL}  # fmt: skip
-    top = STL_TOP_CATEGORIES if level == Level.FORCE else STL_TOP_CATEGORIES_BOROUGH
-    return set(sorted(totals, key=lambda category: -totals[category])[:top])
+def _top_categories(series: dict) -> dict[tuple[str, str], set[str]]:
+    """{(level, area_code): its largest categories}, every area in one pass over the series. Ties go by name: the
+    order rows come back in must not decide, or a refresh of a slice would choose other series than a full one."""
+    totals = defaultdict(dict)
+    for (level, area_code, category), values in series.items():
+        if category != ALL:
+            totals[(level, area_code)][category] = sum(values.values())
+    top = {Level.FORCE: STL_TOP_CATEGORIES, Level.BOROUGH: STL_TOP_CATEGORIES_BOROUGH}
+    return defaultdict(set, {area: set(sorted(counts, key=lambda name: (-counts[name], name))[:top[area[0]]])
+                             for area, counts in totals.items()})  # fmt: skip
 
 
 def _decomposition(level: str, area_code: str, category: str, totals: dict) -> SeasonalDecomposition | None:
@@ -148,6 +154,7 @@ def calendar_effects(daily: dict[dt.date, int], holiday_days) -> dict[str, tuple
     """(days on, days off) counts per effect. Bank holidays are compared with other weekdays only, so the
     weekend effect does not leak into the holiday one."""
     first, last = min(daily), max(daily)
+    holiday_days = set(holiday_days)  # a holidays calendar answers `in` far slower than a set, once per day
     days = [first + dt.timedelta(days=offset) for offset in range((last - first).days + 1)]
     weekend = {day for day in days if day.weekday() >= 5}
     split = defaultdict(lambda: ([], []))

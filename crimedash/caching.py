@@ -15,13 +15,17 @@ the cache never touches the queues.
 
 import hashlib
 import json
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import cache
 
 from crimedash.env import env_int
 
+logger = logging.getLogger(__name__)
 CACHE_SECONDS = env_int("CACHE_SECONDS", 3600, minimum=1)
 # A version outlives every entry built on it many times over (each bump renews it), so when an unused version
 # expires and starts again at 1, every entry built on its old numbers has long expired.
@@ -37,15 +41,26 @@ class CacheVersion:
         self.memo_seconds = memo_seconds
         self._value = 0
         self._until = 0.0
+        # 1 inside `ahead()`: only the code running in that context (a thread, a task) sees the next number
+        self._ahead = ContextVar(f"{key}:ahead", default=0)
 
     def current(self) -> int:
         now = time.monotonic()
-        if now < self._until:
-            return self._value
-        cache.add(self.key, 1, VERSION_SECONDS)
-        self._value = cache.get(self.key) or 1
-        self._until = now + self.memo_seconds
-        return self._value
+        if now >= self._until:
+            cache.add(self.key, 1, VERSION_SECONDS)
+            self._value = cache.get(self.key) or 1
+            self._until = now + self.memo_seconds
+        return self._value + self._ahead.get()
+
+    @contextmanager
+    def ahead(self) -> Iterator[None]:
+        """Inside, keys are built on the number the next bump makes current: what is cached there is ready the
+        moment the bump happens, while every other request goes on reading the current number's entries."""
+        token = self._ahead.set(1)
+        try:
+            yield
+        finally:
+            self._ahead.reset(token)
 
     def bump(self) -> int:
         self._until = 0.0
@@ -68,7 +83,16 @@ def generation() -> int:
     return GENERATION.current()
 
 
-def bump_generation() -> int:
+def bump_generation(*, warm: Callable[[], object] | None = None) -> int:
+    """Make a new generation current. `warm()` runs first with every key built on the new number, so what it renders
+    is ready the moment the bump happens (no one meets a cold page after a refresh) while every other request goes
+    on reading the current number's entries. A failed warm-up is logged and costs only speed: the bump goes ahead."""
+    if warm is not None:
+        try:
+            with GENERATION.ahead():
+                warm()
+        except Exception:
+            logger.exception("warming the next analytics generation failed; its pages are computed when asked")
     return GENERATION.bump()
 
 

@@ -2,7 +2,9 @@
 
 A page's cached body is keyed by role, scope, small-count access, filters and the analytics generation (see
 dashboards.pages.cache_key), so one representative user per (role, unit) warms it for everyone who shares them.
-Beat runs this every few minutes; a view already cached under the current generation costs one cache read.
+The refresh task (after an import, on the hour) runs this before it bumps the generation, on the keys of the new
+one (crimedash.caching.bump_generation), so the first visitor after a refresh meets warm pages; beat runs it every
+few minutes too, where a view already cached under the current generation costs one cache read.
 """
 
 from django.http import HttpRequest
@@ -31,12 +33,13 @@ def _request_as(user: User) -> HttpRequest:
 
 
 def dashboards_warm() -> dict[str, int]:
-    """Render each page a representative user may open, with no filters; returns pages warmed per page name."""
+    """Render each page a representative user may open, with no filters, and the filter bar over it; returns pages
+    warmed per page name."""
     warmed = dict.fromkeys(PAGES, 0)
     for user in representative_users():
-        pages.filter_form(user=user)
         for page in PAGES:
             if user.has_perm(f"dashboards.view_{page}"):
+                pages.filter_form_html(user=user, filters=pages.page_filters(page=page, filters=DashboardFilters()))
                 pages.page_body(page=page, user=user, filters=DashboardFilters(), request=_request_as(user))
                 warmed[page] += 1
     return warmed

@@ -4,9 +4,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from analytics.tasks import refresh_analytics
+from crimedash.caching import generation
 from crimedash.celery import app
 from crimedash.schedule import BEAT_SCHEDULE
 from dashboards.tasks import warm_dashboards
+from ingestion.models import ImportRun
+from tests.dashboards.factories import WESTMINSTER
 from tests.factories import UserFactory
 
 ROLLUP_TABLES = ("analytics_monthlycount", "analytics_hourweekdaycount", "analytics_dailycount", "analytics_outcome")
@@ -34,6 +38,21 @@ def test_after_warming_a_default_dashboard_reads_no_rollup(client_for, dashboard
         assert _rollup_reads(client_for(role), reverse(url)) == [], f"{role} {url} computed what was warmed"
     # a filter nobody has asked for is computed on request
     assert _rollup_reads(client_for("analyst"), reverse("dashboards:analytical") + "?category=burglary")
+
+
+DEFAULT_PAGES = (("executive", "dashboards:strategic"), ("commander", "dashboards:strategic"),
+                 ("commander", "dashboards:tactical"), ("analyst", "dashboards:strategic"),
+                 ("analyst", "dashboards:tactical"), ("analyst", "dashboards:analytical"))  # fmt: skip
+
+
+def test_the_first_view_after_a_refresh_reads_no_rollup(client_for, dashboard_data):
+    before = generation()
+    run = ImportRun.objects.create(source="police_uk", target="test", months_touched=["2024-06"],
+                                   areas_touched=[WESTMINSTER])  # fmt: skip
+    refresh_analytics(run_id=run.pk)  # the task (after an import, on the hour) warms the new generation, then bumps
+    assert generation() == before + 1
+    for role, url in DEFAULT_PAGES:
+        assert _rollup_reads(client_for(role), reverse(url)) == [], f"{role} {url} was cold after the refresh"
 
 
 def test_the_beat_entry_names_the_registered_task():

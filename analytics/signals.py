@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from celery import current_app
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -14,6 +15,7 @@ from crimedash.caching import bump_live_version
 from ingestion.models import DispatchUpdate, ImportRun
 from ingestion.signals import import_finished
 
+REFRESH_TASK = "analytics.tasks.refresh_analytics"
 LIVE_MODELS = (Alert, DeploymentPlan, DispatchUpdate, ImportRun)
 
 # True inside imports_before_full_refresh(): the imports skip their own refresh, the caller runs a full one after.
@@ -41,6 +43,11 @@ def refresh_after_import(sender, run, **kwargs) -> None:
     """Ingestion announced a finished import: refresh the months and areas it touched (a Celery task), unless a bulk
     load that ends in a full refresh is running (imports_before_full_refresh)."""
     if _refresh_deferred.get():
+        return
+    if not current_app.conf.task_always_eager:
+        # by name: importing analytics.tasks loads the forecasting stack (scipy, statsmodels, pandas; 1.5 s), which
+        # an import command that only queues the refresh never uses
+        current_app.send_task(REFRESH_TASK, kwargs={"run_id": run.pk})
         return
     from analytics.tasks import refresh_analytics
 

@@ -17,6 +17,7 @@ from analytics.models import (
     AreaMonthTotal,
     DailyCount,
     HourWeekdayCount,
+    HourWeekdayTotal,
     Level,
     MonthlyCount,
     OutcomeCount,
@@ -88,7 +89,9 @@ SPECS = (
 DERIVED = (
     (AreaMonthTotal, MonthlyCount, ("level", "area_code", "borough_code", "month", "kind", "source")),
     (PriorityMonthTotal, DailyCount, ("level", "area_code", "borough_code", "month", "kind", "source", "priority")),
-)
+    (HourWeekdayTotal, HourWeekdayCount, ("level", "area_code", "borough_code", "month", "kind", "source", "weekday",
+                                          "hour")),
+)  # fmt: skip
 # Every table a rebuild rewrites.
 MODELS = (*(spec.model for spec in SPECS), *(model for model, *_ in DERIVED))
 TABLES = tuple(model._meta.db_table for model in MODELS)

@@ -30,6 +30,7 @@ from analytics.models import (
     CorrelationResult,
     DailyCount,
     HourWeekdayCount,
+    HourWeekdayTotal,
     Level,
     MonthlyCount,
     OutcomeCount,
@@ -78,6 +79,11 @@ def priority_rollup(filters, *, by: tuple[str, ...] = ("priority",)) -> type:
     if filters.categories or set(by) - {"priority"}:
         return DailyCount
     return PriorityMonthTotal
+
+
+def hour_weekday_rollup(filters) -> type:
+    """The hour-by-weekday table to read: HourWeekdayTotal (summed over category) unless a category is chosen."""
+    return HourWeekdayCount if filters.categories else HourWeekdayTotal
 
 
 def visible_rollups(model, *, user, filters: AnalyticsFilters = NO_FILTERS, level: str | None = None):
@@ -382,7 +388,7 @@ def category_trends(*, user, filters: AnalyticsFilters) -> list[dict]:
 @_per_user_cache
 def hour_weekday_matrix(*, user, filters: AnalyticsFilters) -> dict:
     """A 7 x 24 heatmap (Monday first) of minute-precision incidents; monthly-precision data cannot take part."""
-    rows = visible_rollups(HourWeekdayCount, user=user, filters=filters, level=Level.FORCE)
+    rows = visible_rollups(hour_weekday_rollup(filters), user=user, filters=filters, level=Level.FORCE)
     cells = _totals(rows, "weekday", "hour")
     guard = small_count_guard(user=user)
     z = [[guard(cells.get((weekday, hour), 0)) for hour in range(24)] for weekday in range(1, 8)]

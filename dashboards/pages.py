@@ -198,14 +198,15 @@ def hour_weekday_chart(*, user, filters: DashboardFilters, months: int = 3):
     # no end means no timed incidents of these kinds at all: nothing to sum
     timed = window.date_to is not None
     by = ("weekday", "hour")
-    rows = analytics_selectors.rollup_totals(user=user, filters=window, by=by, model=HourWeekdayCount) if timed else []
+    model = analytics_selectors.hour_weekday_rollup(window)
+    rows = analytics_selectors.rollup_totals(user=user, filters=window, by=by, model=model) if timed else []
     matrix = [[0] * 24 for _ in WEEKDAYS]
     for row in rows:
         matrix[row["weekday"] - 1][row["hour"]] = row["total"]
     title = "Incidents by hour and weekday"
     if window.date_from and window.date_to:
         title += f", {window.date_from:%b %Y} to {window.date_to:%b %Y}"
-    title = _in_zones(title, user=user, filters=window, model=HourWeekdayCount) if timed else title
+    title = _in_zones(title, user=user, filters=window, model=model) if timed else title
     chart = heatmap_chart("hour-weekday", title, x=[f"{h:02d}" for h in range(24)], y=WEEKDAYS, z=matrix)
     chart["empty"] = not rows
     chart["empty_reason"] = (

@@ -113,6 +113,28 @@ class HourWeekdayCount(AreaRollup):
         ]
 
 
+class HourWeekdayTotal(AreaMonthRollup):
+    """HourWeekdayCount summed over category: the hour-by-weekday pattern of any period, read when no category is
+    chosen (a fifth of the rows at force level)."""
+
+    weekday = models.PositiveSmallIntegerField()
+    hour = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=32)
+
+    class Meta:
+        app_label = "analytics"
+        indexes = [
+            models.Index(fields=["month", "borough_code"], name="hwt_month_borough_idx"),
+            models.Index(fields=["level", "month"], name="hwt_level_month_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "area_code", "month", "borough_code", "weekday", "hour", "kind", "source"],
+                name="hwt_grain_unique",
+            )
+        ]
+
+
 class DailyCount(AreaRollup):
     """Day- or minute-precision incidents per area x day x category x kind x priority (demand, holiday effects)."""
 
@@ -255,6 +277,7 @@ __all__ = [
     "AreaMonthTotal",
     "PriorityMonthTotal",
     "HourWeekdayCount",
+    "HourWeekdayTotal",
     "DailyCount",
     "OutcomeCount",
     "RefreshRun",

@@ -9,6 +9,7 @@ from analytics.models import (
     AreaMonthTotal,
     DailyCount,
     HourWeekdayCount,
+    HourWeekdayTotal,
     Level,
     MonthlyCount,
     OutcomeCount,
@@ -117,3 +118,21 @@ def test_priority_month_totals_sum_daily_counts_over_day_and_category():
     totals = PriorityMonthTotal.objects.values_list(*keys, "count")
     assert sorted(totals) == sorted(daily)
     assert PriorityMonthTotal.objects.get(level=Level.BOROUGH).count == 5
+
+
+def test_hour_weekday_totals_sum_hour_counts_over_category_after_a_slice_refresh():
+    timed = {"time_precision": "minute", "kind": "call"}
+    incidents(3, occurred_at=local(2024, 1, 1, 9), category="assault", **timed)
+    incidents(2, occurred_at=local(2024, 1, 1, 9, 30), category="overdose", **timed)
+    incidents(4, occurred_at=local(2024, 2, 6, 22), borough_id=CAMDEN, lsoa_id=LSOA_C1, **timed)
+    incidents(6, occurred_at=local(2024, 2, 6, 22))  # month precision: in no hour table
+    rollups_rebuild(where=Slice())
+    incidents(5, occurred_at=local(2024, 2, 6, 22), borough_id=CAMDEN, lsoa_id=LSOA_C1, category="robbery", **timed)
+    rollups_rebuild(where=Slice(months=("2024-02",), boroughs=(CAMDEN,)))
+    keys = ("level", "area_code", "borough_code", "month", "kind", "source", "weekday", "hour")
+    counts = HourWeekdayCount.objects.values(*keys).annotate(total=Sum("count")).values_list(*keys, "total")
+    totals = HourWeekdayTotal.objects.values_list(*keys, "count")
+    assert sorted(totals) == sorted(counts)
+    assert HourWeekdayTotal.objects.count() < HourWeekdayCount.objects.count()  # categories folded
+    assert HourWeekdayTotal.objects.get(level=Level.FORCE, month=dt.date(2024, 1, 1)).count == 5
+    assert HourWeekdayTotal.objects.get(level=Level.BOROUGH, borough_code=CAMDEN, hour=22).count == 9

@@ -110,7 +110,10 @@ def test_the_row_estimate_follows_the_table(demo_calls, monkeypatch):
     _import(demo_calls, monkeypatch, bulk=False)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Incident._meta.db_table}")
-        assert loader._incident_rows_estimate(cursor) == 400
+        estimate = loader._incident_rows_estimate(cursor)
+    # ANALYZE's estimate from sampled pages (dead rows of earlier tests share them): right in size, which is all a
+    # rule of "a quarter of the table" needs
+    assert 200 <= estimate <= 800
 
 
 def test_a_failure_after_the_bulk_insert_restores_indexes_and_keeps_nothing(demo_calls, monkeypatch):

@@ -124,10 +124,12 @@ def _without_forces(codes: tuple[str, ...]) -> list[str]:
 
 
 def rollup_totals(*, user, filters: AnalyticsFilters, by: tuple[str, ...], level: str = "borough", model=None,
-                  top: int = 0) -> list[dict]:  # fmt: skip
+                  top: int = 0, where: Q | None = None) -> list[dict]:  # fmt: skip
     """Summed counts grouped by the given rollup columns, e.g. by=("month", "category"), suppressed as one table;
-    top=N keeps the N largest. Without a model, the smallest monthly table that can answer."""
+    top=N keeps the N largest; `where` narrows the rows further. Without a model, the smallest monthly table that
+    can answer."""
     queryset = visible_rollups(model or monthly_rollup(filters, by=by), user=user, filters=filters, level=level)
+    queryset = queryset.filter(where or Q())
     grouped = queryset.values(*by).annotate(total=Sum("count"))
     grouped = grouped.order_by("-total")[:top] if top else grouped.order_by(*by)
     return suppress_rows(grouped, user=user, count_field="total")
@@ -570,7 +572,7 @@ def _latest_month_cached(*, kinds: tuple[str, ...], sources: tuple[str, ...]) ->
 def sources_of(*, user, filters: AnalyticsFilters) -> list[str]:
     """Sources with rollups of the filters' kinds in the user's and the filters' areas, at any date."""
     undated = replace(filters, date_from=None, date_to=None, categories=())
-    queryset = visible_rollups(MonthlyCount, user=user, filters=undated, level=Level.BOROUGH)
+    queryset = visible_rollups(monthly_rollup(undated), user=user, filters=undated, level=Level.BOROUGH)
     return sorted(set(queryset.values_list("source", flat=True).distinct()))
 
 
@@ -687,17 +689,18 @@ def context_series(*, user, filters: AnalyticsFilters, names: tuple[str, ...] = 
 @_per_user_cache
 def filter_options(*, user) -> dict:
     """What the filter bar can offer this user: month range, categories, sources, kinds and visible boroughs."""
-    rows = visible_rollups(MonthlyCount, user=user, level=Level.FORCE)
+    # AreaMonthTotal has every month, area, kind and source MonthlyCount has, in a fifth of the rows; only the
+    # categories need MonthlyCount
+    rows = visible_rollups(AreaMonthTotal, user=user, level=Level.FORCE)
     span = rows.aggregate(first=Min("month"), last=Max("month"))
-    distinct = lambda field: sorted(set(rows.values_list(field, flat=True).distinct()))  # noqa: E731
-    boroughs = visible_rollups(MonthlyCount, user=user, level=Level.BOROUGH).values_list("area_code", flat=True)
-    codes = sorted(set(boroughs.distinct()))
+    distinct = lambda rows, field: sorted(set(rows.values_list(field, flat=True).distinct()))  # noqa: E731
+    codes = distinct(visible_rollups(AreaMonthTotal, user=user, level=Level.BOROUGH), "area_code")
     names = area_names(codes)
     return {
         "months": [span["first"].isoformat(), span["last"].isoformat()] if span["first"] else [],
-        "categories": distinct("category"),
-        "sources": distinct("source"),
-        "kinds": distinct("kind"),
+        "categories": distinct(visible_rollups(MonthlyCount, user=user, level=Level.FORCE), "category"),
+        "sources": distinct(rows, "source"),
+        "kinds": distinct(rows, "kind"),
         "areas": [{"code": code, "name": names.get(code, code)} for code in codes],
         "levels": [{"code": level.value, "name": level.label} for level in Level],
     }

@@ -71,7 +71,9 @@ def incident_page(*, user, filters: DashboardFilters, cursor: str = "", size: in
         queryset = incidents_filtered(incidents_visible_to(user=user), filters=window)
         if position:
             stamp, pk = position
-            queryset = queryset.filter(Q(occurred_at__lt=stamp) | Q(occurred_at=stamp, id__lt=pk))
+            # the bound on occurred_at alone lets the index scan start at the cursor instead of filtering its way there
+            older = Q(occurred_at__lt=stamp) | Q(occurred_at=stamp, id__lt=pk)
+            queryset = queryset.filter(older, occurred_at__lte=stamp)
         return list(queryset.select_related("borough").order_by("-occurred_at", "-id")[: size + 1])
 
     before = position[0].date() if position else None
@@ -97,12 +99,18 @@ LEVEL_OF_KIND = {Area.Kind.LSOA: "lsoa", Area.Kind.NEIGHBORHOOD: "neighborhood",
                  Area.Kind.ZIP: "zip", Area.Kind.H3: "h3"}  # fmt: skip
 
 
-def _count_level(codes: tuple[str, ...]) -> str:
+def _count_scope(codes: tuple[str, ...]) -> tuple[str, Q]:
+    """(rollup level, condition on its rows) counting what the Incident reads match for these area codes. Forces
+    alone are counted by their own force-level rows, as Incident matches them by force_id (elsewhere a chosen
+    force stands for every area, which for the newest reads meant counting other forces' incidents: a force and a
+    source it never holds then read the whole of Incident looking for rows the rollups had promised)."""
     if not codes:
-        return "force"
+        return "force", Q()
     # codes not stored as areas are H3 cells from a hotspot map
     kinds = set(Area.objects.filter(code__in=codes).values_list("kind", flat=True)) or {Area.Kind.H3}
-    return LEVEL_OF_KIND.get(kinds.pop(), "borough") if len(kinds) == 1 else "borough"
+    if kinds == {Area.Kind.FORCE}:
+        return "force", Q(area_code__in=codes)
+    return (LEVEL_OF_KIND.get(kinds.pop(), "borough") if len(kinds) == 1 else "borough"), Q()
 
 
 def incident_total(*, user, filters: DashboardFilters) -> int | None:
@@ -113,7 +121,8 @@ def incident_total(*, user, filters: DashboardFilters) -> int | None:
     )
     if not whole:
         return None
-    rows = rollup_totals(user=user, filters=filters, by=("level",), level=_count_level(filters.areas))
+    level, only = _count_scope(filters.areas)
+    rows = rollup_totals(user=user, filters=filters, by=("level",), level=level, where=only)
     return sum(row["total"] or 0 for row in rows)
 
 
@@ -168,7 +177,7 @@ def newest_window(*, user, filters: DashboardFilters, needed: int, before=None, 
     `needed` incidents matching the filters by the rollups: days of timed incidents (the live feed), else months.
     With no match at all, the day after the rollups' last period (only rows newer than the last refresh can match).
     None when the rollups cannot narrow the read: fewer matches than needed, or none refreshed yet."""
-    level = _count_level(filters.areas)
+    level, only = _count_scope(filters.areas)
     use_days = timed and level in PLACE_LEVELS
     model, period = (DailyCount, "day") if use_days else (MonthlyCount, "month")
     last = model.objects.filter(level="force").aggregate(last=Max(period))["last"]
@@ -180,7 +189,7 @@ def newest_window(*, user, filters: DashboardFilters, needed: int, before=None, 
         since = max(filter(None, (_span_start(end, span, period), filters.date_from)), default=None)
         table = model if span else _whole_period_table(use_days, filters)
         scoped = filters_with(filters, date_from=since, date_to=end)
-        start, held = _newest_periods(table, user=user, filters=scoped, level=level, needed=needed)
+        start, held = _newest_periods(table, user=user, filters=scoped, level=level, only=only, needed=needed)
         if start:
             return start, held
     if held or (filters.date_from and _period_end(last, period) < filters.date_from):
@@ -196,10 +205,10 @@ def _whole_period_table(timed: bool, filters: DashboardFilters):
     return MonthlyCount if filters.categories else AreaMonthTotal
 
 
-def _newest_periods(model, *, user, filters: DashboardFilters, level: str, needed: int) -> tuple[date | None, int]:
+def _newest_periods(model, *, user, filters: DashboardFilters, level: str, only: Q, needed: int):
     """(first period of the newest ones holding `needed` matches or None, matches counted)."""
     period = "day" if "day" in {field.name for field in model._meta.get_fields()} else "month"
-    counts = visible_rollups(model, user=user, filters=filters, level=level).values(period)
+    counts = visible_rollups(model, user=user, filters=filters, level=level).filter(only).values(period)
     held = 0
     for row in counts.annotate(matches=Sum("count")).order_by(f"-{period}"):
         held += row["matches"]
@@ -264,12 +273,11 @@ def chart_zones(*, user, filters: DashboardFilters, model) -> list[str]:
 
 
 def filter_choices(*, user) -> dict:
-    """Categories and sources present in the rollups, for the filter form."""
-    queryset = visible_rollups(MonthlyCount, user=user, level="borough")
-    return {
-        "categories": sorted(set(queryset.values_list("category", flat=True).distinct())),
-        "sources": sorted(set(queryset.values_list("source", flat=True).distinct())),
-    }
+    """Categories and sources present in the rollups, for the filter form (sources from the monthly totals: the
+    same sources in a fifth of the rows)."""
+    categories = visible_rollups(MonthlyCount, user=user, level="borough").values_list("category", flat=True)
+    sources = visible_rollups(AreaMonthTotal, user=user, level="borough").values_list("source", flat=True)
+    return {"categories": sorted(set(categories.distinct())), "sources": sorted(set(sources.distinct()))}
 
 
 def borough_figures(*, user, filters: DashboardFilters, months: list[date]) -> dict:

@@ -91,3 +91,21 @@ def test_a_call_imported_after_the_refresh_leads_the_live_feed(dashboard_data, r
     filters = DashboardFilters(kinds=("call",))
     assert incidents_latest(user=role_users["commander"], filters=filters)[0].id == live.id
     assert incident_points(user=role_users["analyst"], filters=filters)[0]["id"] == live.id
+
+
+def test_a_force_is_counted_by_its_own_rows(dashboard_data, role_users):
+    """A force the rollups hold nothing of reads only rows newer than the last refresh (it used to stand for every
+    area, so the rollups promised matches and the read then walked the whole of Incident), and the list's total is
+    the force's own."""
+    from dashboards.selectors import incident_total
+    from ingestion.models import Area
+
+    Area.objects.create(code="city", name="City of London Police", kind=Area.Kind.FORCE)
+    user = role_users["analyst"]
+    start, held = newest_window(user=user, filters=DashboardFilters(areas=("city",)), needed=20)
+    assert (start, held) == (dt.date(2025, 1, 1), 0)
+    assert incident_points(user=user, filters=DashboardFilters(areas=("city",))) == []
+    assert incident_total(user=user, filters=DashboardFilters(areas=("city",))) == 0
+    met = DashboardFilters(areas=("met",), kinds=("call",))
+    assert incident_total(user=user, filters=met) == Incident.objects.filter(force_id="met", kind="call").count()
+    assert [row.id for row in incident_page(user=user, filters=met, size=9)["rows"]] == _whole_period_ids(user, met, 9)

@@ -92,12 +92,19 @@ class AreaMonthTotal(AreaMonthRollup):
         ]
 
 
-class HourWeekdayCount(AreaRollup):
-    """Minute-precision incidents per area x month x ISO weekday (1 = Monday) x hour x category x kind."""
+class HourWeekdayColumns(models.Model):
+    """ISO weekday (1 = Monday), hour and source: the grain the hour tables add to area x month x kind."""
 
     weekday = models.PositiveSmallIntegerField()
     hour = models.PositiveSmallIntegerField()
     source = models.CharField(max_length=32)
+
+    class Meta:
+        abstract = True
+
+
+class HourWeekdayCount(AreaRollup, HourWeekdayColumns):
+    """Minute-precision incidents per area x month x ISO weekday (1 = Monday) x hour x category x kind."""
 
     class Meta:
         app_label = "analytics"
@@ -113,13 +120,9 @@ class HourWeekdayCount(AreaRollup):
         ]
 
 
-class HourWeekdayTotal(AreaMonthRollup):
+class HourWeekdayTotal(AreaMonthRollup, HourWeekdayColumns):
     """HourWeekdayCount summed over category: the hour-by-weekday pattern of any period, read when no category is
     chosen (a fifth of the rows at force level)."""
-
-    weekday = models.PositiveSmallIntegerField()
-    hour = models.PositiveSmallIntegerField()
-    source = models.CharField(max_length=32)
 
     class Meta:
         app_label = "analytics"

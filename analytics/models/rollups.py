@@ -111,6 +111,8 @@ class HourWeekdayCount(AreaRollup, HourWeekdayColumns):
         indexes = [
             models.Index(fields=["month", "borough_code"], name="hw_month_borough_idx"),
             models.Index(fields=["level", "month"], name="hw_level_month_idx"),
+            # a chosen category reads this table (HourWeekdayTotal has none): without it, every row of the level
+            models.Index(fields=["level", "category", "month"], name="hw_level_category_month_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

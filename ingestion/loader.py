@@ -43,7 +43,8 @@ ERROR_CHECK_EVERY = 1000  # rows between checks of the error-rate ceiling while 
 ERROR_CHECK_AFTER = 10_000  # ... once this many have been read, a fair sample of the file
 CHANGED_TABLES = (Incident._meta.db_table, RejectedRow._meta.db_table)  # ANALYZEd after an import commits
 INCIDENT_TABLE = Incident._meta.db_table
-SOURCE_KEY_CONSTRAINT = "incident_source_key_unique"
+# the (source, source_key) key's name, as the model declares it
+SOURCE_KEY_CONSTRAINT = next(c.name for c in Incident._meta.constraints if tuple(c.fields) == ("source", "source_key"))
 BULK_LOAD_MIN = 50_000  # staged rows from which an import may rebuild Incident's indexes instead of maintaining them
 BULK_LOAD_SHARE = 0.25  # ... when they are at least this share of the rows already there
 

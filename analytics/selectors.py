@@ -199,6 +199,20 @@ def area_names(codes) -> dict[str, str]:
     return dict(Area.objects.filter(code__in=set(codes)).values_list("code", "name"))
 
 
+def ancestry(codes) -> dict[str, set[str]]:
+    """Each code with the codes of every area above it (LSOA -> borough -> force): one query per level."""
+    lines = {code: {code} for code in codes}
+    parents = {code: code for code in codes}  # each code's topmost area found so far
+    while parents:
+        found = dict(
+            Area.objects.filter(code__in=set(parents.values()), parent__isnull=False).values_list("code", "parent_id")
+        )
+        parents = {code: found[top] for code, top in parents.items() if top in found and found[top] not in lines[code]}
+        for code, parent in parents.items():
+            lines[code].add(parent)
+    return lines
+
+
 def _populations(codes) -> dict[str, int]:
     return dict(Area.objects.filter(code__in=set(codes), population__isnull=False).values_list("code", "population"))
 

@@ -25,10 +25,10 @@ def _number(value, digits: int = 2) -> str:
     return f"{value:.{digits}f}" if isinstance(value, int | float) else "–"
 
 
-def deployment_card(*, user) -> dict | None:
-    """forecasting.deployment_panel, plus both plans' expected figures, staging sites, the pilot link and the
-    dispatch delivery status."""
-    panel = forecasting.deployment_panel(user=user)
+def deployment_card(*, user, areas: tuple[str, ...] = ()) -> dict | None:
+    """forecasting.deployment_panel (the plan for the chosen areas), plus both plans' expected figures, staging
+    sites, the pilot link and the dispatch delivery status."""
+    panel = forecasting.deployment_panel(user=user, areas=areas)
     if panel is None:
         return None
     extra = deployment_option(user=user, plan_id=panel["id"])

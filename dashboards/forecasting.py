@@ -165,6 +165,18 @@ def bias_chart(*, user) -> dict:
     return figure
 
 
+def _plans_for_areas(plans: list[dict], areas: tuple[str, ...]) -> list[dict]:
+    if not areas:
+        return plans
+    chosen = set(areas)
+    above_chosen = set().union(*analytics_selectors.ancestry(areas).values())
+    above_plans = analytics_selectors.ancestry({plan["borough_code"] for plan in plans})
+    return [
+        plan for plan in plans
+        if above_chosen & {plan["borough_code"], *plan["areas"]} or chosen & above_plans[plan["borough_code"]]
+    ]  # fmt: skip
+
+
 def analytical_forecasting(*, user) -> dict:
     return {
         "forecast_charts": [forecast_chart(user=user), bias_chart(user=user)],
@@ -173,9 +185,10 @@ def analytical_forecasting(*, user) -> dict:
     }
 
 
-def deployment_panel(*, user) -> dict | None:
-    """The newest proposed plan in scope (else the newest plan), as rows of units per area and shift."""
-    plans = forecasting.deployment_plan_list(user=user, limit=10)
+def deployment_panel(*, user, areas: tuple[str, ...] = ()) -> dict | None:
+    """The newest proposed plan in scope (else the newest plan), as rows of units per area and shift; with areas
+    chosen in the filter bar, only a plan for a BCU that holds one of them, lies in one, or is one."""
+    plans = _plans_for_areas(forecasting.deployment_plan_list(user=user, limit=50), areas)
     plan = next((p for p in plans if p["state"] == "proposed"), plans[0] if plans else None)
     if plan is None:
         return None

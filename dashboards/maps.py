@@ -211,6 +211,9 @@ def _area_cells(run: dict, share: float) -> int:
     return min(HEX_LIMIT, max(1, round(run["cells_total"] * share)))
 
 
+FILTERED_LAYERS = ("incidents", "hotspots")
+
+
 def tactical_layers(*, user, filters: DashboardFilters) -> list[dict]:
     layers = [
         incident_layer(user=user, filters=filters),

@@ -114,7 +114,9 @@ def _live_context(*, user, filters: DashboardFilters) -> dict:
     """Parts of the tactical page that must never be cached: the live feed, open alerts, the plan to accept."""
     return {
         "latest": selectors.incidents_latest(user=user, filters=filters),
-        "deployment": deployment.deployment_card(user=user),
+        "deployment": deployment.deployment_card(user=user, areas=filters.areas),
+        "deployment_areas": filters.areas,
+        "filtered": bool(filters_to_query(filters)),
         "feed_url": _dispatch_feed_url(),
         "alerts": selectors.open_alerts(user=user),
         "alert_history": selectors.alert_history(user=user),
@@ -334,14 +336,17 @@ def tactical(*, user, filters: DashboardFilters) -> dict:
     calls = calls_panels(user=user, filters=filters)
     filters = analytics_selectors.period_in_force(filters)
     charts = [hour_weekday_chart(user=user, filters=filters)]
+    layers = maps.tactical_layers(user=user, filters=filters)
     return {
         "charts": charts,
         "calls": calls,
         "response_times": response_times_panels(user=user, filters=filters),
         "period": period_label(filters),
-        "map_layers": maps.tactical_layers(user=user, filters=filters),
+        "map_layers": layers,
         "map_title": f"Latest incidents; hotspots, last {maps.HOTSPOT_MONTHS} months of {period_label(filters)}",
-        "has_data": any(not chart["empty"] for chart in charts + _section_charts(calls)),
+        # the incident points and hotspot hexagons follow the filters (the model layers do not)
+        "has_data": any(not chart["empty"] for chart in charts + _section_charts(calls))
+        or any(layer["id"] in maps.FILTERED_LAYERS for layer in layers),
     }
 
 

@@ -11,6 +11,8 @@ Writes N calls (ArcGIS layout) with the demo generator, then in the same run:
 Targets: importer <= 2x the baseline (ratio <= 2.0), peak memory < 500 MB, at any --rows.
 It deletes the baltimore_911 Incidents of the database it runs on: point DATABASE_URL at a scratch database.
     DATABASE_URL=postgres://.../scratch nice .venv/bin/python -m bench.import_calls [--rows 10000000] [--kill-check]
+        [--repeats 3] [--no-indexed]
+The ratio reported is the median of the pairs'; "met" asks every pair to meet it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import json
 import os
 import resource
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -128,6 +131,8 @@ def main() -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--kill-check", action="store_true")
+    parser.add_argument("--repeats", type=int, default=1, help="floor and importer alternated this many times")
+    parser.add_argument("--no-indexed", action="store_true", help="skip the copy with every index (minutes at 1 M)")
     args, _ = parser.parse_known_args(sys.argv[1:] if __name__ == "__main__" else [])
     if not settings.USING_POSTGRES:
         result = {"skipped": "needs PostgreSQL (set DATABASE_URL)"}
@@ -144,25 +149,35 @@ def main() -> dict:
 
 
 def measure(path: Path, args) -> dict:
-    incidents_clear()
-    baseline = baseline_seconds(path, indexed=False)
-    seconds, summary = importer_run(path)
+    """The floor and the importer alternated `repeats` times (this machine is shared: a pair shares its noise);
+    the figures are the medians of the pairs."""
+    pairs = []
+    for _ in range(args.repeats):
+        incidents_clear()
+        baseline = baseline_seconds(path, indexed=False)
+        seconds, summary = importer_run(path)
+        pairs.append({"baseline_seconds": round(baseline, 1), "import_seconds": round(seconds, 1),
+                      "ratio": round(seconds / baseline, 2)})  # fmt: skip
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    indexed = baseline_seconds(path, indexed=True)
+    baseline = statistics.median(pair["baseline_seconds"] for pair in pairs)
+    seconds = statistics.median(pair["import_seconds"] for pair in pairs)
+    ratio = statistics.median(pair["ratio"] for pair in pairs)
+    indexed = None if args.no_indexed else baseline_seconds(path, indexed=True)
     result = {
         "rows": args.rows,
         "file_mb": round(path.stat().st_size / 2**20, 1),
         "baseline_seconds": round(baseline, 1),
         "baseline_rows_per_s": round(args.rows / baseline),
-        "indexed_baseline_seconds": round(indexed, 1),
-        "ratio_to_indexed_baseline": round(seconds / indexed, 2),
+        "indexed_baseline_seconds": indexed and round(indexed, 1),
+        "ratio_to_indexed_baseline": indexed and round(seconds / indexed, 2),
         "import_seconds": round(seconds, 1),
         "import_rows_per_s": round(args.rows / seconds),
-        "ratio": round(seconds / baseline, 2),
+        "ratio": ratio,
+        "pairs": pairs,
         "target_ratio": TARGET_RATIO,
         "peak_memory_mb": round(peak_mb),
         "target_memory_mb": TARGET_MEMORY_MB,
-        "met": seconds / baseline <= TARGET_RATIO and peak_mb < TARGET_MEMORY_MB,
+        "met": max(pair["ratio"] for pair in pairs) <= TARGET_RATIO and peak_mb < TARGET_MEMORY_MB,
         "import_summary": {k: summary[k] for k in ("read", "inserted", "duplicates", "rejected", "category_other")},
     }
     if args.kill_check:

@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 import h3
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from psycopg.copy import QueuedLibpqWriter
 
 from crimedash.dbstats import tables_analyze
 from crimedash.env import env_str
@@ -535,7 +536,12 @@ def _postgres_load(run: ImportRun, records: Iterable[IncidentRecord]) -> tuple[i
         # `line` orders the rows as the file does (the latest row of a repeated key wins): staged blocks are written
         # whole, bypassing write_row's buffer, so the order of arrival alone would not keep it
         line = 0
-        with cursor.copy(f"COPY {table} ({', '.join(COLUMN_NAMES)}, line) FROM STDIN") as copy:
+        # the writer sends from its own thread: the server takes in one block while the reader computes the next
+        # (psycopg's own cursor: Django's wrapper passes no writer on)
+        raw = cursor.cursor
+        with raw.copy(
+            f"COPY {table} ({', '.join(COLUMN_NAMES)}, line) FROM STDIN", writer=QueuedLibpqWriter(raw)
+        ) as copy:
             for record in records:
                 if isinstance(record, StagedRows):
                     copy.write(record.copy_text(line + 1))

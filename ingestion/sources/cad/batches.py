@@ -41,7 +41,6 @@ _COPY_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
 _NULL = pa.scalar(None, pa.string())
 _LIMITS = dict(TEXT_LIMITS)
 _LINKS = ("borough_id", "neighborhood_id", "post_id", "zip_code_id")  # CallRows.seen_combinations' order
-_H3_CACHE_SIZE = 1 << 16  # distinct points kept (a real export repeats its addresses); about 10 MB
 _YEAR_1900 = -2208902400  # 1900-01-02 UTC: a time before it may fall before 1900 in its zone (record_problem refuses)
 
 
@@ -148,7 +147,6 @@ class CallBatches:
         self.width = len(csv_input.header)
         self.header_lines = csv_input.header_lines()
         self.zone = zone_info(spec.time_zone)
-        self.cells: dict[tuple[float, float], str] = {}
         self.latest = 0
 
     def __iter__(self):
@@ -253,7 +251,7 @@ class CallBatches:
             "kind": pa.scalar("call"),
             "category": _per_value(category, _escaped),
             "raw_category": _per_value(raw_category, _escaped),
-            "occurred_at": pc.cast(utc, pa.string()),  # 2016-05-05 01:58:00Z
+            "occurred_at": _utc_text(utc),
             "time_precision": pa.scalar("minute"),
             "time_zone": pa.scalar(self.zone.key),
             "local_date": pc.cast(local_date, pa.string()),
@@ -312,19 +310,18 @@ class CallBatches:
             values[index] = address_of(raw[index].as_py())
         return pa.array(values, pa.string())
 
-    def h3_cells(self, lat: pa.Array, lon: pa.Array, inside: pa.Array) -> pa.Array:
-        """The H3 cell of each point inside the bounds, each distinct point computed once."""
-        cells = self.cells
-        if len(cells) > _H3_CACHE_SIZE:
-            cells.clear()
-        result = [""] * len(lat)
+    @staticmethod
+    def h3_cells(lat: pa.Array, lon: pa.Array, inside: pa.Array) -> pa.Array:
+        """The H3 cell of each point inside the bounds: each distinct point of the block computed once (a real export
+        repeats its addresses), then spread back to its rows by numpy."""
         where = np.flatnonzero(_np(inside))
-        points = zip(_np(lat)[where].tolist(), _np(lon)[where].tolist(), strict=True)
-        for index, point in zip(where.tolist(), points, strict=True):
-            cell = cells.get(point)
-            if cell is None:
-                cell = cells[point] = h3.latlng_to_cell(*point, H3_RESOLUTION)
-            result[index] = cell
+        result = np.full(len(lat), "", dtype=object)
+        if len(where):
+            # a point as one complex number (latitude + longitude i): numpy finds the distinct ones in one sort
+            points, back = np.unique(_np(lat)[where] + 1j * _np(lon)[where], return_inverse=True)
+            cell = h3.latlng_to_cell
+            found = [cell(y, x, H3_RESOLUTION) for y, x in zip(points.real.tolist(), points.imag.tolist(), strict=True)]
+            result[where] = np.array(found, dtype=object)[back]
         return pa.array(result, pa.string())
 
     def areas(self, columns, codes: dict, start: int, end: int):
@@ -359,6 +356,11 @@ class CallBatches:
             coordinates_dropped=int(tally["dropped"][start:end].sum()),
             other=Counter(dict(zip(*(counts.field(f).to_pylist() for f in ("values", "counts")), strict=True))),
         )
+
+
+def _utc_text(utc: pa.Array) -> pa.Array:
+    """2016-05-05 01:58:00+00: the wall time of UTC (a cast without the zone, 20 times faster than with it)."""
+    return pc.binary_join_element_wise(pc.cast(pc.cast(utc, pa.timestamp("s")), pa.string()), "+00", "")
 
 
 def _area_code(prefix: str, value: str) -> str | None:

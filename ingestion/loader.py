@@ -143,7 +143,7 @@ class ImportTooManyErrors(Exception):
     pass
 
 
-# Incident columns in COPY order, with the max length of text columns (values are cut to fit).
+# Incident columns in COPY order, with the max length of text columns (see UNCHECKED).
 COLUMNS = (
     ("source", 32),
     ("source_key", 128),
@@ -496,9 +496,16 @@ SELECT {fitted}, %(run)s, now() FROM {table} ORDER BY occurred_at
 """
 
 
+# Columns no reader checks against its length: a longer source_key is cut, not refused; the source and the zone
+# come from the reader's own spec; the outcome is derived from the history after the check. Every other text column
+# is checked by record_problem (rows) or by the vectorised reader before staging (a longer value sends its row to
+# record_problem). Cutting all 19 columns of every row cost 1.5 s of a 1 M-row bulk load.
+UNCHECKED = ("source", "source_key", "time_zone", "outcome")
+
+
 def _fitted() -> str:
-    """Staging's columns cut to Incident's lengths."""
-    return ", ".join(f"left({name}, {limit})" if limit else name for name, limit in COLUMNS)
+    """Staging's columns, those no reader checks cut to Incident's lengths."""
+    return ", ".join(f"left({name}, {limit})" if name in UNCHECKED else name for name, limit in COLUMNS)
 
 
 def _upsert_sql(table: str) -> str:

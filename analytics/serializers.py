@@ -6,6 +6,13 @@ from analytics.models import Alert, Level, MonthlyCount
 from analytics.privacy import small_count_guard
 
 
+def _guard(context: dict):
+    """The request's small-count guard, made once per response (a page of rows asked the permission per row)."""
+    if "small_count_guard" not in context:
+        context["small_count_guard"] = small_count_guard(user=context["request"].user)
+    return context["small_count_guard"]
+
+
 class AnalyticsQuerySerializer(serializers.Serializer):
     """The filters every time-series endpoint takes (repeat or comma-separate the list parameters)."""
 
@@ -37,7 +44,7 @@ class AlertSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        data["observed"] = small_count_guard(user=self.context["request"].user)(data["observed"])
+        data["observed"] = _guard(self.context)(data["observed"])
         return data
 
 
@@ -53,5 +60,5 @@ class MonthlyCountSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        data["count"] = small_count_guard(user=self.context["request"].user)(data["count"])
+        data["count"] = _guard(self.context)(data["count"])
         return data

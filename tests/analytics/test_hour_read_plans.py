@@ -1,5 +1,6 @@
 """The hour-by-weekday reads run on an index whatever the filters (PostgreSQL plans): with a category chosen they read
-HourWeekdayCount by (level, category, month); without one, HourWeekdayTotal, the same counts summed over category."""
+HourWeekdayCount by (level, category, month), an index that covers the read; without one, HourWeekdayTotal, the
+same counts summed over category."""
 
 import datetime as dt
 
@@ -44,8 +45,23 @@ def test_a_chosen_category_reads_the_hour_table_on_its_category_index(role_users
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN {sql}")
         plan = "\n".join(row for (row,) in cursor.fetchall())
-    assert "hw_level_category_month_idx" in plan, plan
+    assert "hw_level_category_cover_idx" in plan, plan
     assert sum(scan["Actual Rows"] for scan in scans) == 24 * 10  # 24 months x 10 boroughs of one category
+
+
+@pytest.mark.django_db(transaction=True)  # VACUUM runs outside a transaction only
+def test_after_the_refresh_vacuum_a_category_is_read_from_its_index_alone(role_users):
+    """The full refresh ends with VACUUM (ANALYZE): the category read then never visits the scattered heap pages."""
+    with connection.cursor() as cursor:
+        cursor.execute(INSERT_SQL)
+        cursor.execute("VACUUM (ANALYZE) analytics_hourweekdaycount")
+    filters = AnalyticsFilters(
+        categories=("plan-c7",), sources=("cad",), kinds=("call",), date_from=dt.date(2022, 1, 1)
+    )
+    sql = _hour_read_sql(role_users["analyst"], filters, "analytics_hourweekdaycount")
+    (scan,) = relation_scans(sql, "analytics_hourweekdaycount", analyze=True)
+    assert scan["Node Type"] == "Index Only Scan" and scan["Index Name"] == "hw_level_category_cover_idx", scan
+    assert scan["Heap Fetches"] == 0 and scan["Actual Rows"] == 24 * 10, scan
 
 
 def test_no_category_reads_the_totals(role_users):

@@ -79,10 +79,10 @@ def test_the_feed_says_when_the_filters_match_nothing(client_for, plans):
     client = client_for("admin")
     _incident(timezone.now() - dt.timedelta(days=1))
     _, unfiltered = _card(client)
-    assert "No incidents match these filters" not in unfiltered
+    assert "match these filters" not in unfiltered
     _, filtered = _card(client, area=ISLINGTON)
-    assert "No incidents match these filters." in filtered
-    assert "No incidents yet." not in filtered
+    assert "No incidents with a time of day match these filters" in filtered
+    assert "yet." not in filtered
 
 
 def test_no_empty_banner_above_a_map_of_matching_incidents(client_for, plans):

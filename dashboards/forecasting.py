@@ -169,11 +169,11 @@ def _plans_for_areas(plans: list[dict], areas: tuple[str, ...]) -> list[dict]:
     if not areas:
         return plans
     chosen = set(areas)
-    above_chosen = set().union(*analytics_selectors.ancestry(areas).values())
-    above_plans = analytics_selectors.ancestry({plan["borough_code"] for plan in plans})
+    lines = analytics_selectors.ancestry(chosen | {plan["borough_code"] for plan in plans})  # one walk up for both
+    above_chosen = set().union(*(lines[code] for code in chosen))
     return [
         plan for plan in plans
-        if above_chosen & {plan["borough_code"], *plan["areas"]} or chosen & above_plans[plan["borough_code"]]
+        if above_chosen & {plan["borough_code"], *plan["areas"]} or chosen & lines[plan["borough_code"]]
     ]  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from collections import Counter
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models import CharField, Value
+from django.db.models import CharField, Max, Q, Value
 from django.db.models.functions import Coalesce
 
 from analytics import correlation, metrics, response_rollups, temporal
@@ -37,6 +37,7 @@ def analytics_refresh(*, run_id: int | None = None, full: bool = False, warm: bo
     refresh task), the dashboards users open most are rendered on the new generation before it is made current."""
     started = time.perf_counter()
     with refresh_lock():
+        through = Incident.objects.aggregate(high=Max("id"))["high"]
         where = refresh_slice(run_id=run_id, full=full)
         rows = {}
         if where.months != ():  # () means nothing changed since the last refresh
@@ -54,7 +55,27 @@ def analytics_refresh(*, run_id: int | None = None, full: bool = False, warm: bo
             boroughs=list(where.boroughs or []),
             rows=rows,
             seconds=round(time.perf_counter() - started, 3),
+            incidents_through=through,
         )
+
+
+def rollups_hold_every_incident() -> bool:
+    """True when no incident can have been written since the rollups were refreshed: no import running, none
+    finished since the last sweeping (full or hourly) refresh began without a refresh of its own, no dispatch update
+    since it, no incident above the last refresh's highest id. Then the rollups say exactly which months hold a
+    filter's matches, and a newest-first read may stop at the newest of them."""
+    last = RefreshRun.objects.order_by("-started_at").first()
+    sweep = RefreshRun.objects.filter(run_id__isnull=True).order_by("-started_at").first()
+    if last is None or sweep is None or last.incidents_through is None:
+        return False
+    refreshed = RefreshRun.objects.filter(run_id__isnull=False).values("run_id")
+    finished = Q(status=ImportRun.Status.SUCCEEDED, finished_at__gte=sweep.began_at)  # a failed run keeps nothing
+    imports = ImportRun.objects.filter(Q(status=ImportRun.Status.RUNNING) | finished).exclude(pk__in=refreshed)
+    return not (
+        imports.exists()
+        or DispatchUpdate.objects.filter(received_at__gte=sweep.began_at).exists()
+        or Incident.objects.filter(pk__gt=last.incidents_through).exists()
+    )
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from analytics.models import (
     PriorityMonthTotal,
     StrategicMetric,
 )
+from analytics.refresh import rollups_hold_every_incident
 from analytics.rollups import PLACE_LEVELS
 from analytics.selectors import add_months, area_names, latest_month, rollup_totals, visible_rollups
 from analytics.trends import alerts_visible_to
@@ -163,8 +164,12 @@ def _newest_guided(read, *, user, filters: DashboardFilters, needed: int, before
     window = newest_window(user=user, filters=filters, needed=needed, before=before, timed=timed)
     if window is None:
         return read(filters)
-    start, expected = window
-    rows = read(filters_with(filters, date_from=max(filter(None, (start, filters.date_from)))))
+    start, expected, last = window
+    bounds = {"date_from": max(filter(None, (start, filters.date_from)), default=None)}
+    if last and rollups_hold_every_incident():
+        # no row newer than the newest period with a match can match: the read need not walk past them
+        bounds["date_to"] = min(filter(None, (last, filters.date_to)))
+    rows = read(filters_with(filters, **bounds))
     return rows if len(rows) >= min(expected, needed) else read(filters)
 
 
@@ -173,10 +178,11 @@ DAY_SPANS, MONTH_SPANS = (7, 42, None), (1, 4, None)
 
 
 def newest_window(*, user, filters: DashboardFilters, needed: int, before=None, timed: bool = False):
-    """(first day, rollup matches from it) of the newest period (before `before`, when paging) holding at least
-    `needed` incidents matching the filters by the rollups: days of timed incidents (the live feed), else months.
-    With no match at all, the day after the rollups' last period (only rows newer than the last refresh can match).
-    None when the rollups cannot narrow the read: fewer matches than needed, or none refreshed yet."""
+    """(first day, rollup matches from it, last day of the newest period with a match) of the newest period (before
+    `before`, when paging) holding at least `needed` incidents matching the filters by the rollups: days of timed
+    incidents (the live feed), else months; with fewer matches than needed, the period's first day. With no match at
+    all, the day after the rollups' last period (only rows newer than the last refresh can match), 0 and None. None
+    when the rollups cannot narrow the read: none refreshed yet, or a chosen period they end before."""
     level, only = _count_scope(filters.areas)
     use_days = timed and level in PLACE_LEVELS
     model, period = (DailyCount, "day") if use_days else (MonthlyCount, "month")
@@ -189,12 +195,14 @@ def newest_window(*, user, filters: DashboardFilters, needed: int, before=None, 
         since = max(filter(None, (_span_start(end, span, period), filters.date_from)), default=None)
         table = model if span else _whole_period_table(use_days, filters)
         scoped = filters_with(filters, date_from=since, date_to=end)
-        start, held = _newest_periods(table, user=user, filters=scoped, level=level, only=only, needed=needed)
+        start, held, newest = _newest_periods(table, user=user, filters=scoped, level=level, only=only, needed=needed)
         if start:
-            return start, held
-    if held or (filters.date_from and _period_end(last, period) < filters.date_from):
+            return start, held, _period_end(newest, _period_of(table))
+    if held:  # fewer than needed: the whole period, up to the newest match
+        return filters.date_from, held, _period_end(newest, _period_of(table))
+    if filters.date_from and _period_end(last, period) < filters.date_from:
         return None
-    return _period_end(last, period) + timedelta(days=1), 0
+    return _period_end(last, period) + timedelta(days=1), 0, None
 
 
 def _whole_period_table(timed: bool, filters: DashboardFilters):
@@ -206,15 +214,20 @@ def _whole_period_table(timed: bool, filters: DashboardFilters):
 
 
 def _newest_periods(model, *, user, filters: DashboardFilters, level: str, only: Q, needed: int):
-    """(first period of the newest ones holding `needed` matches or None, matches counted)."""
-    period = "day" if "day" in {field.name for field in model._meta.get_fields()} else "month"
+    """(first period of the newest ones holding `needed` matches or None, matches counted, newest period with one)."""
+    period = _period_of(model)
     counts = visible_rollups(model, user=user, filters=filters, level=level).filter(only).values(period)
-    held = 0
+    held, newest = 0, None
     for row in counts.annotate(matches=Sum("count")).order_by(f"-{period}"):
         held += row["matches"]
+        newest = newest or (row[period] if row["matches"] else None)
         if held >= needed:
-            return row[period], held
-    return None, held
+            return row[period], held, newest
+    return None, held, newest
+
+
+def _period_of(model) -> str:
+    return "day" if "day" in {field.name for field in model._meta.get_fields()} else "month"
 
 
 def _period_end(first: date, period: str) -> date:

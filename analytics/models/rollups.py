@@ -6,6 +6,8 @@ table is unique on its grain (the columns its rows are grouped by), so no refres
 unique index leads with the columns of an index it replaced, so it costs a refresh no extra index.
 """
 
+from datetime import timedelta
+
 from django.db import models
 
 
@@ -231,10 +233,18 @@ class RefreshRun(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     seconds = models.FloatField(null=True, blank=True)
     rows = models.JSONField(default=dict, blank=True, help_text="Rows written per rollup table.")
+    incidents_through = models.BigIntegerField(
+        null=True, blank=True, help_text="The highest Incident id when the refresh began: rows above it are newer."
+    )
 
     class Meta:
         app_label = "analytics"
         ordering = ["-started_at"]
+
+    @property
+    def began_at(self):
+        """started_at is stamped when the run is recorded, at its end."""
+        return self.started_at - timedelta(seconds=self.seconds or 0)
 
 
 class SeasonalDecomposition(models.Model):

@@ -73,7 +73,7 @@ def _incident_read_sql(read, user, filters) -> str:
     with CaptureQueriesContext(connection) as captured:
         read(user, filters)
     (sql,) = [
-        query["sql"] for query in captured if 'FROM "ingestion_incident"' in query["sql"] and "LIMIT" in query["sql"]
+        query["sql"] for query in captured if 'FROM "ingestion_incident"' in query["sql"] and "ORDER BY" in query["sql"]
     ]
     return sql
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from analytics.refresh import analytics_refresh, rollups_hold_every_incident
 from dashboards.filters import DashboardFilters
 from dashboards.selectors import (
     incident_page,
@@ -18,8 +19,8 @@ from dashboards.selectors import (
     incidents_visible_to,
     newest_window,
 )
-from ingestion.models import Incident
-from tests.dashboards.factories import CALL_TYPES, CAMDEN, CATEGORIES, WESTMINSTER
+from ingestion.models import DispatchUpdate, ImportRun, Incident
+from tests.dashboards.factories import CALL_TYPES, CAMDEN, CATEGORIES, WESTMINSTER, _incident
 
 pytestmark = pytest.mark.django_db
 
@@ -65,19 +66,19 @@ def test_a_later_list_page_is_the_whole_period_s_next_rows(dashboard_data, role_
 
 def test_the_read_starts_at_the_newest_months_that_hold_enough_matches(dashboard_data, role_users):
     user = role_users["analyst"]
-    start, held = newest_window(user=user, filters=DashboardFilters(categories=("burglary",)), needed=10)
-    # 3 burglaries a month in each of two boroughs: the last two months of 2024 hold 12
-    assert (start, held) == (dt.date(2024, 11, 1), 12)
+    window = newest_window(user=user, filters=DashboardFilters(categories=("burglary",)), needed=10)
+    # 3 burglaries a month in each of two boroughs: the last two months of 2024 hold 12, the newest ends the year
+    assert window == (dt.date(2024, 11, 1), 12, dt.date(2024, 12, 31))
     with CaptureQueriesContext(connection) as captured:
         incident_points(user=user, filters=DashboardFilters(categories=("burglary",)), limit=10)
-    (read,) = [q["sql"] for q in captured if 'FROM "ingestion_incident"' in q["sql"] and "LIMIT" in q["sql"]]
+    (read,) = [q["sql"] for q in captured if 'FROM "ingestion_incident"' in q["sql"] and "ORDER BY" in q["sql"]]
     assert "2024-11-01" in read
 
 
 def test_filters_nothing_matches_read_only_rows_newer_than_the_last_refresh(dashboard_data, role_users):
     user = role_users["analyst"]
-    start, held = newest_window(user=user, filters=DashboardFilters(kinds=("stop",)), needed=20)
-    assert (start, held) == (dt.date(2025, 1, 1), 0)
+    window = newest_window(user=user, filters=DashboardFilters(kinds=("stop",)), needed=20)
+    assert window == (dt.date(2025, 1, 1), 0, None)
     assert incident_points(user=user, filters=DashboardFilters(kinds=("stop",))) == []
 
 
@@ -102,10 +103,68 @@ def test_a_force_is_counted_by_its_own_rows(dashboard_data, role_users):
 
     Area.objects.create(code="city", name="City of London Police", kind=Area.Kind.FORCE)
     user = role_users["analyst"]
-    start, held = newest_window(user=user, filters=DashboardFilters(areas=("city",)), needed=20)
-    assert (start, held) == (dt.date(2025, 1, 1), 0)
+    window = newest_window(user=user, filters=DashboardFilters(areas=("city",)), needed=20)
+    assert window == (dt.date(2025, 1, 1), 0, None)
     assert incident_points(user=user, filters=DashboardFilters(areas=("city",))) == []
     assert incident_total(user=user, filters=DashboardFilters(areas=("city",))) == 0
     met = DashboardFilters(areas=("met",), kinds=("call",))
     assert incident_total(user=user, filters=met) == Incident.objects.filter(force_id="met", kind="call").count()
     assert [row.id for row in incident_page(user=user, filters=met, size=9)["rows"]] == _whole_period_ids(user, met, 9)
+
+
+def _stops_in_march_2023(count: int = 5, first: int = 900_000) -> list[Incident]:
+    rng = random.Random(3)
+    when = timezone.make_aware(dt.datetime(2023, 3, 14, 15, 30))
+    stops = [_incident(rng, first + n, WESTMINSTER, when, "stop", "stop-and-search") for n in range(count)]
+    return Incident.objects.bulk_create(stops)
+
+
+def _list_read_sql(user, filters: DashboardFilters) -> str:
+    with CaptureQueriesContext(connection) as captured:
+        rows = incident_page(user=user, filters=filters, size=9)["rows"]
+    reads = [q["sql"] for q in captured if 'FROM "ingestion_incident"' in q["sql"] and "ORDER BY" in q["sql"]]
+    assert [row.id for row in rows] == _whole_period_ids(user, filters, 9)
+    return reads[-1]
+
+
+def test_after_a_refresh_the_read_stops_at_the_newest_month_holding_a_match(dashboard_data, role_users):
+    """Stops only in March 2023, under two years of newer crimes and calls: with nothing written since the refresh,
+    the read is bounded above by March, so it never walks the newer rows backwards looking for a stop."""
+    _stops_in_march_2023()
+    analytics_refresh(full=True)
+    assert rollups_hold_every_incident()
+    user, stops = role_users["analyst"], DashboardFilters(kinds=("stop",))
+    assert "2023-04-01" in _list_read_sql(user, stops)
+    # a stop added since the refresh lies above the rollups' newest: the read is no longer bounded, and finds it
+    (late,) = _stops_in_march_2023(1, first=999_999)
+    Incident.objects.filter(pk=late.pk).update(occurred_at=timezone.now(), local_date=timezone.localdate())
+    assert not rollups_hold_every_incident()
+    assert "2023-04-01" not in _list_read_sql(user, stops)
+    assert incident_page(user=user, filters=stops, size=9)["rows"][0].id == late.id
+
+
+@pytest.mark.parametrize("writer", ["import running", "import finished", "dispatch update"])
+def test_an_incident_write_since_the_refresh_makes_the_rollups_stale(dashboard_data, writer):
+    analytics_refresh(full=True)
+    assert rollups_hold_every_incident()
+    if writer == "dispatch update":
+        call = Incident.objects.filter(kind="call").first()
+        DispatchUpdate.objects.create(incident=call, incident_key=call.source_key, status="dispatched",
+                                      updated_at=timezone.now())  # fmt: skip
+    else:
+        running = writer == "import running"
+        ImportRun.objects.create(
+            source="police_uk", target="x.csv", status="running" if running else "succeeded",
+            finished_at=None if running else timezone.now(),
+        )  # fmt: skip
+    assert not rollups_hold_every_incident()
+    analytics_refresh()  # the hourly sweep covers what was written (a running import stays open)
+    assert rollups_hold_every_incident() is (writer != "import running")
+
+
+def test_an_import_refreshed_on_its_own_leaves_the_rollups_whole(dashboard_data):
+    analytics_refresh(full=True)
+    run = ImportRun.objects.create(source="police_uk", target="x.csv", status="succeeded", finished_at=timezone.now())
+    assert not rollups_hold_every_incident()
+    analytics_refresh(run_id=run.pk)
+    assert rollups_hold_every_incident()

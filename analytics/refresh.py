@@ -11,7 +11,7 @@ from collections import Counter
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models import CharField, Max, Q, Value
+from django.db.models import CharField, Exists, Max, Q, Value
 from django.db.models.functions import Coalesce
 
 from analytics import correlation, metrics, response_rollups, temporal
@@ -65,17 +65,19 @@ def rollups_hold_every_incident() -> bool:
     since it, no incident above the last refresh's highest id. Then the rollups say exactly which months hold a
     filter's matches, and a newest-first read may stop at the newest of them."""
     last = RefreshRun.objects.order_by("-started_at").first()
-    sweep = RefreshRun.objects.filter(run_id__isnull=True).order_by("-started_at").first()
-    if last is None or sweep is None or last.incidents_through is None:
+    sweep = last if last is None or last.run_id is None else RefreshRun.objects.filter(run_id=None).first()
+    if sweep is None or last.incidents_through is None:
         return False
     refreshed = RefreshRun.objects.filter(run_id__isnull=False).values("run_id")
     finished = Q(status=ImportRun.Status.SUCCEEDED, finished_at__gte=sweep.began_at)  # a failed run keeps nothing
-    imports = ImportRun.objects.filter(Q(status=ImportRun.Status.RUNNING) | finished).exclude(pk__in=refreshed)
-    return not (
-        imports.exists()
-        or DispatchUpdate.objects.filter(received_at__gte=sweep.began_at).exists()
-        or Incident.objects.filter(pk__gt=last.incidents_through).exists()
-    )
+    writes = {
+        "imports": ImportRun.objects.filter(Q(status=ImportRun.Status.RUNNING) | finished).exclude(pk__in=refreshed),
+        "dispatch": DispatchUpdate.objects.filter(received_at__gte=sweep.began_at),
+        "inserts": Incident.objects.filter(pk__gt=last.incidents_through),
+    }
+    # one query: each kind of write an EXISTS
+    found = RefreshRun.objects.filter(pk=last.pk).values_list(*(Exists(rows) for rows in writes.values()))
+    return not any(found.get())
 
 
 @contextmanager

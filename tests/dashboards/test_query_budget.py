@@ -10,9 +10,12 @@ from django.urls import reverse
 # Cold cache (every selector computes). Includes session, user, permissions and the audit record of the view.
 BUDGET = {
     "dashboards:strategic": 30,
-    "dashboards:tactical": 48,  # the live feed and the map each ask the rollups first (2-4 reads each)
+    # the live feed and the map each ask the rollups first (2-4 reads each), then whether anything was written since
+    # the refresh (2-3 reads each: the refresh runs, then one EXISTS per kind of write)
+    "dashboards:tactical": 52,
     "dashboards:analytical": 50,  # with the response-time and context-effect panels
-    "dashboards:incidents": 16,  # + up to 4 rollup reads that bound the Incident read to the newest periods
+    # + up to 4 rollup reads that bound the Incident read to the newest periods and up to 3 that say it may stop there
+    "dashboards:incidents": 19,
     "dashboards:briefing": 30,
 }
 

@@ -96,8 +96,9 @@ def visible_rollups(model, *, user, filters: AnalyticsFilters = NO_FILTERS, leve
 
 
 def _filter_q(model, filters: AnalyticsFilters) -> Q:
-    """Dates match days where the rollup keeps days, else whole months; a chosen force is every area (no filter);
-    a filter a rollup has no column for (the source of outcomes) does not apply to it."""
+    """Dates match days where the rollup keeps days, else whole months; a chosen force is its own force-level rows
+    and, below them, its boroughs' rows; a filter a rollup has no column for (the source of outcomes) does not apply
+    to it."""
     columns = {field.name for field in model._meta.get_fields()}
     day = "day" if "day" in columns else None
     where = Q()
@@ -105,9 +106,8 @@ def _filter_q(model, filters: AnalyticsFilters) -> Q:
         where &= Q(**{f"{day}__gte": filters.date_from}) if day else Q(month__gte=filters.date_from.replace(day=1))
     if filters.date_to:
         where &= Q(**{f"{day or 'month'}__lte": filters.date_to})
-    areas = _without_forces(filters.areas)
-    if areas:
-        where &= Q(area_code__in=areas) | Q(borough_code__in=areas)
+    if filters.areas:
+        where &= _area_q(filters.areas)
     for field, values in (("category", filters.categories), ("kind", filters.kinds), ("source", filters.sources)):
         if values and field in columns:
             where &= Q(**{f"{field}__in": values})
@@ -116,11 +116,18 @@ def _filter_q(model, filters: AnalyticsFilters) -> Q:
     return where
 
 
-def _without_forces(codes: tuple[str, ...]) -> list[str]:
-    if not codes:
-        return []
+def _area_q(codes: tuple[str, ...]) -> Q:
+    """Rollup rows of these areas at any level. Rows carry their area and borough but not their force, so a force is
+    its force-level rows and the rows of the boroughs its force-level rows name (another force's, or a US agency's,
+    never)."""
     forces = set(Area.objects.filter(kind=Area.Kind.FORCE, code__in=codes).values_list("code", flat=True))
-    return [code for code in codes if code not in forces]
+    others = [code for code in codes if code not in forces]
+    where = Q(area_code__in=others) | Q(borough_code__in=others) if others else Q(pk__in=[])
+    if forces:
+        force_rows = AreaMonthTotal.objects.filter(level=Level.FORCE, area_code__in=forces)
+        boroughs = force_rows.exclude(borough_code="").values("borough_code").distinct()
+        where |= Q(area_code__in=forces) | Q(borough_code__in=list(boroughs.values_list("borough_code", flat=True)))
+    return where
 
 
 def rollup_totals(*, user, filters: AnalyticsFilters, by: tuple[str, ...], level: str = "borough", model=None,

@@ -27,6 +27,10 @@ from ingestion.localtime import local_days, source_zones
 from ingestion.models import Area, BoroughResources, Incident
 
 PAGE_SIZE = 50
+# What a list row or a feed item shows (incidents_body.html, _feed_item.html): not the JSON columns, whose decoding
+# was a third of the list's time
+ROW_FIELDS = ("id", "occurred_at", "time_precision", "time_zone", "local_date", "kind", "category", "priority",
+              "status", "outcome", "source", "borough__name")  # fmt: skip
 TOP_AREA_KINDS = (Area.Kind.FORCE, Area.Kind.BOROUGH, Area.Kind.BCU, Area.Kind.DISTRICT)
 
 
@@ -75,7 +79,8 @@ def incident_page(*, user, filters: DashboardFilters, cursor: str = "", size: in
             # the bound on occurred_at alone lets the index scan start at the cursor instead of filtering its way there
             older = Q(occurred_at__lt=stamp) | Q(occurred_at=stamp, id__lt=pk)
             queryset = queryset.filter(older, occurred_at__lte=stamp)
-        return list(queryset.select_related("borough").order_by("-occurred_at", "-id")[: size + 1])
+        rows = queryset.select_related("borough").only(*ROW_FIELDS).order_by("-occurred_at", "-id")
+        return list(rows[: size + 1])
 
     before = position[0].date() if position else None
     rows = _newest_guided(newest, user=user, filters=filters, needed=size + 1, before=before)
@@ -100,18 +105,16 @@ LEVEL_OF_KIND = {Area.Kind.LSOA: "lsoa", Area.Kind.NEIGHBORHOOD: "neighborhood",
                  Area.Kind.ZIP: "zip", Area.Kind.H3: "h3"}  # fmt: skip
 
 
-def _count_scope(codes: tuple[str, ...]) -> tuple[str, Q]:
-    """(rollup level, condition on its rows) counting what the Incident reads match for these area codes. Forces
-    alone are counted by their own force-level rows, as Incident matches them by force_id (elsewhere a chosen
-    force stands for every area, which for the newest reads meant counting other forces' incidents: a force and a
-    source it never holds then read the whole of Incident looking for rows the rollups had promised)."""
+def _count_level(codes: tuple[str, ...]) -> str:
+    """The rollup level counting what the Incident reads match for these area codes: a force by its own force-level
+    rows, an LSOA, neighborhood, post, ZIP or H3 cell by its level, anything else (or a mix) by boroughs."""
     if not codes:
-        return "force", Q()
+        return "force"
     # codes not stored as areas are H3 cells from a hotspot map
     kinds = set(Area.objects.filter(code__in=codes).values_list("kind", flat=True)) or {Area.Kind.H3}
     if kinds == {Area.Kind.FORCE}:
-        return "force", Q(area_code__in=codes)
-    return (LEVEL_OF_KIND.get(kinds.pop(), "borough") if len(kinds) == 1 else "borough"), Q()
+        return "force"
+    return LEVEL_OF_KIND.get(kinds.pop(), "borough") if len(kinds) == 1 else "borough"
 
 
 def incident_total(*, user, filters: DashboardFilters) -> int | None:
@@ -122,8 +125,7 @@ def incident_total(*, user, filters: DashboardFilters) -> int | None:
     )
     if not whole:
         return None
-    level, only = _count_scope(filters.areas)
-    rows = rollup_totals(user=user, filters=filters, by=("level",), level=level, where=only)
+    rows = rollup_totals(user=user, filters=filters, by=("level",), level=_count_level(filters.areas))
     return sum(row["total"] or 0 for row in rows)
 
 
@@ -134,7 +136,7 @@ def incidents_latest(*, user, filters: DashboardFilters, limit: int = 20) -> lis
     def newest(window: DashboardFilters) -> list[Incident]:
         queryset = incidents_filtered(incidents_visible_to(user=user), filters=window)
         queryset = queryset.filter(time_precision=Incident.Precision.MINUTE)
-        return list(queryset.select_related("borough").order_by("-occurred_at", "-id")[:limit])
+        return list(queryset.select_related("borough").only(*ROW_FIELDS).order_by("-occurred_at", "-id")[:limit])
 
     return _newest_guided(newest, user=user, filters=filters, needed=limit, timed=True)
 
@@ -183,7 +185,7 @@ def newest_window(*, user, filters: DashboardFilters, needed: int, before=None, 
     incidents (the live feed), else months; with fewer matches than needed, the period's first day. With no match at
     all, the day after the rollups' last period (only rows newer than the last refresh can match), 0 and None. None
     when the rollups cannot narrow the read: none refreshed yet, or a chosen period they end before."""
-    level, only = _count_scope(filters.areas)
+    level = _count_level(filters.areas)
     use_days = timed and level in PLACE_LEVELS
     model, period = (DailyCount, "day") if use_days else (MonthlyCount, "month")
     last = model.objects.filter(level="force").aggregate(last=Max(period))["last"]
@@ -195,7 +197,7 @@ def newest_window(*, user, filters: DashboardFilters, needed: int, before=None, 
         since = max(filter(None, (_span_start(end, span, period), filters.date_from)), default=None)
         table = model if span else _whole_period_table(use_days, filters)
         scoped = filters_with(filters, date_from=since, date_to=end)
-        start, held, newest = _newest_periods(table, user=user, filters=scoped, level=level, only=only, needed=needed)
+        start, held, newest = _newest_periods(table, user=user, filters=scoped, level=level, needed=needed)
         if start:
             return start, held, _period_end(newest, _period_of(table))
     if held:  # fewer than needed: the whole period, up to the newest match
@@ -213,10 +215,10 @@ def _whole_period_table(timed: bool, filters: DashboardFilters):
     return MonthlyCount if filters.categories else AreaMonthTotal
 
 
-def _newest_periods(model, *, user, filters: DashboardFilters, level: str, only: Q, needed: int):
+def _newest_periods(model, *, user, filters: DashboardFilters, level: str, needed: int):
     """(first period of the newest ones holding `needed` matches or None, matches counted, newest period with one)."""
     period = _period_of(model)
-    counts = visible_rollups(model, user=user, filters=filters, level=level).filter(only).values(period)
+    counts = visible_rollups(model, user=user, filters=filters, level=level).values(period)
     held, newest = 0, None
     for row in counts.annotate(matches=Sum("count")).order_by(f"-{period}"):
         held += row["matches"]

@@ -4,22 +4,19 @@ from each feature's `color` and turns point layers into clustered markers."""
 from functools import lru_cache
 
 import h3
-from django.core.cache import cache
-from shapely.geometry import mapping, shape
 
 from accounts.scoping import area_codes_visible_to
 from analytics import selectors as analytics_selectors
 from analytics.forecasting import selectors as forecasting
 from analytics.hotspots.runs import chosen_method
 from analytics.models import HotspotRun
-from crimedash.caching import CACHE_SECONDS, cache_key
 from dashboards import selectors
 from dashboards.filters import DashboardFilters, filters_to_query
+from ingestion.geo import outline_of
 from ingestion.models import Area
 
 # Viridis in eight steps: ordered light-to-dark so more crime reads darker, and safe for colour-blind readers.
 VIRIDIS = ["#fde725", "#a0da39", "#4ac16d", "#1fa187", "#277f8e", "#365c8d", "#46327e", "#440154"]
-SIMPLIFY_DEGREES = 0.0004  # about 30 m: keeps borough outlines recognisable at a tenth of the size
 HEX_LIMIT = 300  # the busiest cells; beyond them a tactical map is noise (and page weight)
 HOTSPOT_MONTHS = 3  # the tactical map shows where incidents cluster now
 
@@ -50,14 +47,13 @@ def _collection(features: list[dict]) -> dict:
 
 
 def _simplified_boundaries(codes: list[str]) -> dict[str, dict]:
-    """Simplified outlines by area code, cached: the stored boundaries are large and change only on re-import."""
-    keys = {code: cache_key("dash:boundary", code) for code in codes}
-    cached = cache.get_many(list(keys.values()))
-    found = {code: cached.get(key) for code, key in keys.items()}
-    missing = [code for code, geometry in found.items() if geometry is None]
-    for area in Area.objects.filter(code__in=missing).only("code", "boundary"):
-        found[area.code] = mapping(shape(area.boundary).simplify(SIMPLIFY_DEGREES, preserve_topology=True))
-        cache.set(keys[area.code], found[area.code], CACHE_SECONDS)
+    """Map outlines by area code: each Area's stored outline (set when its boundary is imported), worked out from
+    the boundary only for an area stored without one."""
+    found = dict(Area.objects.filter(code__in=codes, outline__isnull=False).values_list("code", "outline"))
+    missing = [code for code in codes if code not in found]
+    if missing:
+        boundaries = Area.objects.filter(code__in=missing, boundary__isnull=False).values_list("code", "boundary")
+        found.update((code, outline_of(boundary)) for code, boundary in boundaries)
     return found
 
 

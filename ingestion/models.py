@@ -46,6 +46,9 @@ class Area(models.Model):
     )
     population = models.PositiveIntegerField(null=True, blank=True, help_text="Latest known residents.")
     boundary = models.JSONField(null=True, blank=True, help_text="GeoJSON geometry in WGS84.")
+    outline = models.JSONField(
+        null=True, blank=True, help_text="The boundary simplified to about 30 m, as maps draw it (set on import)."
+    )
 
     class Meta:
         ordering = ["kind", "name"]

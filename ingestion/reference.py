@@ -31,6 +31,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from ingestion.geo import outline_of
 from ingestion.loader import AreaRecord, areas_upsert
 from ingestion.models import Area, BoroughResources, Deprivation, ImportRun, Population, RejectedRow
 from ingestion.sources.police_uk import borough_code, borough_from_lsoa_name
@@ -125,7 +126,8 @@ def _boundary(feature: dict) -> Parsed | RowProblem:
         return RowProblem("feature without gss_code or name")
     if geometry.get("type") not in ("Polygon", "MultiPolygon"):
         return RowProblem(f"geometry is {geometry.get('type')!r}, expected Polygon or MultiPolygon")
-    return Area, {"code": code}, {"name": name, "kind": Area.Kind.BOROUGH, "boundary": geometry}
+    values = {"name": name, "kind": Area.Kind.BOROUGH, "boundary": geometry, "outline": outline_of(geometry)}
+    return Area, {"code": code}, values
 
 
 # --- CSV layouts ------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from shapely.geometry import shape
 
 from ingestion.models import Area, BoroughResources, Deprivation, ImportRun, Population, RejectedRow
 
@@ -38,6 +39,16 @@ def test_boundaries_become_boroughs_with_their_polygons(db):
     westminster = Area.objects.get(code="E09000033")
     assert (westminster.kind, westminster.name, westminster.boundary["type"]) == ("borough", "Westminster", "Polygon")
     assert run("boundaries", SHARED / "london-boroughs.geojson")["inserted"] == 0
+
+
+@needs_shared
+def test_each_boundary_keeps_the_outline_maps_draw(db):
+    """Maps read the stored outline (simplified once, on import), not the boundary simplified on every page."""
+    run("boundaries", SHARED / "london-boroughs.geojson")
+    westminster = Area.objects.get(code="E09000033")
+    boundary, outline = shape(westminster.boundary), shape(westminster.outline)
+    assert len(json.dumps(westminster.outline)) < len(json.dumps(westminster.boundary)) / 3
+    assert outline.symmetric_difference(boundary).area < boundary.area * 0.01  # still Westminster
 
 
 def test_shipped_reference_files_import_on_any_machine(db):

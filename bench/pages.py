@@ -247,6 +247,10 @@ def server_times(accounts: dict, repeats: int, seed: int = 13) -> dict:
                 client.force_login(user)
                 client.bench_user = user
                 clients.setdefault(role, []).append(client)
+        # the process's first request of each page type compiles its templates and imports its code, once per
+        # worker (a served worker does that before its first user): one untimed request each, unfiltered
+        for role, url in page_types():
+            cold_get(clients[role][0], url, {}, random.Random(0))
         for role, url in page_types():
             durations, naive, statuses, slowest = [], [], Counter(), []
             for _ in range(repeats):

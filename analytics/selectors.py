@@ -615,10 +615,13 @@ def _calls_section(*, user, filters: AnalyticsFilters) -> dict:
     if history and not filters.date_from:  # a source holding fewer months than the window starts at its first
         calls = replace(calls, date_from=max(calls.date_from, min(row["month"] for row in history)))
     start = calls.date_from.replace(day=1) if calls.date_from else None
+    by_type = [row for row in history if start is None or row["month"] >= start]
+    if not by_type:  # no calls of this source in the period: no section (its other reads would find none either)
+        return {"source": filters.sources[0], "by_type": []}
     return {
         "source": filters.sources[0],
         "period": {"from": calls.date_from, "to": calls.date_to},
-        "by_type": [row for row in history if start is None or row["month"] >= start],
+        "by_type": by_type,
         "by_area": {level: _top_areas(user=user, filters=calls, level=level) for level in CALL_LEVELS},
         "overdose": _overdose(user=user, filters=replace(calls, categories=(OVERDOSE,))),
         "year_shift": _year_shift(user=user, filters=calls),

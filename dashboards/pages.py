@@ -4,7 +4,7 @@ layers. A page's context is cached per scope, filters and data generation, so a 
 from collections import defaultdict
 from datetime import date
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 import numpy as np
 from django.template.loader import render_to_string
@@ -383,21 +383,22 @@ def _with_help(chart: dict, entry: str) -> dict:
 
 def _for_section(chart: dict, *, tag: str, title: str, drill: dict) -> dict:
     """A chart of one source's section: its own id, the source and period in its title, and its drill-downs
-    carrying the source, kind and period (which may differ from the filter bar's)."""
+    carrying the source, kind and period (which may differ from the filter bar's) unless a point names its own."""
     chart_id = f"{chart['id']}-{slugify(tag)}"
+    extra = {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in drill.items() if value}
     for trace in chart["figure"]["data"]:
         if isinstance(trace.get("customdata"), list):
-            trace["customdata"] = [_merged_query(query, drill) for query in trace["customdata"]]
+            trace["customdata"] = [_merged_query(query, extra) for query in trace["customdata"]]
     return {**chart, "id": chart_id, "json_id": f"figure-{chart_id}", "title": f"{chart['title']} · {title}"}
 
 
-def _merged_query(query, extra: dict) -> str:
+def _merged_query(query, extra: dict[str, str]) -> str:
+    """The drill-down `query` with `extra`'s parameters added where it has none of its own: a point's own month
+    stays its month inside a section's period."""
     if not isinstance(query, str):
         return query
-    params = dict(parse_qsl(query))
-    params.update({key: value.isoformat() if hasattr(value, "isoformat") else value
-                   for key, value in extra.items() if value})  # fmt: skip
-    return urlencode(params)
+    names = {pair.partition("=")[0] for pair in query.split("&") if pair}
+    return "&".join(filter(None, (query, urlencode({key: value for key, value in extra.items() if key not in names}))))
 
 
 def _section_charts(sections: list[dict]) -> list[dict]:

@@ -71,3 +71,32 @@ def test_filters_parse_from_a_query_string():
 def test_bad_filter_values_are_ignored():
     filters = AnalyticsFilters.from_query({"date_from": "yesterday", "level": "planet"})
     assert filters.date_from is None and filters.level == "borough"
+
+
+def test_a_source_or_period_without_calls_has_no_section_and_costs_two_reads(calls, role_users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from analytics.selectors import calls_sections
+
+    user = role_users["analyst"]
+    # the fixture's calls are all police_uk's, in 2023 and 2024
+    for filters in (AnalyticsFilters(sources=("baltimore_911",)), AnalyticsFilters(sources=("police_uk",),
+                    date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 6, 30))):  # fmt: skip
+        with CaptureQueriesContext(connection) as captured:
+            assert calls_sections(user=user, filters=filters) == []
+        reads = [q["sql"] for q in captured if "analytics_" in q["sql"]]
+        assert len(reads) <= 2, reads  # the latest month (with no dates chosen) and the month-by-type history
+
+
+def test_a_month_in_a_calls_section_drills_to_that_month_of_that_source(client_for, calls):
+    """The section's period and source fill in what a point leaves out; a point's own month is kept (the section's
+    period replaced it, so every month drilled to the whole three years)."""
+    from urllib.parse import parse_qs
+
+    [section] = client_for("analyst").get(reverse("dashboards:tactical")).context["calls"]
+    trend = next(chart for chart in section["charts"] if chart["id"].startswith("calls-type"))
+    trace = trend["figure"]["data"][0]
+    month, query = trace["x"][-1], parse_qs(trace["customdata"][-1])
+    assert (query["date_from"], query["date_to"]) == ([f"{month}-01"], [f"{month}-31"])  # 2024-03
+    assert (query["source"], query["kind"], query["category"]) == (["police_uk"], ["call"], ["assault"])

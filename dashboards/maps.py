@@ -1,8 +1,6 @@
 """GeoJSON map layers for Leaflet. Each layer is {"id", "name", "kind", "geojson"}; the browser styles polygons
 from each feature's `color` and turns point layers into clustered markers."""
 
-from functools import lru_cache
-
 import h3
 
 from accounts.scoping import area_codes_visible_to
@@ -11,7 +9,7 @@ from analytics.forecasting import selectors as forecasting
 from analytics.hotspots.runs import chosen_method
 from analytics.models import HotspotRun
 from dashboards import selectors
-from dashboards.filters import DashboardFilters, filters_to_query
+from dashboards.filters import DashboardFilters, drill_query
 from ingestion.geo import outline_of
 from ingestion.models import Area
 
@@ -57,11 +55,6 @@ def _simplified_boundaries(codes: list[str]) -> dict[str, dict]:
     return found
 
 
-def _drill(**params) -> str:
-    return filters_to_query(DashboardFilters(), **params)
-
-
-@lru_cache(maxsize=50_000)
 def _hexagon(cell: str) -> dict:  # cells recur on every map: each outline is worked out once per process
     ring = [[round(lng, 5), round(lat, 5)] for lat, lng in h3.cell_to_boundary(cell)]
     return {"type": "Polygon", "coordinates": [ring + ring[:1]]}
@@ -91,7 +84,7 @@ def borough_layer(*, user, filters: DashboardFilters) -> dict | None:
             name=area.name,
             value=values[area.code],
             color=_color(values[area.code], top),
-            drill=_drill(area=area.code),
+            drill=drill_query(area=area.code),
         )
         for area in areas
     ]
@@ -113,7 +106,7 @@ def hexagon_layer(*, user, filters: DashboardFilters, layer_id="hexagons", name=
             name=cell,
             value=values[cell],
             color=_color(values[cell], top),
-            drill=_drill(area=cell),
+            drill=drill_query(area=cell),
         )
         for cell in cells
     ]

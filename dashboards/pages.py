@@ -28,7 +28,7 @@ from dashboards.figures import (
     sparkline,
     stacked_lines_chart,
 )
-from dashboards.filters import DashboardFilters, filters_to_query, filters_with
+from dashboards.filters import DashboardFilters, drill_query, filters_to_query, filters_with
 from dashboards.glossary import definition
 from dashboards.labels import category_label, domain_label, source_label
 from dashboards.response_times import response_times_panels
@@ -143,15 +143,11 @@ def _month_label(value) -> str:
     return value.strftime("%Y-%m")
 
 
-def _drill(**params) -> str:
-    return filters_to_query(DashboardFilters(), **params)
-
-
 def _month_drill(month: date, **params) -> str:
     from calendar import monthrange
 
     end = month.replace(day=monthrange(month.year, month.month)[1])
-    return _drill(**params, date_from=month.isoformat(), date_to=end.isoformat())
+    return drill_query(**params, date_from=month.isoformat(), date_to=end.isoformat())
 
 
 def area_comparison_chart(*, user, filters: DashboardFilters, chart_id="areas", title="Incidents by borough / BCU"):
@@ -163,7 +159,7 @@ def area_comparison_chart(*, user, filters: DashboardFilters, chart_id="areas", 
         title,
         labels=[names.get(row["area_code"], row["area_code"] or "Unknown") for row in rows],
         values=[row["total"] for row in rows],
-        drill=[_drill(area=row["area_code"]) for row in rows],
+        drill=[drill_query(area=row["area_code"]) for row in rows],
     )
 
 
@@ -412,14 +408,14 @@ def _areas_bar(rows: list[dict], *, level: str, label: str, prefix: str = "calls
         labels=[row["name"] for row in rows],
         values=[row["total"] for row in rows],
         value_label="Calls",
-        drill=[_drill(area=row["area_code"], kind="call") for row in rows],
+        drill=[drill_query(area=row["area_code"], kind="call") for row in rows],
         horizontal=True,
     )
 
 
 def overdose_charts(overdose: dict, *, zone: str) -> list[dict]:
     monthly, by_year, by_weekday = overdose["by_month"], overdose["by_year"], overdose["by_weekday"]
-    drill = _drill(category=OVERDOSE, kind="call")
+    drill = drill_query(category=OVERDOSE, kind="call")
     return [
         line_chart(
             "overdose-month",
@@ -473,7 +469,7 @@ def year_shift_chart(shift: dict) -> dict:
         labels=[category_label(row["category"]) for row in rows],
         values=[row["change_pp"] for row in rows],
         value_label="Change in share (pp)",
-        drill=[_drill(category=row["category"], kind="call") for row in rows],
+        drill=[drill_query(category=row["category"], kind="call") for row in rows],
         horizontal=True,
     )
 
@@ -533,7 +529,7 @@ def deprivation_panel(*, user, filters: DashboardFilters) -> dict:
         x_title=f"{domain_label(main or OVERALL_DOMAIN)} score, IMD 2019",
         y_title="Crimes per 1,000 residents",
         fit=_least_squares(x, y),
-        drill=[_drill(area=p["lsoa"]) for p in points],
+        drill=[drill_query(area=p["lsoa"]) for p in points],
     )
     table = [
         {**row, "domain": domain_label(row["domain"]), "p_text": _p_text(row["p_value"])} for row in result["domains"]

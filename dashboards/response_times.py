@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from analytics.filters import AnalyticsFilters, month_end
 from analytics.response_times import month_shift, response_sources, response_times_report
 from dashboards.figures import grouped_bar_chart, heatmap_chart, line_chart
-from dashboards.filters import DashboardFilters, filters_to_query, filters_with
+from dashboards.filters import DashboardFilters, drill_query, filters_to_query, filters_with
 from dashboards.glossary import definition
 from dashboards.labels import source_label
 from ingestion.lifecycle import NO_RESPONSE_TIMES
@@ -177,4 +177,4 @@ def _percentiles_chart(chart_id: str, title: str, *, rows: list[dict], drill: li
 def _drill(chart: dict, params: list[dict]) -> None:
     """Bars open the incident list of what was clicked."""
     for trace in chart["figure"]["data"]:
-        trace["customdata"] = [filters_to_query(DashboardFilters(), **query) for query in params]
+        trace["customdata"] = [drill_query(**query) for query in params]

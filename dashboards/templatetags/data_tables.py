@@ -2,6 +2,7 @@
 template loops over every cell cost more than the rest of the page."""
 
 from django import template
+from django.conf import settings
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -11,7 +12,10 @@ NONE = "–"
 
 
 def _cell(value, index: int) -> str:
-    text = NONE if value is None else conditional_escape(localize(value))
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:  # most cells: a count, as localize writes it
+        text = str(value)
+    else:
+        text = NONE if value is None else conditional_escape(localize(value))
     return f"<td>{text}</td>" if index == 0 else f'<td class="num">{text}</td>'
 
 

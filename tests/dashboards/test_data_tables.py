@@ -15,3 +15,14 @@ def test_the_limit_keeps_the_first_rows():
     table = {"columns": ["n"], "rows": [[i] for i in range(5)]}
     assert data_table(table, 2).count("<tr>") == 3  # the header row and two rows
     assert data_table(table).count("<tr>") == 6
+
+
+def test_counts_read_as_localize_writes_them_with_or_without_thousands(settings):
+    from django.utils.formats import localize
+
+    row = [["Westminster", 1234567, 12.5, True]]
+    for grouped in (False, True):
+        settings.USE_THOUSAND_SEPARATOR = grouped
+        cells = [f'<td class="num">{localize(value)}</td>' for value in row[0][1:]]
+        assert "".join(cells) in data_table({"columns": ["Area", "n", "rate", "flag"], "rows": row})
+    assert "1,234,567" in data_table({"columns": ["n"], "rows": [["x", 1234567]]})  # the last setting: grouped

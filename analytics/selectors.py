@@ -107,7 +107,7 @@ def _filter_q(model, filters: AnalyticsFilters) -> Q:
     if filters.date_to:
         where &= Q(**{f"{day or 'month'}__lte": filters.date_to})
     if filters.areas:
-        where &= _area_q(filters.areas)
+        where &= _area_q(filters.areas, levels="level" in columns)
     for field, values in (("category", filters.categories), ("kind", filters.kinds), ("source", filters.sources)):
         if values and field in columns:
             where &= Q(**{f"{field}__in": values})
@@ -116,17 +116,19 @@ def _filter_q(model, filters: AnalyticsFilters) -> Q:
     return where
 
 
-def _area_q(codes: tuple[str, ...]) -> Q:
+def _area_q(codes: tuple[str, ...], *, levels: bool = True) -> Q:
     """Rollup rows of these areas at any level. Rows carry their area and borough but not their force, so a force is
-    its force-level rows and the rows of the boroughs its force-level rows name (another force's, or a US agency's,
-    never)."""
+    its force-level rows and, below that level, the rows of the boroughs its force-level rows name: every crime in
+    its boroughs (a neighbouring force's few recorded there included), never another force's or a US agency's
+    elsewhere."""
     forces = set(Area.objects.filter(kind=Area.Kind.FORCE, code__in=codes).values_list("code", flat=True))
     others = [code for code in codes if code not in forces]
     where = Q(area_code__in=others) | Q(borough_code__in=others) if others else Q(pk__in=[])
     if forces:
         force_rows = AreaMonthTotal.objects.filter(level=Level.FORCE, area_code__in=forces)
         boroughs = force_rows.exclude(borough_code="").values("borough_code").distinct()
-        where |= Q(area_code__in=forces) | Q(borough_code__in=list(boroughs.values_list("borough_code", flat=True)))
+        below = Q(borough_code__in=list(boroughs.values_list("borough_code", flat=True)))
+        where |= Q(area_code__in=forces) | ((~Q(level=Level.FORCE) & below) if levels else below)
     return where
 
 

@@ -53,3 +53,34 @@ def test_the_list_total_and_a_chart_agree_for_a_force(second_force, role_users):
     by_category = rollup_totals(user=user, filters=filters, by=("category",))
     assert {row["category"]: row["total"] for row in by_category} == {"burglary": 7}
     assert incident_total(user=user, filters=filters) == 7 == Incident.objects.filter(force_id="city").count()
+
+
+@pytest.mark.slow
+def test_two_real_forces_each_count_only_their_own_crimes(db, role_users):
+    """data.police.uk's January 2021 for Avon and Somerset and for Suffolk, imported side by side: each force's
+    figures are its own crimes at the force level (a few of each force's crimes lie in the other's boroughs, and the
+    force level counted them twice), every crime in its boroughs below it, and the two forces make the whole."""
+    from django.conf import settings
+
+    from ingestion.services import police_uk_archive_import
+
+    folder = settings.SHARED_DATA_DIR / "real" / "policeuk-avon-suffolk-2021-01"
+    if not folder.exists():
+        pytest.skip(f"{folder} is not on this machine")
+    police_uk_archive_import(paths=[folder])
+    analytics_refresh(full=True)
+    forces = Area.objects.filter(kind=Area.Kind.FORCE, code__startswith="puk-force:").values_list("code", flat=True)
+    assert len(forces) == 2  # beside this module's Met
+    user, whole = role_users["analyst"], 0
+    for force in forces:
+        filters = DashboardFilters(areas=(force,))
+        own = Incident.objects.filter(force_id=force)
+        at_force = rollup_totals(user=user, filters=filters, by=("category",), level="force")
+        by_borough = rollup_totals(user=user, filters=filters, by=("area_code",), level="borough")
+        counted = sum(row["total"] for row in at_force)
+        assert counted == own.count() == incident_total(user=user, filters=filters)
+        boroughs = set(own.exclude(borough_id=None).values_list("borough_id", flat=True))
+        in_its_boroughs = Incident.objects.filter(borough_id__in=boroughs).count()
+        assert sum(row["total"] for row in by_borough) == in_its_boroughs
+        whole += counted
+    assert whole == Incident.objects.exclude(force_id="met").count()  # every imported row is one force's

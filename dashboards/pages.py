@@ -183,9 +183,9 @@ def _category_trend(rows: list[dict], *, chart_id: str, title: str) -> dict:
     return line_chart(chart_id, title, x=[_month_label(m) for m in months], series=series, drill=drill)
 
 
-def _in_zones(title: str, *, user, filters: DashboardFilters, model) -> str:
+def _in_zones(title: str, *, sources: list[str]) -> str:
     """A chart of hours or days says whose clock it reads: each source's own."""
-    zones = selectors.chart_zones(user=user, filters=filters, model=model)
+    zones = selectors.chart_zones(sources)
     if len(zones) > 1:
         return f"{title}, local time of each source ({', '.join(zones)})"
     return f"{title}, {zones[0]} time" if zones else title
@@ -195,16 +195,15 @@ def hour_weekday_chart(*, user, filters: DashboardFilters, months: int = 3):
     window = selectors.recent_window(filters, months, model=HourWeekdayCount)  # timed data may end earlier
     # no end means no timed incidents of these kinds at all: nothing to sum
     timed = window.date_to is not None
-    by = ("weekday", "hour")
     model = analytics_selectors.hour_weekday_rollup(window)
-    rows = analytics_selectors.rollup_totals(user=user, filters=window, by=by, model=model) if timed else []
+    rows, sources = selectors.hour_weekday_cells(user=user, filters=window, model=model) if timed else ([], [])
     matrix = [[0] * 24 for _ in WEEKDAYS]
     for row in rows:
         matrix[row["weekday"] - 1][row["hour"]] = row["total"]
     title = "Incidents by hour and weekday"
     if window.date_from and window.date_to:
         title += f", {window.date_from:%b %Y} to {window.date_to:%b %Y}"
-    title = _in_zones(title, user=user, filters=window, model=model) if timed else title
+    title = _in_zones(title, sources=sources)
     chart = heatmap_chart("hour-weekday", title, x=[f"{h:02d}" for h in range(24)], y=WEEKDAYS, z=matrix)
     chart["empty"] = not rows
     chart["empty_reason"] = (

@@ -1,6 +1,7 @@
 """Reads for the dashboards. Charts read the analytics results; only the incident list, a single incident and the
 latest-incidents feed read Incident rows, always scoped, filtered and limited on an index."""
 
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from django.db.models import Max, Q, QuerySet, Sum
@@ -17,6 +18,7 @@ from analytics.models import (
     PriorityMonthTotal,
     StrategicMetric,
 )
+from analytics.privacy import suppress_rows
 from analytics.refresh import rollups_hold_every_incident
 from analytics.rollups import PLACE_LEVELS
 from analytics.selectors import add_months, area_names, latest_month, rollup_totals, visible_rollups
@@ -280,10 +282,20 @@ def recent_window(filters: DashboardFilters, months: int, *, model=None) -> Dash
     return filters_with(filters, date_from=max(start, filters.date_from or start), date_to=end)
 
 
-def chart_zones(*, user, filters: DashboardFilters, model) -> list[str]:
-    """The time zones of the sources behind a chart of `model` rows (each source's hours and days are its own)."""
-    rows = visible_rollups(model, user=user, filters=filters, level="borough")
-    sources = rows.order_by("source").values_list("source", flat=True).distinct()
+def hour_weekday_cells(*, user, filters: DashboardFilters, model) -> tuple[list[dict], list[str]]:
+    """The hour-by-weekday totals of `model` rows, suppressed as one table, and the sources behind them, from one
+    read (asking for the sources apart read the window's rows a second time: 82 ms of a tactical page)."""
+    grouped = visible_rollups(model, user=user, filters=filters, level="borough").values("weekday", "hour", "source")
+    cells, sources = defaultdict(int), set()
+    for row in grouped.annotate(total=Sum("count")):
+        cells[row["weekday"], row["hour"]] += row["total"]
+        sources.add(row["source"])
+    rows = [{"weekday": weekday, "hour": hour, "total": total} for (weekday, hour), total in sorted(cells.items())]
+    return suppress_rows(rows, user=user, count_field="total"), sorted(sources)
+
+
+def chart_zones(sources) -> list[str]:
+    """The time zones of the sources behind a chart (each source's hours and days are its own)."""
     return sorted(set(source_zones(sources).values()))
 
 

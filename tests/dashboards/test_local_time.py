@@ -48,3 +48,17 @@ def test_the_hour_weekday_heatmap_names_the_zones_it_reads(client_for, two_zones
     assert heatmap["title"].endswith("local time of each source (America/New_York, Europe/London)")
     one = client_for("analyst").get(reverse("dashboards:tactical"), {"source": "london"}).context["charts"]
     assert [chart["title"] for chart in one if chart["id"] == "hour-weekday"][0].endswith(", Europe/London time")
+
+
+def test_the_heatmap_reads_its_cells_and_their_sources_at_once(client_for, two_zones):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("analyst")
+    with CaptureQueriesContext(connection) as captured:
+        charts = client.get(reverse("dashboards:tactical"), {"source": "baltimore_911"}).context["charts"]
+    (heatmap,) = [chart for chart in charts if chart["id"] == "hour-weekday"]
+    assert heatmap["title"].endswith("America/New_York time")
+    assert sum(sum(row) for row in heatmap["figure"]["data"][0]["z"]) == 1  # the one Baltimore call
+    hour_reads = [q["sql"] for q in captured if "analytics_hourweekday" in q["sql"] and "weekday" in q["sql"]]
+    assert len(hour_reads) == 1, hour_reads

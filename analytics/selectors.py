@@ -126,8 +126,8 @@ def _area_q(codes: tuple[str, ...], *, levels: bool = True) -> Q:
     where = Q(area_code__in=others) | Q(borough_code__in=others) if others else Q(pk__in=[])
     if forces:
         force_rows = AreaMonthTotal.objects.filter(level=Level.FORCE, area_code__in=forces)
-        boroughs = force_rows.exclude(borough_code="").values("borough_code").distinct()
-        below = Q(borough_code__in=list(boroughs.values_list("borough_code", flat=True)))
+        # a subquery, not a read of its own: a page's every rollup read asks it
+        below = Q(borough_code__in=force_rows.exclude(borough_code="").values("borough_code"))
         where |= Q(area_code__in=forces) | ((~Q(level=Level.FORCE) & below) if levels else below)
     return where
 

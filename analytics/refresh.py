@@ -8,15 +8,17 @@ its new ones, never none), where a full refresh used to hold every rollup table 
 
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import CharField, Exists, Max, Q, Value
 from django.db.models.functions import Coalesce
 
 from analytics import correlation, metrics, response_rollups, temporal
 from analytics.models import RefreshRun
-from analytics.rollups import MODELS, Slice, month_bounds, month_start, rollups_rebuild
+from analytics.rollups import LANES, MODELS, Slice, month_bounds, month_start, rollups_rebuild
 from crimedash.caching import bump_generation
 from crimedash.dbstats import tables_analyze
 from ingestion.localtime import local_days
@@ -108,20 +110,47 @@ def refresh_transaction():
 
 
 def rollups_replace(*, where: Slice) -> dict[str, int]:
-    """Replace the slice in every rollup table a month at a time, each month in one transaction; a full refresh then
-    deletes the rows of months that no longer hold incidents. Returns rows written per table."""
+    """Replace the slice in every rollup table a month at a time, each month's lanes (analytics.rollups.LANES) in a
+    transaction each; a full refresh then deletes the rows of months that no longer hold incidents. An incremental
+    refresh writes the two lanes side by side, where it can (side_by_side); a full one, which takes minutes, one after
+    the other, leaving a core to the pages. Returns rows written per table."""
     written = Counter()
     parts = where.by_month()
     for part in parts:
-        with refresh_transaction():
-            written.update(rollups_rebuild(where=part))
-            written.update(response_rollups.response_rollups_rebuild(where=part))
+        lanes = [partial(_lane_rebuild, part, models, histograms=models is LANES[-1]) for models in LANES]
+        for rows in side_by_side(lanes, parallel=where.months is not None):
+            written.update(rows)
     if where.months is None:
         kept = [month_start(part.months[0]) for part in parts]
         with transaction.atomic():
             for model in ROLLUP_MODELS:
                 model.objects.exclude(month__in=kept)._raw_delete(using="default")
     return {model.__name__: written[model.__name__] for model in ROLLUP_MODELS}
+
+
+def _lane_rebuild(part: Slice, models: tuple, *, histograms: bool) -> dict[str, int]:
+    with refresh_transaction():
+        rows = rollups_rebuild(where=part, models=models)
+        if histograms:
+            rows.update(response_rollups.response_rollups_rebuild(where=part))
+    return rows
+
+
+def side_by_side(tasks, *, parallel: bool = True) -> list:
+    """Each task's result. With parallel=True on PostgreSQL outside a transaction, the tasks run at once, each in a
+    thread with its own connection (each commits on its own; the connection is closed when it ends); otherwise one
+    after another on this connection (SQLite, or inside a transaction whose rows another connection could not see)."""
+    if not parallel or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return [task() for task in tasks]
+    with ThreadPoolExecutor(max_workers=len(tasks)) as pool:
+        return list(pool.map(_on_own_connection, tasks))
+
+
+def _on_own_connection(task):
+    try:
+        return task()
+    finally:
+        connections.close_all()  # this thread's connections only
 
 
 def tables_tidy(*, full: bool, rows: dict[str, int]) -> None:

@@ -29,6 +29,7 @@ from analytics.models import (
     ContextSeries,
     CorrelationResult,
     DailyCount,
+    H3MonthlyCount,
     HourWeekdayCount,
     HourWeekdayTotal,
     Level,
@@ -88,11 +89,18 @@ def hour_weekday_rollup(filters) -> type:
 
 def visible_rollups(model, *, user, filters: AnalyticsFilters = NO_FILTERS, level: str | None = None):
     """The one scoping of every rollup read (pages and API alike): the user's boroughs, then the filters."""
+    model = rollup_table(model, level=level)
     codes = area_codes_visible_to(user=user)
     rows = model.objects.all() if codes is None else model.objects.filter(borough_code__in=codes)
     if level:
         rows = rows.filter(level=level)
     return rows.filter(_filter_q(model, filters))
+
+
+def rollup_table(model, *, level: str | None):
+    """The table holding a monthly rollup's rows at this level: the H3 level of MonthlyCount (and of its sum over
+    category, AreaMonthTotal) is a table of its own."""
+    return H3MonthlyCount if level == Level.H3 and model in (MonthlyCount, AreaMonthTotal) else model
 
 
 def _filter_q(model, filters: AnalyticsFilters) -> Q:

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from analytics import selectors
 from analytics.filters import AnalyticsFilters
-from analytics.models import Alert, MonthlyCount
+from analytics.models import Alert, H3MonthlyCount, Level, MonthlyCount
 from analytics.serializers import (
     AlertActionSerializer,
     AlertSerializer,
@@ -130,6 +130,11 @@ class MonthlyCountFilterSet(django_filters.FilterSet):
         fields = ["level", "area_code", "borough_code", "month", "category", "kind", "origin", "source"]
 
 
+class H3MonthlyCountFilterSet(MonthlyCountFilterSet):
+    class Meta(MonthlyCountFilterSet.Meta):
+        model = H3MonthlyCount
+
+
 class RollupCursorPagination(CursorPagination):
     """Pages of rollup rows by (month, id) from their index: no count of millions of rows, and a deep page costs what
     the first does."""
@@ -139,19 +144,30 @@ class RollupCursorPagination(CursorPagination):
 
 
 class MonthlyCountViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
-    """The monthly rollup rows themselves (area x month x category x kind x origin x source), for analysts."""
+    """The monthly rollup rows themselves (area x month x category x kind x origin x source), for analysts. Every
+    level but H3 unless one is asked for; the H3 cells' rows with level=h3."""
 
     queryset = MonthlyCount.objects.none()  # for the schema; requests use get_queryset
     serializer_class = MonthlyCountSerializer
-    filterset_class = MonthlyCountFilterSet
     pagination_class = RollupCursorPagination
     required_permission = ANALYTICAL
+
+    @property
+    def _level(self) -> str | None:
+        """H3 cells are a table of their own (analytics.models.H3MonthlyCount): their rows are the pages of
+        level=h3."""
+        request = getattr(self, "request", None)
+        return Level.H3 if request is not None and request.query_params.get("level") == Level.H3 else None
+
+    @property
+    def filterset_class(self):
+        return H3MonthlyCountFilterSet if self._level else MonthlyCountFilterSet
 
     def get_queryset(self):
         # the filter bar's names (date_from, date_to, area, category, source, kind) mean here what they mean on
         # every other endpoint; the rollup's own columns (level, area_code, month_from, ...) narrow further
         filters = AnalyticsFilters.from_query(self.request.query_params)
-        return selectors.visible_rollups(MonthlyCount, user=self.request.user, filters=filters)
+        return selectors.visible_rollups(MonthlyCount, user=self.request.user, filters=filters, level=self._level)
 
 
 ROUTES = [

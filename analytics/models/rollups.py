@@ -79,9 +79,64 @@ class MonthlyCount(AreaRollup):
         ]
 
 
+class H3MonthlyCount(AreaRollup):
+    """MonthlyCount's H3-cell level, in a table of its own. At resolution 9 nearly every incident is a cell, month and
+    category of its own, so this level holds about one row per incident: apart from MonthlyCount, a refresh writes
+    it into three indexes (the grain, a month's slice, a category's months) where MonthlyCount keeps nine for the
+    API's pages. Summed over category it is also what an H3 map without a category reads (AreaMonthTotal keeps no
+    H3 level: there it folded next to nothing). analytics.selectors.visible_rollups reads it for level 'h3'."""
+
+    origin = models.CharField(max_length=16)
+    source = models.CharField(max_length=32)
+
+    class Meta:
+        app_label = "analytics"
+        indexes = [
+            models.Index(fields=["month", "borough_code"], name="h3mc_month_borough_idx"),
+            models.Index(fields=["category", "month"], name="h3mc_category_month_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area_code", "month", "borough_code", "category", "kind", "origin", "source"],
+                name="h3mc_grain_unique",
+            )
+        ]
+
+
+class RefreshSlice(models.Model):
+    """The incidents of one refresh slice (a local month x its boroughs), with the columns the rollups group by: the
+    refresh copies them into a temporary table of this name, then groups every level of every rollup from it
+    (analytics.rollups). Read once, where each level read Incident again; and the planner knows the copy's size, where
+    its estimate of a month's rows of Incident was a fortieth of them (it then sorted where hashing was faster). Not
+    a table of the schema: each month's refresh transaction creates and drops it."""
+
+    force_id = models.CharField(max_length=64, null=True)
+    borough_id = models.CharField(max_length=64, null=True)
+    lsoa_id = models.CharField(max_length=64, null=True)
+    neighborhood_id = models.CharField(max_length=64, null=True)
+    post_id = models.CharField(max_length=64, null=True)
+    zip_code_id = models.CharField(max_length=64, null=True)
+    h3_cell = models.CharField(max_length=16)
+    category = models.CharField(max_length=64)
+    kind = models.CharField(max_length=16)
+    origin = models.CharField(max_length=16)
+    source = models.CharField(max_length=32)
+    time_precision = models.CharField(max_length=8)
+    local_date = models.DateField(null=True)
+    local_hour = models.PositiveSmallIntegerField(null=True)
+    local_weekday = models.PositiveSmallIntegerField(null=True)
+    priority = models.CharField(max_length=32)
+    outcome = models.CharField(max_length=128)
+
+    class Meta:
+        app_label = "analytics"
+        managed = False
+        db_table = "analytics_refresh_slice"
+
+
 class AreaMonthTotal(AreaMonthRollup):
     """MonthlyCount summed over category and origin: what a map or a top-areas chart reads when no category is
-    chosen. At LSOA, neighborhood and H3 level it holds a small fraction of MonthlyCount's rows."""
+    chosen. At LSOA and neighborhood level it holds a small fraction of MonthlyCount's rows."""
 
     source = models.CharField(max_length=32)
 
@@ -309,6 +364,8 @@ class ContextSeries(models.Model):
 __all__ = [
     "Level",
     "MonthlyCount",
+    "H3MonthlyCount",
+    "RefreshSlice",
     "AreaMonthTotal",
     "PriorityMonthTotal",
     "HourWeekdayCount",

@@ -82,6 +82,47 @@ def test_two_refreshes_started_together_leave_the_counts_one_leaves(refresh):
     assert RefreshRun.objects.count() == 4
 
 
+def _lanes_recorded(monkeypatch) -> list[tuple]:
+    """(lane's first table, its connection's backend pid) of each lane a refresh writes, as it writes it."""
+    from analytics import refresh
+
+    seen, rebuild = [], refresh.rollups_rebuild
+
+    def recorded(*, where, models):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            seen.append((models[0].__name__, cursor.fetchone()[0]))
+        return rebuild(where=where, models=models)
+
+    monkeypatch.setattr(refresh, "rollups_rebuild", recorded)
+    return seen
+
+
+def _own_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(not settings.USING_POSTGRES, reason="lanes on their own connections need a database server")
+@pytest.mark.django_db(transaction=True)
+def test_an_incremental_refresh_writes_its_two_lanes_side_by_side_and_leaves_what_a_full_one_leaves(monkeypatch):
+    _history()
+    analytics_refresh(full=True)
+    run = _import()
+    seen = _lanes_recorded(monkeypatch)
+    analytics_refresh(run_id=run.pk)
+    assert sorted(name for name, _pid in seen) == ["HourWeekdayCount", "HourWeekdayCount", "MonthlyCount",
+                                                   "MonthlyCount"]  # two months, two lanes each  # fmt: skip
+    pids = {pid for _name, pid in seen}
+    assert len(pids) >= 2 and _own_pid() not in pids  # each lane on a connection of its own
+    incremental = _snapshot()
+    seen.clear()
+    analytics_refresh(full=True)
+    assert {pid for _name, pid in seen} == {_own_pid()}  # a full refresh writes one lane after the other, here
+    assert _snapshot() == incremental
+
+
 @pytest.mark.django_db
 def test_a_rollup_row_of_an_existing_grain_is_refused():
     _history()

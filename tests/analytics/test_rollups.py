@@ -8,6 +8,7 @@ from django.db.models import Sum
 from analytics.models import (
     AreaMonthTotal,
     DailyCount,
+    H3MonthlyCount,
     HourWeekdayCount,
     HourWeekdayTotal,
     Level,
@@ -35,7 +36,7 @@ def test_monthly_counts_match_hand_counts_at_each_level():
     assert _count(level=Level.BOROUGH, area_code=WESTMINSTER, month=january) == 5
     assert _count(level=Level.LSOA, area_code=LSOA_W2, category="robbery") == 2
     assert _count(level=Level.BOROUGH, area_code=CAMDEN, month=dt.date(2024, 2, 1)) == 4
-    assert _count(level=Level.H3) == 5  # Camden's incidents have no cell
+    assert _count(H3MonthlyCount, level=Level.H3) == 5  # Camden's incidents have no cell
 
 
 def test_force_level_counts_incidents_without_a_force_or_borough():

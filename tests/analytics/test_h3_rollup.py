@@ -1,0 +1,72 @@
+"""MonthlyCount's H3 level is a table of its own (H3MonthlyCount): the refresh writes it there and nowhere else, and
+every read of level 'h3' (the map's hexagons, with or without a category, and the API's level=h3 pages) reads it."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from analytics.filters import AnalyticsFilters
+from analytics.models import AreaMonthTotal, H3MonthlyCount, Level, MonthlyCount
+from analytics.refresh import analytics_refresh
+from analytics.rollups import LANES, MODELS
+from analytics.selectors import rollup_totals
+from tests.analytics.factories import CAMDEN, LSOA_C1, incidents, local
+
+pytestmark = pytest.mark.django_db
+CELL_A, CELL_B = "89195da49b7ffff", "89195da4983ffff"
+
+
+@pytest.fixture
+def cells(areas):
+    incidents(6, occurred_at=local(2024, 1), h3_cell=CELL_A)
+    incidents(4, occurred_at=local(2024, 1), h3_cell=CELL_A, category="robbery")
+    incidents(5, occurred_at=local(2024, 2), h3_cell=CELL_B, borough_id=CAMDEN, lsoa_id=LSOA_C1)
+    incidents(3, occurred_at=local(2024, 2), h3_cell="")  # no cell: counted at every level but H3
+    analytics_refresh(full=True)
+
+
+def _totals(user, **where) -> dict:
+    rows = rollup_totals(user=user, filters=AnalyticsFilters(**where), by=("area_code",), level=Level.H3)
+    return {row["area_code"]: row["total"] for row in rows}
+
+
+def test_the_h3_level_is_written_to_its_own_table_only(cells):
+    assert not MonthlyCount.objects.filter(level=Level.H3).exists()
+    assert not AreaMonthTotal.objects.filter(level=Level.H3).exists()
+    rows = {(row.area_code, row.month, row.category): row.count for row in H3MonthlyCount.objects.all()}
+    assert rows == {
+        (CELL_A, dt.date(2024, 1, 1), "burglary"): 6,
+        (CELL_A, dt.date(2024, 1, 1), "robbery"): 4,
+        (CELL_B, dt.date(2024, 2, 1), "burglary"): 5,
+    }
+    assert sum(MonthlyCount.objects.filter(level=Level.FORCE).values_list("count", flat=True)) == 18
+
+
+def test_hexagon_totals_read_the_h3_table_with_and_without_a_category(cells, role_users):
+    analyst = role_users["analyst"]
+    assert _totals(analyst) == {CELL_A: 10, CELL_B: 5}
+    assert _totals(analyst, categories=("robbery",)) == {CELL_A: 4}
+    assert _totals(analyst, areas=(CAMDEN,)) == {CELL_B: 5}
+    assert _totals(analyst, date_from=dt.date(2024, 2, 1)) == {CELL_B: 5}
+
+
+def test_a_commander_sees_the_cells_of_their_own_borough_only(cells, role_users):
+    assert _totals(role_users["commander"]) == {CELL_A: 10}  # Westminster's; Camden's cell is not theirs
+
+
+def test_the_api_pages_h3_rows_with_level_h3_and_the_other_levels_without(cells, client_for):
+    client, url = client_for("analyst"), reverse("analytics-monthly-count-list")
+    cells_page = client.get(url, {"level": "h3"}).json()["results"]
+    assert {(row["area_code"], row["category"], row["count"]) for row in cells_page} == {
+        (CELL_A, "burglary", 6), (CELL_A, "robbery", 4), (CELL_B, "burglary", 5)}  # fmt: skip
+    assert {row["level"] for row in cells_page} == {"h3"}
+    every_level = client.get(url).json()["results"]
+    assert every_level and "h3" not in {row["level"] for row in every_level}
+    one_cell = client.get(url, {"level": "h3", "area_code": CELL_B}).json()["results"]
+    assert [(row["area_code"], row["count"]) for row in one_cell] == [(CELL_B, 5)]
+
+
+def test_the_lanes_write_every_rollup_table_once():
+    in_lanes = [model for lane in LANES for model in lane]
+    assert sorted(model.__name__ for model in in_lanes) == sorted(model.__name__ for model in MODELS)

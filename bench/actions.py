@@ -178,10 +178,8 @@ def page_clients() -> dict[str, tuple[Client, str]]:
 
     clients = {}
     for label, username, url in PAGES:
-        client = Client()
-        if username:
-            client.force_login(User.objects.get(username=username))
-        clients[label] = (client, url)
+        user = User.objects.get(username=username) if username else None
+        clients[label] = (_cold.served_client(user, raise_request_exception=True), url)
     return clients
 
 

@@ -243,8 +243,7 @@ def server_times(accounts: dict, repeats: int, seed: int = 13) -> dict:
         clients = {}
         for role, members in scoped.items():
             for user in members:
-                client = Client(raise_request_exception=False)  # a page that fails counts as a 500, not a crash
-                client.force_login(user)
+                client = _cold.served_client(user)
                 client.bench_user = user
                 clients.setdefault(role, []).append(client)
         # the process's first request of each page type compiles its templates and imports its code, once per
@@ -277,8 +276,7 @@ def cached_times(accounts: dict, repeats: int) -> dict:
     """The same default URL asked again and again: what a kept page costs (reported apart, never as cold)."""
     results = {}
     for role, urls in ROLE_URLS.items():
-        client = Client(raise_request_exception=False)
-        client.force_login(accounts[role])
+        client = _cold.served_client(accounts[role])
         for url in urls:
             client.get(url)
             results[f"{role} {url}"] = _cold.summary_ms([timed(client.get, url)[0] for _ in range(repeats)])
@@ -287,12 +285,11 @@ def cached_times(accounts: dict, repeats: int) -> dict:
 
 def first_view_after_refresh(accounts: dict) -> dict:
     """Each role's default pages, opened once each right after the nightly (full) refresh, with the real cache."""
+    clients = {role: _cold.served_client(accounts[role]) for role in ROLE_URLS}
     analytics_refresh(full=True)
     durations = []
     for role, urls in ROLE_URLS.items():
-        client = Client(raise_request_exception=False)
-        client.force_login(accounts[role])
-        durations += [timed(client.get, url)[0] for url in urls]
+        durations += [timed(clients[role].get, url)[0] for url in urls]
     return _cold.summary_ms(durations)
 
 

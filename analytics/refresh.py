@@ -21,6 +21,7 @@ from analytics.models import RefreshRun
 from analytics.rollups import LANES, MODELS, Slice, month_bounds, month_start, rollups_rebuild
 from crimedash.caching import bump_generation
 from crimedash.dbstats import tables_analyze
+from crimedash.request_memo import per_request
 from ingestion.localtime import local_days
 from ingestion.models import Area, DispatchUpdate, ImportRun, Incident
 
@@ -61,6 +62,7 @@ def analytics_refresh(*, run_id: int | None = None, full: bool = False, warm: bo
         )
 
 
+@per_request  # the live feed and the map's points ask it on the same page
 def rollups_hold_every_incident() -> bool:
     """True when no incident can have been written since the rollups were refreshed: no import running, none
     finished since the last sweeping (full or hourly) refresh began without a refresh of its own, no dispatch update

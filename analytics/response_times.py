@@ -22,6 +22,7 @@ from analytics.selectors import visible_rollups
 from ingestion.lifecycle import NO_RESPONSE_TIMES
 from ingestion.localtime import local_days, source_zones, zone_info
 from ingestion.models import Area, Incident
+from ingestion.selectors import area_kinds
 from ingestion.taxonomy import category_label
 
 DEFINITIONS = {
@@ -90,7 +91,7 @@ def _histograms(rows, key) -> dict:
 def _area_level(areas: tuple[str, ...]) -> str:
     """The histogram level the chosen areas are kept at: neighborhoods or posts at theirs, anything else by
     borough."""
-    kinds = set(Area.objects.filter(code__in=areas).values_list("kind", flat=True))
+    kinds = set(area_kinds(areas).values())
     if not areas or (kinds and kinds <= {Area.Kind.FORCE}):
         return Level.FORCE
     return FINER_KINDS.get(kinds.pop(), Level.BOROUGH) if len(kinds) == 1 else Level.BOROUGH
@@ -324,7 +325,7 @@ def _slowest_queryset(*, user, filters, priorities, allowance: dict, floor: time
     calls = restrict_to_areas(Incident.objects.filter(local_days(filters.date_from, end)), user=user)
     calls = calls.filter(on_scene_at__isnull=False, time_precision="minute")
     areas = [code for code in filters.areas if code]
-    kinds = dict(Area.objects.filter(code__in=areas).values_list("code", "kind"))
+    kinds = area_kinds(areas)
     if any(kind != Area.Kind.FORCE for kind in kinds.values()):
         calls = calls.filter(Q(borough_id__in=areas) | Q(neighborhood_id__in=areas) | Q(post_id__in=areas))
     for column, values in (("category", filters.categories), ("source", filters.sources), ("priority", priorities)):

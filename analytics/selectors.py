@@ -43,7 +43,9 @@ from analytics.privacy import small_count_guard, suppress_rows, total_of, with_s
 from analytics.temporal import month_range
 from analytics.trends import alerts_visible_to
 from crimedash.caching import cache_key, cached
+from crimedash.request_memo import per_request
 from ingestion.models import Area, Incident
+from ingestion.selectors import area_kinds
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 NO_FILTERS = AnalyticsFilters()
@@ -129,7 +131,7 @@ def _area_q(codes: tuple[str, ...], *, levels: bool = True) -> Q:
     its force-level rows and, below that level, the rows of the boroughs its force-level rows name: every crime in
     its boroughs (a neighbouring force's few recorded there included), never another force's or a US agency's
     elsewhere."""
-    forces = set(Area.objects.filter(kind=Area.Kind.FORCE, code__in=codes).values_list("code", flat=True))
+    forces = {code for code, kind in area_kinds(codes).items() if kind == Area.Kind.FORCE}
     others = [code for code in codes if code not in forces]
     where = Q(area_code__in=others) | Q(borough_code__in=others) if others else Q(pk__in=[])
     if forces:
@@ -158,6 +160,7 @@ def daily_totals(*, user, filters: AnalyticsFilters, by: tuple[str, ...], level:
     return rollup_totals(user=user, filters=filters, by=by, level=level, model=priority_rollup(filters, by=by))
 
 
+@per_request  # several panels of a page ask it
 def latest_month(*, model=None, kinds: tuple[str, ...] = (), sources: tuple[str, ...] = ()) -> dt.date | None:
     """The latest month with data, of the given kinds and sources when any are given (calls and crimes end at
     different months: a CAD export may stop years before the monthly police.uk file). Asked of the monthly totals a
@@ -213,7 +216,12 @@ def _change_pct(current: int | None, previous: int | None) -> float | None:
 
 
 def area_names(codes) -> dict[str, str]:
-    return dict(Area.objects.filter(code__in=set(codes)).values_list("code", "name"))
+    return dict(_area_names(tuple(sorted(set(codes)))))  # a copy: the caller may add to it
+
+
+@per_request  # the filter bar's label, the charts and the panels of one page name the same areas
+def _area_names(codes: tuple[str, ...]) -> dict[str, str]:
+    return dict(Area.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
 
 
 def ancestry(codes) -> dict[str, set[str]]:

@@ -23,10 +23,12 @@ from analytics.refresh import rollups_hold_every_incident
 from analytics.rollups import PLACE_LEVELS
 from analytics.selectors import add_months, area_names, latest_month, rollup_totals, visible_rollups
 from analytics.trends import alerts_visible_to
+from crimedash.request_memo import per_request
 from dashboards.efficiency import AreaFigures, financial_year, period_resources
 from dashboards.filters import AREA_FIELD, DashboardFilters, filters_with
 from ingestion.localtime import local_days, source_zones
 from ingestion.models import Area, BoroughResources, Incident
+from ingestion.selectors import area_kinds
 
 PAGE_SIZE = 50
 # What a list row or a feed item shows (incidents_body.html, _feed_item.html): not the JSON columns, whose decoding
@@ -41,7 +43,7 @@ def incidents_visible_to(*, user) -> QuerySet:
 
 
 def _area_condition(codes: tuple[str, ...]) -> Q:
-    kinds = dict(Area.objects.filter(code__in=codes).values_list("code", "kind"))
+    kinds = area_kinds(codes)
     condition = Q()
     for code in codes:
         # An unknown code is most likely an H3 cell from a hotspot map (cells are not all stored as Areas).
@@ -113,7 +115,7 @@ def _count_level(codes: tuple[str, ...]) -> str:
     if not codes:
         return "force"
     # codes not stored as areas are H3 cells from a hotspot map
-    kinds = set(Area.objects.filter(code__in=codes).values_list("kind", flat=True)) or {Area.Kind.H3}
+    kinds = set(area_kinds(codes).values()) or {Area.Kind.H3}
     if kinds == {Area.Kind.FORCE}:
         return "force"
     return LEVEL_OF_KIND.get(kinds.pop(), "borough") if len(kinds) == 1 else "borough"
@@ -190,7 +192,7 @@ def newest_window(*, user, filters: DashboardFilters, needed: int, before=None, 
     level = _count_level(filters.areas)
     use_days = timed and level in PLACE_LEVELS
     model, period = (DailyCount, "day") if use_days else (MonthlyCount, "month")
-    last = model.objects.filter(level="force").aggregate(last=Max(period))["last"]
+    last = _rollups_last(model, period)
     if last is None:
         return None
     end = min(filter(None, (filters.date_to, before and before + timedelta(days=1), _period_end(last, period))))
@@ -207,6 +209,11 @@ def newest_window(*, user, filters: DashboardFilters, needed: int, before=None, 
     if filters.date_from and _period_end(last, period) < filters.date_from:
         return None
     return _period_end(last, period) + timedelta(days=1), 0, None
+
+
+@per_request  # the live feed and the map's points ask it on the same page
+def _rollups_last(model, period: str):
+    return model.objects.filter(level="force").aggregate(last=Max(period))["last"]
 
 
 def _whole_period_table(timed: bool, filters: DashboardFilters):

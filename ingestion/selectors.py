@@ -2,7 +2,8 @@
 
 from collections import Counter
 
-from ingestion.models import ImportRun
+from crimedash.request_memo import per_request
+from ingestion.models import Area, ImportRun
 
 UNMAPPED_SHOWN = 10
 
@@ -14,3 +15,13 @@ def run_unmapped(*, runs: list[ImportRun], limit: int = UNMAPPED_SHOWN) -> list[
     for run in runs:
         counts.update(run.stats.get("other_descriptions", {}))
     return [{"description": description, "count": count} for description, count in counts.most_common(limit)]
+
+
+def area_kinds(codes) -> dict[str, str]:
+    """{code: kind} of those of these area codes that are stored areas (an H3 cell from a hotspot map may not be)."""
+    return dict(_area_kinds(tuple(sorted(set(codes)))))  # a copy: the caller may add to it
+
+
+@per_request  # every rollup read of a page with a chosen area asks it
+def _area_kinds(codes: tuple[str, ...]) -> dict[str, str]:
+    return dict(Area.objects.filter(code__in=codes).values_list("code", "kind")) if codes else {}

@@ -1,0 +1,45 @@
+"""A memo that lives for one request: a page asks some questions many times over (which of these codes are forces,
+is every incident in the rollups, the rollups' last month) and should ask the database each once.
+
+Nothing is kept from one request to the next, so a request is as cold as one without the memo; outside a request
+(a task, a command, warming) a memoized function simply runs each time.
+"""
+
+from contextvars import ContextVar
+from functools import wraps
+
+_memo: ContextVar[dict | None] = ContextVar("request_memo", default=None)
+
+
+class RequestMemoMiddleware:
+    """Opens an empty memo for each request and drops it with the response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _memo.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _memo.reset(token)
+
+
+def per_request(function):
+    """Memoize `function` (hashable arguments, a result that is a value, not a lazy queryset) for the request."""
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        memo = _memo.get()
+        if memo is None:
+            return function(*args, **kwargs)
+        key = (function, args, tuple(sorted(kwargs.items())))
+        try:
+            return memo[key]
+        except KeyError:
+            memo[key] = result = function(*args, **kwargs)
+            return result
+        except TypeError:  # an unhashable argument (a list): not memoized
+            return function(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,64 @@
+"""A per-request memo answers a repeated question once within a request, and nothing is kept for the next one."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from crimedash.request_memo import RequestMemoMiddleware, per_request
+from ingestion.models import Area
+from ingestion.selectors import area_kinds
+
+calls = []
+
+
+@per_request
+def _counted(value):
+    calls.append(value)
+    return value * 2
+
+
+def _within_a_request(view):
+    return RequestMemoMiddleware(lambda request: view())(request=None)
+
+
+def test_within_a_request_a_question_is_answered_once_per_argument():
+    calls.clear()
+    assert _within_a_request(lambda: [_counted(2), _counted(2), _counted(3), _counted(value=2)]) == [4, 4, 6, 4]
+    assert calls == [2, 3, 2]  # a keyword argument is another key
+
+
+def test_nothing_is_kept_from_one_request_to_the_next_nor_outside_one():
+    calls.clear()
+    _within_a_request(lambda: _counted(5))
+    _within_a_request(lambda: _counted(5))
+    _counted(5), _counted(5)
+    assert calls == [5, 5, 5, 5]
+
+
+def test_an_unhashable_argument_is_answered_each_time():
+    calls.clear()
+    assert _within_a_request(lambda: [_counted([1]), _counted([1])]) == [[1, 1], [1, 1]]
+    assert calls == [[1], [1]]
+
+
+@pytest.mark.django_db
+def test_area_kinds_reads_the_areas_once_per_request_and_again_in_the_next():
+    Area.objects.create(code="met", name="Met", kind=Area.Kind.FORCE)
+    Area.objects.create(code="E09000033", name="Westminster", kind=Area.Kind.BOROUGH)
+    with CaptureQueriesContext(connection) as queries:
+        answers = _within_a_request(lambda: [area_kinds(["met", "E09000033", "89195da49b7ffff"]),
+                                             area_kinds(("89195da49b7ffff", "E09000033", "met", "met"))])  # fmt: skip
+    assert answers == [{"met": "force", "E09000033": "borough"}] * 2
+    assert len(queries) == 1
+    Area.objects.filter(code="met").update(kind=Area.Kind.BOROUGH)
+    assert _within_a_request(lambda: area_kinds(["met"])) == {"met": "borough"}
+
+
+def test_a_page_with_a_chosen_area_asks_the_kinds_of_its_areas_once(client_for):
+    Area.objects.create(code="E09000033", name="Westminster", kind=Area.Kind.BOROUGH)
+    with CaptureQueriesContext(connection) as queries:
+        response = client_for("analyst").get(reverse("dashboards:tactical"), {"area": "E09000033"})
+    assert response.status_code == 200
+    kinds_read = [q["sql"] for q in queries if 'FROM "ingestion_area" WHERE "ingestion_area"."code" IN' in q["sql"]]
+    assert len(kinds_read) == 1, kinds_read

@@ -2,8 +2,9 @@
 
 One refresh runs at a time (a PostgreSQL advisory lock; a second one waits, then sees what the first did), and each
 rollup table is unique on its grain, so overlapping refreshes never count an incident twice. Rollups are replaced
-one month at a time, each month in its own short transaction: pages read throughout (a month shows its old counts or
-its new ones, never none), where a full refresh used to hold every rollup table locked for the whole rebuild.
+one month at a time, each month's lane of tables (analytics.rollups.LANES) in its own short transaction: pages read
+throughout (a table shows a month's old counts or its new ones, never none; the two lanes of an incremental refresh
+commit seconds apart), where a full refresh used to hold every rollup table locked for the whole rebuild.
 """
 
 import time

@@ -45,7 +45,7 @@ from analytics.trends import alerts_visible_to
 from crimedash.caching import cache_key, cached
 from crimedash.request_memo import per_request
 from ingestion.models import Area, Incident
-from ingestion.selectors import area_kinds
+from ingestion.selectors import area_column, area_kinds
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 NO_FILTERS = AnalyticsFilters()
@@ -216,12 +216,7 @@ def _change_pct(current: int | None, previous: int | None) -> float | None:
 
 
 def area_names(codes) -> dict[str, str]:
-    return dict(_area_names(tuple(sorted(set(codes)))))  # a copy: the caller may add to it
-
-
-@per_request  # the filter bar's label, the charts and the panels of one page name the same areas
-def _area_names(codes: tuple[str, ...]) -> dict[str, str]:
-    return dict(Area.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    return area_column(codes, "name")
 
 
 def ancestry(codes) -> dict[str, set[str]]:

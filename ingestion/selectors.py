@@ -19,9 +19,15 @@ def run_unmapped(*, runs: list[ImportRun], limit: int = UNMAPPED_SHOWN) -> list[
 
 def area_kinds(codes) -> dict[str, str]:
     """{code: kind} of those of these area codes that are stored areas (an H3 cell from a hotspot map may not be)."""
-    return dict(_area_kinds(tuple(sorted(set(codes)))))  # a copy: the caller may add to it
+    return area_column(codes, "kind")
 
 
-@per_request  # every rollup read of a page with a chosen area asks it
-def _area_kinds(codes: tuple[str, ...]) -> dict[str, str]:
-    return dict(Area.objects.filter(code__in=codes).values_list("code", "kind")) if codes else {}
+def area_column(codes, column: str) -> dict[str, str]:
+    """{code: column} of those of these area codes that are stored areas, asked once per request (every rollup read of
+    a page with a chosen area asks the kinds; the filter bar, the charts and the panels name the same areas)."""
+    return dict(_area_column(tuple(sorted(set(codes))), column))  # a copy: the caller may add to it
+
+
+@per_request
+def _area_column(codes: tuple[str, ...], column: str) -> dict[str, str]:
+    return dict(Area.objects.filter(code__in=codes).values_list("code", column)) if codes else {}

@@ -2,9 +2,10 @@
 
 One refresh runs at a time (a PostgreSQL advisory lock; a second one waits, then sees what the first did), and each
 rollup table is unique on its grain, so overlapping refreshes never count an incident twice. Rollups are replaced
-one month at a time, each month's lane of tables (analytics.rollups.LANES) in its own short transaction: pages read
-throughout (a table shows a month's old counts or its new ones, never none; the two lanes of an incremental refresh
-commit seconds apart), where a full refresh used to hold every rollup table locked for the whole rebuild.
+one month at a time in short transactions (an incremental refresh's two lanes of tables, analytics.rollups.LANES,
+one each): pages read throughout (a table shows a month's old counts or its new ones, never none; the two lanes of
+an incremental refresh commit seconds apart), where a full refresh used to hold every rollup table locked for the
+whole rebuild.
 """
 
 import time
@@ -113,15 +114,18 @@ def refresh_transaction():
 
 
 def rollups_replace(*, where: Slice) -> dict[str, int]:
-    """Replace the slice in every rollup table a month at a time, each month's lanes (analytics.rollups.LANES) in a
-    transaction each; a full refresh then deletes the rows of months that no longer hold incidents. An incremental
-    refresh writes the two lanes side by side, where it can (side_by_side); a full one, which takes minutes, one after
-    the other, leaving a core to the pages. Returns rows written per table."""
+    """Replace the slice in every rollup table a month at a time; a full refresh then deletes the rows of months that
+    no longer hold incidents. An incremental refresh writes the month's two lanes (analytics.rollups.LANES) side by
+    side where it can (side_by_side), each in a transaction of its own; a full one, which takes minutes, writes every
+    table of a month in one transaction from one copy of its incidents, leaving a core to the pages. Returns rows
+    written per table."""
     written = Counter()
     parts = where.by_month()
+    parallel = where.months is not None and _side_by_side_possible()
+    lanes = LANES if parallel else (MODELS,)  # one after the other: one lane, one copy of each month's slice
     for part in parts:
-        lanes = [partial(_lane_rebuild, part, models, histograms=models is LANES[-1]) for models in LANES]
-        for rows in side_by_side(lanes, parallel=where.months is not None):
+        tasks = [partial(_lane_rebuild, part, models, histograms=models is lanes[-1]) for models in lanes]
+        for rows in side_by_side(tasks, parallel=parallel):
             written.update(rows)
     if where.months is None:
         kept = [month_start(part.months[0]) for part in parts]
@@ -143,10 +147,14 @@ def side_by_side(tasks, *, parallel: bool = True) -> list:
     """Each task's result. With parallel=True on PostgreSQL outside a transaction, the tasks run at once, each in a
     thread with its own connection (each commits on its own; the connection is closed when it ends); otherwise one
     after another on this connection (SQLite, or inside a transaction whose rows another connection could not see)."""
-    if not parallel or connection.vendor != "postgresql" or connection.in_atomic_block:
+    if not (parallel and _side_by_side_possible()):
         return [task() for task in tasks]
     with ThreadPoolExecutor(max_workers=len(tasks)) as pool:
         return list(pool.map(_on_own_connection, tasks))
+
+
+def _side_by_side_possible() -> bool:
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
 def _on_own_connection(task):

@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 
 from analytics.models import MonthlyCount, RefreshRun
 from analytics.refresh import ROLLUP_MODELS, analytics_refresh
-from analytics.rollups import months_present
+from analytics.rollups import MODELS, Slice, months_present
 from ingestion.models import ImportRun, Incident
 from tests.analytics.factories import CAMDEN, LSOA_C1, incidents, local, london_areas
 
@@ -83,7 +83,8 @@ def test_two_refreshes_started_together_leave_the_counts_one_leaves(refresh):
 
 
 def _lanes_recorded(monkeypatch) -> list[tuple]:
-    """(lane's first table, its connection's backend pid) of each lane a refresh writes, as it writes it."""
+    """(lane's first table, its connection's backend pid, its number of tables) of each lane a refresh writes, as it
+    writes it."""
     from analytics import refresh
 
     seen, rebuild = [], refresh.rollups_rebuild
@@ -91,7 +92,7 @@ def _lanes_recorded(monkeypatch) -> list[tuple]:
     def recorded(*, where, models):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
-            seen.append((models[0].__name__, cursor.fetchone()[0]))
+            seen.append((models[0].__name__, cursor.fetchone()[0], len(models)))
         return rebuild(where=where, models=models)
 
     monkeypatch.setattr(refresh, "rollups_rebuild", recorded)
@@ -112,14 +113,16 @@ def test_an_incremental_refresh_writes_its_two_lanes_side_by_side_and_leaves_wha
     run = _import()
     seen = _lanes_recorded(monkeypatch)
     analytics_refresh(run_id=run.pk)
-    assert sorted(name for name, _pid in seen) == ["HourWeekdayCount", "HourWeekdayCount", "MonthlyCount",
+    assert sorted(name for name, _pid, _tables in seen) == ["HourWeekdayCount", "HourWeekdayCount", "MonthlyCount",
                                                    "MonthlyCount"]  # two months, two lanes each  # fmt: skip
-    pids = {pid for _name, pid in seen}
+    pids = {pid for _name, pid, _tables in seen}
     assert len(pids) >= 2 and _own_pid() not in pids  # each lane on a connection of its own
     incremental = _snapshot()
     seen.clear()
     analytics_refresh(full=True)
-    assert {pid for _name, pid in seen} == {_own_pid()}  # a full refresh writes one lane after the other, here
+    assert {pid for _name, pid, _tables in seen} == {_own_pid()}  # a full refresh writes here, serially,
+    assert {tables for _name, _pid, tables in seen} == {len(MODELS)}  # every table of a month from one copy
+    assert len(seen) == len(Slice().by_month())  # once per month
     assert _snapshot() == incremental
 
 

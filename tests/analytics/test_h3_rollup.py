@@ -7,10 +7,11 @@ import pytest
 from django.urls import reverse
 
 from analytics.filters import AnalyticsFilters
-from analytics.models import AreaMonthTotal, H3MonthlyCount, Level, MonthlyCount
+from analytics.models import AreaMonthTotal, H3MonthlyCount, Level, MonthlyCount, RefreshSlice
 from analytics.refresh import analytics_refresh
-from analytics.rollups import LANES, MODELS
+from analytics.rollups import LANES, LEVEL_FIELDS, MODELS, SPECS
 from analytics.selectors import rollup_totals
+from ingestion.models import Incident
 from tests.analytics.factories import CAMDEN, LSOA_C1, incidents, local
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,22 @@ def test_the_api_pages_h3_rows_with_level_h3_and_the_other_levels_without(cells,
 def test_the_lanes_write_every_rollup_table_once():
     in_lanes = [model for lane in LANES for model in lane]
     assert sorted(model.__name__ for model in in_lanes) == sorted(model.__name__ for model in MODELS)
+
+
+def _fields_read(where) -> set[str]:
+    """The model fields a Q object filters on."""
+    fields = set()
+    for child in where.children:
+        fields |= _fields_read(child) if hasattr(child, "children") else {child[0].split("__")[0]}
+    return fields
+
+
+def test_the_slice_copy_holds_every_incident_column_a_rollup_groups_or_filters_by():
+    """RefreshSlice lists its columns by hand: a dimension added to a rollup spec and not to it fails here, by name."""
+    needed = {"borough_id", "local_date", *LEVEL_FIELDS.values()}
+    for spec in SPECS:
+        needed |= {value for value in spec.dimensions.values() if isinstance(value, str)} | _fields_read(spec.where)
+    copied = {field.attname for field in RefreshSlice._meta.concrete_fields}
+    incident_columns = {field.attname for field in Incident._meta.concrete_fields}
+    assert needed - copied == set()
+    assert copied <= incident_columns  # each is read from Incident by the same name

@@ -15,7 +15,7 @@ from django.db.models import Case, DurationField, ExpressionWrapper, F, Max, Min
 
 from accounts.scoping import restrict_to_areas
 from analytics.filters import AnalyticsFilters, month_end
-from analytics.models import Level, Measure, MonthlyCount, ResponseHourCount, ResponseTarget, ResponseTimeCount
+from analytics.models import AreaMonthTotal, Level, Measure, ResponseHourCount, ResponseTarget, ResponseTimeCount
 from analytics.privacy import small_count_guard, suppress_rows
 from analytics.response_rollups import bucket_width
 from analytics.selectors import visible_rollups
@@ -395,7 +395,8 @@ def _sources_with_times(*, user, filters, priorities) -> list[str]:
 def response_sources(*, user, filters: AnalyticsFilters) -> list[dict]:
     """The sources of calls in the user's areas (with sources chosen: those, calls or not), each with whether it
     records response times and the first and latest months it has them for."""
-    calls = restrict_to_areas(MonthlyCount.objects.filter(level=Level.FORCE, kind=Incident.Kind.CALL), user=user,
+    # the monthly totals: every source MonthlyCount holds, in a fraction of its rows
+    calls = restrict_to_areas(AreaMonthTotal.objects.filter(level=Level.FORCE, kind=Incident.Kind.CALL), user=user,
                               field="borough_code")  # fmt: skip
     timed = restrict_to_areas(ResponseTimeCount.objects.filter(level=Level.FORCE), user=user, field="borough_code")
     spans = {row[0]: row[1:] for row in timed.values("source").annotate(first=Min("month"), last=Max("month"))

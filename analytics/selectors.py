@@ -147,11 +147,17 @@ def rollup_totals(*, user, filters: AnalyticsFilters, by: tuple[str, ...], level
     """Summed counts grouped by the given rollup columns, e.g. by=("month", "category"), suppressed as one table;
     top=N keeps the N largest; `where` narrows the rows further. Without a model, the smallest monthly table that
     can answer."""
+    rows = rollup_counts(user=user, filters=filters, by=by, level=level, model=model, top=top, where=where)
+    return suppress_rows(rows, user=user, count_field="total")
+
+
+def rollup_counts(*, user, filters: AnalyticsFilters, by: tuple[str, ...], level: str = "borough", model=None,
+                  top: int = 0, where: Q | None = None) -> list[dict]:  # fmt: skip
+    """rollup_totals before suppression: for a caller that derives its own table from them and suppresses that."""
     queryset = visible_rollups(model or monthly_rollup(filters, by=by), user=user, filters=filters, level=level)
     queryset = queryset.filter(where or Q())
     grouped = queryset.values(*by).annotate(total=Sum("count"))
-    grouped = grouped.order_by("-total")[:top] if top else grouped.order_by(*by)
-    return suppress_rows(grouped, user=user, count_field="total")
+    return list(grouped.order_by("-total")[:top] if top else grouped.order_by(*by))
 
 
 def daily_totals(*, user, filters: AnalyticsFilters, by: tuple[str, ...], level: str = "borough") -> list[dict]:
@@ -623,8 +629,9 @@ def calls_sections(*, user, filters: AnalyticsFilters) -> list[dict]:
 
 def _calls_section(*, user, filters: AnalyticsFilters) -> dict:
     calls = period_in_force(filters)
-    # every month to the period's end, read once: the year-on-year shift needs the years before the period
-    history = rollup_totals(user=user, filters=replace(calls, date_from=None), by=("month", "category"))
+    # every month to the period's end, read once: the year-on-year shift sums the years before the period from them
+    counts = rollup_counts(user=user, filters=replace(calls, date_from=None), by=("month", "category"))
+    history = suppress_rows(counts, user=user, count_field="total")
     if history and not filters.date_from:  # a source holding fewer months than the window starts at its first
         calls = replace(calls, date_from=max(calls.date_from, min(row["month"] for row in history)))
     start = calls.date_from.replace(day=1) if calls.date_from else None
@@ -637,7 +644,7 @@ def _calls_section(*, user, filters: AnalyticsFilters) -> dict:
         "by_type": by_type,
         "by_area": {level: _top_areas(user=user, filters=calls, level=level) for level in CALL_LEVELS},
         "overdose": _overdose(user=user, filters=replace(calls, categories=(OVERDOSE,))),
-        "year_shift": _year_shift(user=user, filters=calls),
+        "year_shift": _year_shift(counts, user=user),
         "priority_mix": with_shares(_raw_priorities(calls, user=user), user=user, count_field="total"),
     }
 
@@ -677,11 +684,13 @@ def _raw_priorities(filters: AnalyticsFilters, *, user) -> list[dict]:
     return [{"priority": key or "", "total": total} for key, total in sorted(totals.items(), key=lambda i: -i[1])]
 
 
-def _year_shift(*, user, filters: AnalyticsFilters) -> dict:
-    """Each call type's share of calls in the latest year of the period against the year before, from the counts
-    of each year suppressed as one table (a hidden count loses its share)."""
-    rows = visible_rollups(MonthlyCount, user=user, filters=replace(filters, date_from=None), level=Level.BOROUGH)
-    counts = _totals(rows, "month__year", "category")
+def _year_shift(monthly: list[dict], *, user) -> dict:
+    """Each call type's share of calls in the latest year of the period against the year before, from the unsuppressed
+    counts by month and category up to the period's end, summed by year; each year's counts are suppressed as one
+    table (a hidden count loses its share)."""
+    counts = defaultdict(int)
+    for row in monthly:
+        counts[row["month"].year, row["category"]] += row["total"]
     years = sorted({year for year, _category in counts})[-2:]
     if len(years) < 2:
         return {"years": years, "rows": []}

@@ -49,6 +49,28 @@ def test_a_commander_gets_no_share_of_a_hidden_count(client_for, few_priorities)
     assert mix == {"1": (None, None), "2": (None, None), "3": (30, 0.566)}
 
 
+@pytest.fixture
+def small_months(areas):
+    timed = {"time_precision": "minute", "kind": "call"}
+    incidents(30, occurred_at=local(2023, 3, 7, 9), category="assault", **timed)
+    incidents(2, occurred_at=local(2023, 5, 7, 9), category="welfare", **timed)  # two small months: a year of 5
+    incidents(3, occurred_at=local(2023, 6, 7, 9), category="welfare", **timed)
+    incidents(20, occurred_at=local(2024, 3, 5, 9), category="assault", **timed)
+    incidents(20, occurred_at=local(2024, 4, 5, 9), category="welfare", **timed)
+    analytics_refresh(full=True)
+
+
+def test_the_year_shift_sums_each_year_before_it_suppresses(client_for, small_months):
+    """The shift's years are summed from the section's months as counted, not as shown: a commander, who sees
+    neither welfare month of 2023 (2 and 3 calls), sees its year (5 of 35 calls) and its shift."""
+    for role in ("commander", "analyst"):
+        [data] = client_for(role).get(reverse("analytics-calls")).json()
+        months = {(row["month"], row["category"]): row["total"] for row in data["by_type"]}
+        assert months[("2023-05-01", "welfare")] == (None if role == "commander" else 2), role
+        shift = {row["category"]: (row["previous_share"], row["share"]) for row in data["year_shift"]["rows"]}
+        assert shift == {"welfare": (0.1429, 0.5), "assault": (0.8571, 0.5)}, role
+
+
 def test_the_page_draws_the_numbers_the_api_returns(client_for, few_priorities):
     for role in ("commander", "analyst"):
         client = client_for(role)

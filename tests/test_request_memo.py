@@ -62,3 +62,13 @@ def test_a_page_with_a_chosen_area_asks_the_kinds_of_its_areas_once(client_for):
     assert response.status_code == 200
     kinds_read = [q["sql"] for q in queries if 'FROM "ingestion_area" WHERE "ingestion_area"."code" IN' in q["sql"]]
     assert len(kinds_read) == 1, kinds_read
+
+
+def test_a_page_builds_its_navigation_once_however_many_fragments_it_renders(client_for, monkeypatch):
+    from accounts import context_processors
+
+    reversed_names = []
+    monkeypatch.setattr(context_processors, "reverse", lambda name: reversed_names.append(name) or reverse(name))
+    response = client_for("analyst").get(reverse("dashboards:tactical"))
+    assert response.status_code == 200 and response.context["nav_items"]
+    assert len(reversed_names) == len(response.context["nav_items"])  # each link once, not once per fragment

@@ -3,7 +3,7 @@ template loops over every cell cost more than the rest of the page."""
 
 from django import template
 from django.conf import settings
-from django.utils.formats import localize
+from django.utils.formats import get_format, localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -11,9 +11,14 @@ register = template.Library()
 NONE = "–"
 
 
-def _cell(value, index: int) -> str:
-    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:  # most cells: a count, as localize writes it
-        text = str(value)
+def _cell(value, index: int, *, plain_numbers: bool) -> str:
+    """One cell. Counts, plain floats and text are written directly where localize would write the same (no
+    thousands separator, a decimal point): most of a table's cells."""
+    kind = type(value)
+    if kind is str:
+        text = conditional_escape(value)
+    elif plain_numbers and (kind is int or (kind is float and "e" not in (text := repr(value)))):
+        text = str(value) if kind is int else text
     else:
         text = NONE if value is None else conditional_escape(localize(value))
     return f"<td>{text}</td>" if index == 0 else f'<td class="num">{text}</td>'
@@ -26,5 +31,8 @@ def data_table(table: dict, limit: int = 0) -> str:
     rows = table.get("rows", [])
     rows = rows[:limit] if limit else rows
     head = "".join(f'<th scope="col">{conditional_escape(column)}</th>' for column in table.get("columns", []))
-    body = "".join("<tr>" + "".join(_cell(value, i) for i, value in enumerate(row)) + "</tr>" for row in rows)
+    plain = not settings.USE_THOUSAND_SEPARATOR and get_format("DECIMAL_SEPARATOR") == "."
+    body = "".join(
+        "<tr>" + "".join(_cell(value, i, plain_numbers=plain) for i, value in enumerate(row)) + "</tr>" for row in rows
+    )
     return mark_safe(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")  # noqa: S308 - escaped

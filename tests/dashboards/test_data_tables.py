@@ -26,3 +26,21 @@ def test_counts_read_as_localize_writes_them_with_or_without_thousands(settings)
         cells = [f'<td class="num">{localize(value)}</td>' for value in row[0][1:]]
         assert "".join(cells) in data_table({"columns": ["Area", "n", "rate", "flag"], "rows": row})
     assert "1,234,567" in data_table({"columns": ["n"], "rows": [["x", 1234567]]})  # the last setting: grouped
+
+
+def test_every_cell_reads_as_localize_writes_it_in_a_language_with_a_decimal_comma():
+    """The direct writing of counts, floats and text is taken only where it is what localize writes."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import translation
+    from django.utils.formats import localize
+    from django.utils.html import conditional_escape
+
+    values = [0, -3, 1234567, 0.5, -12.25, 1e-07, 3.0e20, float("nan"), Decimal("2.50"), dt.date(2024, 3, 1), "a<b"]
+    for language in ("en-gb", "de"):
+        with translation.override(language):
+            html = data_table({"columns": ["label", *map(str, values)], "rows": [["row", *values]]})
+            cells = "".join(f'<td class="num">{conditional_escape(localize(value))}</td>' for value in values)
+            assert cells in html, language
+    assert '<td class="num">0,5</td>' in html  # the German table wrote a decimal comma

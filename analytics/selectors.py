@@ -11,6 +11,7 @@ from dataclasses import replace
 from functools import wraps
 
 from django.db.models import Max, Min, Q, Sum
+from django.db.models.functions import ExtractIsoWeekDay
 
 from accounts.scoping import area_codes_visible_to
 from analytics.correlation import (
@@ -672,9 +673,8 @@ def _overdose(*, user, filters: AnalyticsFilters) -> dict:
 
 def _weekday_totals(filters: AnalyticsFilters, *, user) -> list[dict]:
     rows = visible_rollups(DailyCount, user=user, filters=filters, level=Level.BOROUGH)
-    totals = defaultdict(int)  # DailyCount keeps days: the weekday of each, Monday first
-    for day, count in _totals(rows, "day").items():
-        totals[day.isoweekday()] += count
+    # DailyCount keeps days: each one's ISO weekday (Monday 1), summed by the database (7 rows, not a row a day)
+    totals = _totals(rows.annotate(iso_weekday=ExtractIsoWeekDay("day")), "iso_weekday")
     return [{"weekday": day, "total": totals.get(day, 0)} for day in range(1, 8)] if totals else []
 
 

@@ -643,18 +643,30 @@ def _calls_section(*, user, filters: AnalyticsFilters) -> dict:
         "source": filters.sources[0],
         "period": {"from": calls.date_from, "to": calls.date_to},
         "by_type": by_type,
-        "by_area": {level: _top_areas(user=user, filters=calls, level=level) for level in CALL_LEVELS},
+        "by_area": _top_areas(user=user, filters=calls, levels=CALL_LEVELS),
         "overdose": _overdose(user=user, filters=replace(calls, categories=(OVERDOSE,))),
         "year_shift": _year_shift(counts, user=user),
         "priority_mix": with_shares(_raw_priorities(calls, user=user), user=user, count_field="total"),
     }
 
 
-def _top_areas(*, user, filters: AnalyticsFilters, level: str, limit: int = 15) -> list[dict]:
-    rows = rollup_totals(user=user, filters=filters, by=("area_code",), level=level)
-    rows = sorted(rows, key=lambda row: row["total"] or 0, reverse=True)[:limit]
-    names = area_names(row["area_code"] for row in rows)
-    return [{**row, "name": names.get(row["area_code"], row["area_code"])} for row in rows]
+def _top_areas(*, user, filters: AnalyticsFilters, levels: tuple[str, ...], limit: int = 15) -> dict[str, list[dict]]:
+    """The `limit` busiest areas at each of these levels, with their names: one read of the rollups and one of the
+    names for every level. Each level's counts are suppressed as one table, before the cut."""
+    rows = rollup_counts(user=user, filters=filters, by=("level", "area_code"), level=None, where=Q(level__in=levels))
+    by_level = {level: [] for level in levels}
+    for row in rows:
+        by_level[row["level"]].append({"area_code": row["area_code"], "total": row["total"]})
+    top = {
+        level: sorted(suppress_rows(counts, user=user, count_field="total"), key=lambda row: row["total"] or 0,
+                      reverse=True)[:limit]
+        for level, counts in by_level.items()
+    }  # fmt: skip
+    names = area_names(row["area_code"] for rows in top.values() for row in rows)
+    return {
+        level: [{**row, "name": names.get(row["area_code"], row["area_code"])} for row in rows]
+        for level, rows in top.items()
+    }
 
 
 def _overdose(*, user, filters: AnalyticsFilters) -> dict:
@@ -667,7 +679,7 @@ def _overdose(*, user, filters: AnalyticsFilters) -> dict:
         "by_month": monthly,
         "by_year": [{"year": year, "total": total_of(parts)} for year, parts in sorted(years.items())],
         "by_weekday": suppress_rows(by_weekday, user=user, count_field="total"),
-        "top_neighborhoods": _top_areas(user=user, filters=filters, level="neighborhood", limit=10),
+        "top_neighborhoods": _top_areas(user=user, filters=filters, levels=("neighborhood",), limit=10)["neighborhood"],
     }
 
 

@@ -10,11 +10,10 @@ whole rebuild.
 
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
 
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import CharField, Exists, Max, Q, Value
 from django.db.models.functions import Coalesce
 
@@ -24,6 +23,7 @@ from analytics.rollups import LANES, MODELS, Slice, month_bounds, month_start, r
 from crimedash.caching import bump_generation
 from crimedash.dbstats import tables_analyze
 from crimedash.request_memo import per_request
+from crimedash.side_by_side import side_by_side, side_by_side_possible
 from ingestion.localtime import local_days
 from ingestion.models import Area, DispatchUpdate, ImportRun, Incident
 
@@ -121,7 +121,7 @@ def rollups_replace(*, where: Slice) -> dict[str, int]:
     written per table."""
     written = Counter()
     parts = where.by_month()
-    parallel = where.months is not None and _side_by_side_possible()
+    parallel = where.months is not None and side_by_side_possible()
     lanes = LANES if parallel else (MODELS,)  # one after the other: one lane, one copy of each month's slice
     for part in parts:
         tasks = [partial(_lane_rebuild, part, models, histograms=models is lanes[-1]) for models in lanes]
@@ -141,27 +141,6 @@ def _lane_rebuild(part: Slice, models: tuple, *, histograms: bool) -> dict[str, 
         if histograms:
             rows.update(response_rollups.response_rollups_rebuild(where=part))
     return rows
-
-
-def side_by_side(tasks, *, parallel: bool = True) -> list:
-    """Each task's result. With parallel=True on PostgreSQL outside a transaction, the tasks run at once, each in a
-    thread with its own connection (each commits on its own; the connection is closed when it ends); otherwise one
-    after another on this connection (SQLite, or inside a transaction whose rows another connection could not see)."""
-    if not (parallel and _side_by_side_possible()):
-        return [task() for task in tasks]
-    with ThreadPoolExecutor(max_workers=len(tasks)) as pool:
-        return list(pool.map(_on_own_connection, tasks))
-
-
-def _side_by_side_possible() -> bool:
-    return connection.vendor == "postgresql" and not connection.in_atomic_block
-
-
-def _on_own_connection(task):
-    try:
-        return task()
-    finally:
-        connections.close_all()  # this thread's connections only
 
 
 def tables_tidy(*, full: bool, rows: dict[str, int]) -> None:

@@ -1,5 +1,7 @@
 """Beat's warm_dashboards renders each scope's default dashboards, so a first visit reads no rollup."""
 
+import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -59,3 +61,30 @@ def test_the_beat_entry_names_the_registered_task():
     entry = BEAT_SCHEDULE["warm-dashboards"]
     assert entry["task"] == warm_dashboards.name and entry["task"] in app.tasks
     assert entry["options"]["expire_seconds"] == 360
+
+
+@pytest.mark.skipif(not settings.USING_POSTGRES, reason="lanes on their own connections need a database server")
+@pytest.mark.django_db(transaction=True)
+def test_the_refresh_warms_in_two_lanes_on_their_own_connections_under_the_next_generation(
+    client_for, dashboard_data, monkeypatch
+):
+    from dashboards import warm
+
+    lanes, render = [], warm._pages_render
+
+    def recorded(jobs):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            lanes.append((cursor.fetchone()[0], generation(), [page for _user, page in jobs]))
+        render(jobs)
+
+    monkeypatch.setattr(warm, "_pages_render", recorded)
+    before = generation()
+    run = ImportRun.objects.create(source="police_uk", target="test", months_touched=["2024-06"],
+                                   areas_touched=[WESTMINSTER])  # fmt: skip
+    refresh_analytics(run_id=run.pk)
+    assert len({pid for pid, _generation, _pages in lanes}) == 2  # two lanes, each on a connection of its own
+    assert {generation_seen for _pid, generation_seen, _pages in lanes} == {before + 1}  # the next one, in each
+    assert sum(len(pages) for _pid, _generation, pages in lanes) >= len(DEFAULT_PAGES)
+    for role, url in DEFAULT_PAGES:
+        assert _rollup_reads(client_for(role), reverse(url)) == [], f"{role} {url} was cold after the refresh"

@@ -47,10 +47,7 @@ def analytics_refresh(*, run_id: int | None = None, full: bool = False, warm: bo
         rows = {}
         if where.months != ():  # () means nothing changed since the last refresh
             rows = rollups_replace(where=where)
-            with refresh_transaction():
-                temporal.temporal_refresh(boroughs=where.boroughs)
-                correlation.correlations_refresh()
-                metrics.strategic_metrics_refresh(years=where.years())
+            results_refresh(where=where)
             tables_tidy(full=where.months is None, rows=rows)
             bump_generation(warm=_dashboards_warm if warm else None)
         return RefreshRun.objects.create(
@@ -133,6 +130,28 @@ def rollups_replace(*, where: Slice) -> dict[str, int]:
             for model in ROLLUP_MODELS:
                 model.objects.exclude(month__in=kept)._raw_delete(using="default")
     return {model.__name__: written[model.__name__] for model in ROLLUP_MODELS}
+
+
+def results_refresh(*, where: Slice) -> None:
+    """Every result derived from the rollups, in two lanes written side by side where they can be (side_by_side),
+    each in a transaction of its own: the seasonal decompositions; the calendar effects, correlations and strategic
+    metrics. Each reads only the rollups, none another's results."""
+    lanes = (
+        partial(temporal.decompositions_refresh, boroughs=where.boroughs),
+        partial(_others_refresh, where=where),
+    )
+    side_by_side([partial(_in_refresh_transaction, lane) for lane in lanes])
+
+
+def _others_refresh(*, where: Slice) -> None:
+    temporal.calendar_effects_refresh(boroughs=where.boroughs)
+    correlation.correlations_refresh()
+    metrics.strategic_metrics_refresh(years=where.years())
+
+
+def _in_refresh_transaction(task) -> None:
+    with refresh_transaction():
+        task()
 
 
 def _lane_rebuild(part: Slice, models: tuple, *, histograms: bool) -> dict[str, int]:

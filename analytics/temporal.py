@@ -31,12 +31,6 @@ STL_TOP_CATEGORIES_BOROUGH = 5
 ALL = ""  # category '' is every category together
 
 
-def temporal_refresh(*, boroughs: tuple[str, ...] | None) -> None:
-    """Recompute for the force and the given boroughs (None: every borough)."""
-    decompositions_refresh(boroughs=boroughs)
-    calendar_effects_refresh(boroughs=boroughs)
-
-
 def _series(model, period: str, boroughs, *, by_category: bool) -> dict[tuple[str, str, str], dict]:
     """{(level, area_code, category): {period: total}} for the force and the given boroughs (None: all): all
     categories together, and each one when asked, in two queries."""

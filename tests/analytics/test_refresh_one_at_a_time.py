@@ -8,7 +8,14 @@ import pytest
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
-from analytics.models import MonthlyCount, RefreshRun
+from analytics.models import (
+    CalendarEffect,
+    CorrelationResult,
+    MonthlyCount,
+    RefreshRun,
+    SeasonalDecomposition,
+    StrategicMetric,
+)
 from analytics.refresh import ROLLUP_MODELS, analytics_refresh
 from analytics.rollups import MODELS, Slice, months_present
 from ingestion.models import ImportRun, Incident
@@ -155,3 +162,36 @@ def test_months_present_are_those_with_incidents_and_their_neighbours_however_lo
     incidents(1, occurred_at=local(1999, 6, 15))
     incidents(2, occurred_at=local(2024, 1, 1))  # midnight in London on 1 January is still 2024-01 in UTC
     assert months_present() == ["1999-05", "1999-06", "1999-07", "2023-12", "2024-01", "2024-02"]
+
+
+@pytest.mark.skipif(not settings.USING_POSTGRES, reason="lanes on their own connections need a database server")
+@pytest.mark.django_db(transaction=True)
+def test_the_results_are_derived_in_two_lanes_that_store_what_one_after_the_other_stores(monkeypatch):
+    """Decompositions in one lane; calendar effects, correlations and metrics in the other, each committed on a
+    connection of its own. Stored, they equal what the same refresh run serially (a test transaction) stores."""
+    from analytics import refresh
+
+    _history()
+    analytics_refresh(full=True)
+    lanes, run_in_transaction = [], refresh._in_refresh_transaction
+
+    def recorded(task):
+        lanes.append(_own_pid())
+        run_in_transaction(task)
+
+    monkeypatch.setattr(refresh, "_in_refresh_transaction", recorded)
+    analytics_refresh(run_id=_import().pk)
+    assert len(set(lanes)) == 2 and _own_pid() not in lanes
+    side_by_side_results = _results()
+    with transaction.atomic():  # inside a transaction the lanes run one after the other on this connection
+        analytics_refresh(full=True)
+    assert lanes[2:] == [_own_pid(), _own_pid()]
+    assert _results() == side_by_side_results
+    assert {name for name, rows in side_by_side_results.items() if rows} >= {"CalendarEffect", "StrategicMetric"}
+
+
+def _results() -> dict:
+    models = (SeasonalDecomposition, CalendarEffect, CorrelationResult, StrategicMetric)
+    skipped = {"id", "computed_at", "updated_at", "created_at"}
+    columns = {model: [field.name for field in model._meta.fields if field.name not in skipped] for model in models}
+    return {model.__name__: sorted(repr(row) for row in model.objects.values_list(*columns[model])) for model in models}

@@ -14,12 +14,14 @@ NONE = "–"
 def _cell(value, index: int, *, plain_numbers: bool) -> str:
     """One cell. Counts, plain floats and text are written directly where localize would write the same (no
     thousands separator, a decimal point): most of a table's cells."""
-    kind = type(value)
+    kind, text = type(value), None
     if kind is str:
         text = conditional_escape(value)
-    elif plain_numbers and (kind is int or (kind is float and "e" not in (text := repr(value)))):
-        text = str(value) if kind is int else text
-    else:
+    elif plain_numbers and kind is int:
+        text = str(value)
+    elif plain_numbers and kind is float and "e" not in repr(value):
+        text = repr(value)
+    if text is None:
         text = NONE if value is None else conditional_escape(localize(value))
     return f"<td>{text}</td>" if index == 0 else f'<td class="num">{text}</td>'
 

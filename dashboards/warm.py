@@ -7,6 +7,7 @@ one (crimedash.caching.bump_generation), so the first visitor after a refresh me
 few minutes too, where a view already cached under the current generation costs one cache read.
 """
 
+from collections import Counter
 from functools import partial
 
 from django.http import HttpRequest
@@ -45,7 +46,8 @@ def dashboards_warm() -> dict[str, int]:
     ]
     lanes = [jobs[lane::WARMING_LANES] for lane in range(WARMING_LANES)]
     side_by_side([partial(_pages_render, lane) for lane in lanes if lane])
-    return {page: sum(1 for _user, warmed in jobs if warmed == page) for page in PAGES}
+    warmed = Counter(page for _user, page in jobs)
+    return {page: warmed[page] for page in PAGES}
 
 
 def _pages_render(jobs: list[tuple[User, str]]) -> None:

@@ -118,11 +118,14 @@ def rollups_replace(*, where: Slice) -> dict[str, int]:
     written per table."""
     written = Counter()
     parts = where.by_month()
-    parallel = where.months is not None and side_by_side_possible()
-    lanes = LANES if parallel else (MODELS,)  # one after the other: one lane, one copy of each month's slice
+    # a full refresh, or one that cannot run side by side: one lane, one copy of each month's slice
+    lanes = LANES if where.months is not None and side_by_side_possible() else (MODELS,)
     for part in parts:
-        tasks = [partial(_lane_rebuild, part, models, histograms=models is lanes[-1]) for models in lanes]
-        for rows in side_by_side(tasks, parallel=parallel):
+        tasks = [
+            partial(_in_refresh_transaction, partial(_lane_rebuild, part, models, histograms=models is lanes[-1]))
+            for models in lanes
+        ]
+        for rows in side_by_side(tasks):
             written.update(rows)
     if where.months is None:
         kept = [month_start(part.months[0]) for part in parts]
@@ -149,16 +152,15 @@ def _others_refresh(*, where: Slice) -> None:
     metrics.strategic_metrics_refresh(years=where.years())
 
 
-def _in_refresh_transaction(task) -> None:
+def _in_refresh_transaction(task):
     with refresh_transaction():
-        task()
+        return task()
 
 
 def _lane_rebuild(part: Slice, models: tuple, *, histograms: bool) -> dict[str, int]:
-    with refresh_transaction():
-        rows = rollups_rebuild(where=part, models=models)
-        if histograms:
-            rows.update(response_rollups.response_rollups_rebuild(where=part))
+    rows = rollups_rebuild(where=part, models=models)
+    if histograms:
+        rows.update(response_rollups.response_rollups_rebuild(where=part))
     return rows
 
 

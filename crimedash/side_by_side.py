@@ -18,10 +18,10 @@ def side_by_side_possible() -> bool:
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
-def side_by_side(tasks, *, parallel: bool = True) -> list:
-    """Each task's result, in order. With parallel=True where side_by_side_possible(), the tasks run at once, each on
-    its own connection (each commits on its own; the connection is closed when it ends)."""
-    if not (parallel and side_by_side_possible()):
+def side_by_side(tasks) -> list:
+    """Each task's result, in order. Two or more tasks, where side_by_side_possible(), run at once, each on its own
+    connection (each commits on its own; the connection is closed when it ends); a single one runs here."""
+    if len(tasks) < 2 or not side_by_side_possible():
         return [task() for task in tasks]
     contexts = [copy_context() for _task in tasks]  # a context is entered by one thread at a time: a copy each
     with ThreadPoolExecutor(max_workers=len(tasks)) as pool:

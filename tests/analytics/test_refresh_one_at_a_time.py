@@ -176,8 +176,9 @@ def test_the_results_are_derived_in_two_lanes_that_store_what_one_after_the_othe
     lanes, run_in_transaction = [], refresh._in_refresh_transaction
 
     def recorded(task):
-        lanes.append(_own_pid())
-        run_in_transaction(task)
+        if task.func is not refresh._lane_rebuild:  # the rollups' lanes go through here too
+            lanes.append(_own_pid())
+        return run_in_transaction(task)
 
     monkeypatch.setattr(refresh, "_in_refresh_transaction", recorded)
     analytics_refresh(run_id=_import().pk)

@@ -10,7 +10,8 @@
    nothing kept between requests (DummyCache, project memos emptied), filters drawn at random over period, area at
    any level, kind, source and category, users of each role in random units; each request followed by the naive
    GROUP BY with the same filters. n, p50, p95, p99, max per page type; kept (cached) pages reported apart; each
-   role's default pages right after a full refresh run by the refresh task (which warms the default dashboards).
+   role's default pages right after a full refresh run by the refresh task (which warms the default dashboards);
+   cold requests drawn the same way during a full refresh against the same requests on the idle machine.
 4. Load: gunicorn on loopback, --clients signed-in users for --seconds, each URL carrying filters no one sent before;
    errors and latency percentiles, after the same clients on /health/ as the run's baseline.
 The last line printed is the JSON summary, also written to bench/results/pages.json.
@@ -69,6 +70,10 @@ from ingestion.models import Incident  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).parent / "results" / "pages.json"
 PASSWORD = "bench-password-not-secret-0"
+# The worker's full refresh (the refresh task, as beat sends it), for a process of its own.
+REFRESH_TASK = (
+    "import django; django.setup(); from analytics.tasks import refresh_analytics; refresh_analytics(full=True)"
+)
 NEXT_LINK = re.compile(r'rel="next" href="([^"]+)"')
 DATA_ENDPOINTS = [
     "/api/analytics/kpis/",
@@ -241,12 +246,7 @@ def server_times(accounts: dict, repeats: int, seed: int = 13) -> dict:
     memos = _cold.project_memos()
     results = {}
     with _cold.nothing_kept():
-        clients = {}
-        for role, members in scoped.items():
-            for user in members:
-                client = _cold.served_client(user)
-                client.bench_user = user
-                clients.setdefault(role, []).append(client)
+        clients = cold_clients(scoped)
         # the process's first request of each page type compiles its templates and imports its code, once per
         # worker (a served worker does that before its first user): one untimed request each, unfiltered
         for role, url in page_types():
@@ -271,6 +271,54 @@ def server_times(accounts: dict, repeats: int, seed: int = 13) -> dict:
                 "slowest": [{"ms": round(s * 1000, 1), "user": user, "query": q} for s, user, q in slowest],
             }
     return results
+
+
+def cold_clients(scoped: dict[str, list[User]]) -> dict[str, list[Client]]:
+    """A served, signed-in test client per scoped user, by role (inside _cold.nothing_kept)."""
+    clients = {}
+    for role, members in scoped.items():
+        for user in members:
+            client = _cold.served_client(user)
+            client.bench_user = user
+            clients.setdefault(role, []).append(client)
+    return clients
+
+
+def during_full_refresh(accounts: dict, requests: int, seed: int = 17) -> dict:
+    """Cold pages while a full refresh runs, against the same requests on the idle machine just before: `requests`
+    (page type, filters, user) drawn at random once; idle, each is sent once; during the refresh, they are sent in
+    turn, again and again, until it ends. The refresh runs as the worker runs it: the refresh task (which warms the
+    default dashboards), in a process of its own."""
+    rng = random.Random(seed)
+    catalogue = _cold.Catalogue.build()
+    memos = _cold.project_memos()
+    plan = [(rng.choice(page_types()), catalogue.random_query(rng), rng.random()) for _ in range(requests)]
+    with _cold.nothing_kept():
+        clients = cold_clients(scoped_users(accounts))
+        idle = _plan_times(plan, clients, memos)
+        started = time.perf_counter()
+        worker = subprocess.Popen([sys.executable, "-c", REFRESH_TASK], cwd=ROOT, env=os.environ.copy())
+        during = _plan_times(plan, clients, memos, until=lambda: worker.poll() is not None)
+    if worker.wait() != 0:
+        raise RuntimeError("the full refresh failed")
+    idle_summary, during_summary = _cold.summary_ms(idle), _cold.summary_ms(during)
+    return {"refresh_seconds": round(time.perf_counter() - started, 1), "idle": idle_summary, "during": during_summary,
+            "p95_vs_idle": round(during_summary["p95_ms"] / idle_summary["p95_ms"], 2)}  # fmt: skip
+
+
+def _plan_times(plan: list, clients: dict, memos: list, until=None) -> list[float]:
+    """Each planned request's seconds, cold; with `until`, the plan again and again until it returns True."""
+    durations = []
+    while True:
+        for index, ((role, url), query, pick) in enumerate(plan):
+            if until is not None and until():
+                return durations
+            _cold.forget(memos)
+            client = clients[role][int(pick * len(clients[role]))]
+            seconds, _response = cold_get(client, url, query, random.Random(index), forget=lambda: _cold.forget(memos))
+            durations.append(seconds)
+        if until is None:
+            return durations
 
 
 def cached_times(accounts: dict, repeats: int) -> dict:
@@ -484,6 +532,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--no-forecasts", action="store_true", help="skip the forecasting refresh (empty panels)")
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: gunicorn.conf.py's)")
     parser.add_argument("--threads", type=int, default=0, help="threads per worker (default: gunicorn.conf.py's)")
+    parser.add_argument("--during-requests", type=int, default=200, help="cold requests drawn for the refresh test")
     parser.add_argument("--load-only", action="store_true", help="skip the per-page server times")
     args = parser.parse_args(argv if argv is not None else sys.argv[1:] if __name__ == "__main__" else [])
     if not settings.USING_POSTGRES:
@@ -496,6 +545,7 @@ def main(argv: list[str] | None = None) -> dict:
         result["worst_cold_max_ms"] = max(page["cold"]["max_ms"] for page in result["pages"].values())
         result["cached"] = cached_times(accounts, 20)
         result["first_view_after_refresh"] = first_view_after_refresh(accounts)
+        result["during_full_refresh"] = during_full_refresh(accounts, args.during_requests)
     visitors = visitors_create(accounts, args.clients)
     result["load"] = load_test(visitors=visitors, seconds=args.seconds, workers=args.workers, threads=args.threads)
     result["targets"] = {
@@ -506,6 +556,7 @@ def main(argv: list[str] | None = None) -> dict:
             "cold_p95_under_100ms": result["worst_cold_p95_ms"] < 100,
             "cold_max_under_500ms": result["worst_cold_max_ms"] < 500,
             "after_refresh_p95_under_150ms": result["first_view_after_refresh"]["p95_ms"] < 150,
+            "during_refresh_p95_within_2x_idle": result["during_full_refresh"]["p95_vs_idle"] <= 2,
         }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     (RESULTS.with_name("pages-load.json") if args.load_only else RESULTS).write_text(json.dumps(result, indent=2))

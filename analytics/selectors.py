@@ -44,6 +44,7 @@ from analytics.privacy import small_count_guard, suppress_rows, total_of, with_s
 from analytics.temporal import month_range
 from analytics.trends import alerts_visible_to
 from crimedash.caching import cache_key, cached
+from crimedash.distinct import distinct_values
 from crimedash.request_memo import per_request
 from ingestion.models import Area, Incident
 from ingestion.selectors import area_column, area_kinds
@@ -756,7 +757,7 @@ def filter_options(*, user) -> dict:
     names = area_names(codes)
     return {
         "months": [span["first"].isoformat(), span["last"].isoformat()] if span["first"] else [],
-        "categories": distinct(visible_rollups(MonthlyCount, user=user, level=Level.FORCE), "category"),
+        "categories": distinct_values(visible_rollups(MonthlyCount, user=user, level=Level.FORCE), "category"),
         "sources": distinct(rows, "source"),
         "kinds": distinct(rows, "kind"),
         "areas": [{"code": code, "name": names.get(code, code)} for code in codes],

@@ -23,6 +23,7 @@ from analytics.refresh import rollups_hold_every_incident
 from analytics.rollups import PLACE_LEVELS
 from analytics.selectors import add_months, area_names, latest_month, rollup_totals, visible_rollups
 from analytics.trends import alerts_visible_to
+from crimedash.distinct import distinct_values
 from crimedash.request_memo import per_request
 from dashboards.efficiency import AreaFigures, financial_year, period_resources
 from dashboards.filters import AREA_FIELD, DashboardFilters, filters_with
@@ -309,9 +310,9 @@ def chart_zones(sources) -> list[str]:
 def filter_choices(*, user) -> dict:
     """Categories and sources present in the rollups, for the filter form (sources from the monthly totals: the
     same sources in a fifth of the rows)."""
-    categories = visible_rollups(MonthlyCount, user=user, level="borough").values_list("category", flat=True)
+    categories = distinct_values(visible_rollups(MonthlyCount, user=user, level="borough"), "category")
     sources = visible_rollups(AreaMonthTotal, user=user, level="borough").values_list("source", flat=True)
-    return {"categories": sorted(set(categories.distinct())), "sources": sorted(set(sources.distinct()))}
+    return {"categories": categories, "sources": sorted(set(sources.distinct()))}
 
 
 def borough_figures(*, user, filters: DashboardFilters, months: list[date]) -> dict:

@@ -128,14 +128,23 @@ def _filter_q(model, filters: AnalyticsFilters) -> Q:
     return where
 
 
+# Area kinds no row names as its borough (Incident.borough is a borough, BCU or district).
+FINER_THAN_BOROUGH = (Area.Kind.LSOA, Area.Kind.NEIGHBORHOOD, Area.Kind.POST, Area.Kind.ZIP, Area.Kind.H3)
+
+
 def _area_q(codes: tuple[str, ...], *, levels: bool = True) -> Q:
     """Rollup rows of these areas at any level. Rows carry their area and borough but not their force, so a force is
     its force-level rows and, below that level, the rows of the boroughs its force-level rows name: every crime in
     its boroughs (a neighbouring force's few recorded there included), never another force's or a US agency's
     elsewhere."""
-    forces = {code for code, kind in area_kinds(codes).items() if kind == Area.Kind.FORCE}
+    kinds = area_kinds(codes)
+    forces = {code for code, kind in kinds.items() if kind == Area.Kind.FORCE}
     others = [code for code in codes if code not in forces]
-    where = Q(area_code__in=others) | Q(borough_code__in=others) if others else Q(pk__in=[])
+    where = Q(area_code__in=others) if others else Q(pk__in=[])
+    # a row's borough is a borough, BCU or district: asking for a finer area's code there would only keep the
+    # planner off the index that leads with the area (an LSOA's or a post's days read in 13 ms, not 80-560)
+    if boroughs := [code for code in others if kinds.get(code) not in FINER_THAN_BOROUGH]:
+        where |= Q(borough_code__in=boroughs)
     if forces:
         force_rows = AreaMonthTotal.objects.filter(level=Level.FORCE, area_code__in=forces)
         # a subquery, not a read of its own: a page's every rollup read asks it

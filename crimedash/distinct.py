@@ -13,8 +13,9 @@ FOUND = "distinct_found"
 
 
 def distinct_values(queryset, field: str) -> list:
-    """The distinct non-null values of the text column `field` among `queryset`'s rows, in order. Fast where an index
-    leads with the queryset's equality filters and then `field`; without one, each value is a scan of its own."""
+    """The distinct non-null values of the text column `field` among `queryset`'s rows, sorted as Python sorts them
+    (the database's collation may order them otherwise). Fast where an index leads with the queryset's equality
+    filters and then `field`; without one, each value is a scan of its own."""
     rows = queryset.exclude(**{f"{field}__isnull": True}).order_by(field).values_list(field, flat=True)
     first_sql, first_params = rows[:1].query.sql_with_params()
     after_sql, after_params = rows.filter(**{f"{field}__gt": RawSQL(f"{FOUND}.value", ())})[:1].query.sql_with_params()
@@ -25,4 +26,4 @@ def distinct_values(queryset, field: str) -> list:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, (*first_params, *after_params))
-        return [value for (value,) in cursor.fetchall()]
+        return sorted(value for (value,) in cursor.fetchall())

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from analytics.models import MonthlyCount
 from crimedash.distinct import distinct_values
@@ -48,17 +49,9 @@ def test_each_value_is_one_index_probe_not_a_read_of_every_row():
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE analytics_monthlycount")
     force = MonthlyCount.objects.filter(level="force")
-    with connection.execute_wrapper(_captured := _Captured()):
+    with CaptureQueriesContext(connection) as captured:
         distinct_values(force, "category")
-    scans = relation_scans(_captured.sql, "analytics_monthlycount", analyze=True)
+    scans = relation_scans(captured[-1]["sql"], "analytics_monthlycount", analyze=True)
     read = sum(scan["Actual Rows"] * scan["Actual Loops"] for scan in scans)
     assert all(scan["Node Type"].startswith("Index") for scan in scans)
     assert read <= len(CATEGORIES) + 1  # one entry per category (a plain DISTINCT reads all 4,200)
-
-
-class _Captured:
-    sql = ""
-
-    def __call__(self, execute, sql, params, many, context):
-        self.sql = connection.cursor().mogrify(sql, params) if params else sql
-        return execute(sql, params, many, context)

@@ -21,6 +21,7 @@ from analytics.models import (
     AreaMonthTotal,
     DailyCount,
     H3MonthlyCount,
+    H3MonthTotal,
     HourWeekdayCount,
     HourWeekdayTotal,
     Level,
@@ -91,6 +92,7 @@ SPECS = (
 # Rollups summed from another rollup (not from Incident): (model, summed from, the columns kept).
 DERIVED = (
     (AreaMonthTotal, MonthlyCount, ("level", "area_code", "borough_code", "month", "kind", "source")),
+    (H3MonthTotal, H3MonthlyCount, ("level", "area_code", "borough_code", "month", "kind", "source")),
     (PriorityMonthTotal, DailyCount, ("level", "area_code", "borough_code", "month", "kind", "source", "priority")),
     (HourWeekdayTotal, HourWeekdayCount, ("level", "area_code", "borough_code", "month", "kind", "source", "weekday",
                                           "hour")),
@@ -101,7 +103,7 @@ TABLES = tuple(model._meta.db_table for model in MODELS)
 # The tables split in two lanes of about equal work, which a refresh may write side by side (analytics.refresh),
 # each derived table in the lane of the one it sums; the response-time histograms go with the second.
 LANES = (
-    (MonthlyCount, H3MonthlyCount, AreaMonthTotal),
+    (MonthlyCount, H3MonthlyCount, AreaMonthTotal, H3MonthTotal),
     (HourWeekdayCount, DailyCount, OutcomeCount, HourWeekdayTotal, PriorityMonthTotal),
 )
 
@@ -246,7 +248,8 @@ def _insert(spec: RollupSpec, level: str) -> int:
 def _insert_summed(model, source, keys: tuple[str, ...], where: Slice) -> int:
     """The slice of `source` summed over every column not in `keys`, written into `model`."""
     grouped = source.objects.filter(where.rollup_filter()).values(*keys).annotate(r_count=Sum("count"))
-    queryset = grouped.order_by("level", "month")  # stored in the order the dashboards read them
+    # stored in the order the dashboards read them: a scoped reader's borough is a run of pages in each month
+    queryset = grouped.order_by("level", "month", "borough_code")
     select_sql, params = queryset.values_list(*keys, "r_count").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(keys)}, count) {select_sql}", params)

@@ -31,6 +31,7 @@ from analytics.models import (
     CorrelationResult,
     DailyCount,
     H3MonthlyCount,
+    H3MonthTotal,
     HourWeekdayCount,
     HourWeekdayTotal,
     Level,
@@ -101,10 +102,13 @@ def visible_rollups(model, *, user, filters: AnalyticsFilters = NO_FILTERS, leve
     return rows.filter(_filter_q(model, filters))
 
 
+H3_TABLES = {MonthlyCount: H3MonthlyCount, AreaMonthTotal: H3MonthTotal}
+
+
 def rollup_table(model, *, level: str | None):
-    """The table holding a monthly rollup's rows at this level: the H3 level of MonthlyCount (and of its sum over
-    category, AreaMonthTotal) is a table of its own."""
-    return H3MonthlyCount if level == Level.H3 and model in (MonthlyCount, AreaMonthTotal) else model
+    """The table holding a monthly rollup's rows at this level: the H3 level of MonthlyCount, and of its sum over
+    category and origin (AreaMonthTotal), is a table of its own."""
+    return H3_TABLES.get(model, model) if level == Level.H3 else model
 
 
 def _filter_q(model, filters: AnalyticsFilters) -> Q:

@@ -1,18 +1,21 @@
-"""MonthlyCount's H3 level is a table of its own (H3MonthlyCount): the refresh writes it there and nowhere else, and
-every read of level 'h3' (the map's hexagons, with or without a category, and the API's level=h3 pages) reads it."""
+"""MonthlyCount's H3 level is a table of its own (H3MonthlyCount), and its sum over category and origin another
+(H3MonthTotal): the refresh writes them there and nowhere else; the map's hexagons read the sum without a category and
+H3MonthlyCount with one, and the API's level=h3 pages read H3MonthlyCount."""
 
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from analytics.filters import AnalyticsFilters
-from analytics.models import AreaMonthTotal, H3MonthlyCount, Level, MonthlyCount, RefreshSlice
+from analytics.models import AreaMonthTotal, H3MonthlyCount, H3MonthTotal, Level, MonthlyCount, RefreshSlice
 from analytics.refresh import analytics_refresh
-from analytics.rollups import LANES, LEVEL_FIELDS, MODELS, SPECS
+from analytics.rollups import LANES, LEVEL_FIELDS, MODELS, SPECS, Slice, rollups_rebuild
 from analytics.selectors import rollup_totals
 from ingestion.models import Incident
-from tests.analytics.factories import CAMDEN, LSOA_C1, incidents, local
+from tests.analytics.factories import CAMDEN, LSOA_C1, WESTMINSTER, incidents, local
 
 pytestmark = pytest.mark.django_db
 CELL_A, CELL_B = "89195da49b7ffff", "89195da4983ffff"
@@ -42,6 +45,29 @@ def test_the_h3_level_is_written_to_its_own_table_only(cells):
         (CELL_B, dt.date(2024, 2, 1), "burglary"): 5,
     }
     assert sum(MonthlyCount.objects.filter(level=Level.FORCE).values_list("count", flat=True)) == 18
+
+
+def test_the_h3_month_totals_sum_the_cells_over_category_and_origin(cells):
+    incidents(2, occurred_at=local(2024, 2), h3_cell=CELL_B, borough_id=CAMDEN, category="robbery", origin="proactive")
+    rollups_rebuild(where=Slice(months=("2024-02",), boroughs=(CAMDEN,)))
+    rows = {(row.area_code, row.month, row.borough_code): row.count for row in H3MonthTotal.objects.all()}
+    assert rows == {(CELL_A, dt.date(2024, 1, 1), WESTMINSTER): 10, (CELL_B, dt.date(2024, 2, 1), CAMDEN): 7}
+    assert set(H3MonthTotal.objects.values_list("level", "kind", "source")) == {("h3", "crime", "police_uk")}
+
+
+def _tables_read(user, **where) -> set[str]:
+    with CaptureQueriesContext(connection) as captured:
+        _totals(user, **where)
+    return {table for table in ("analytics_h3monthtotal", "analytics_h3monthlycount")
+            if any(table in query["sql"] for query in captured.captured_queries)}  # fmt: skip
+
+
+def test_hexagon_totals_read_the_summed_table_unless_a_category_or_the_origin_is_chosen(cells, role_users):
+    analyst = role_users["analyst"]
+    assert _tables_read(analyst) == {"analytics_h3monthtotal"}
+    assert _tables_read(analyst, areas=(CAMDEN,), kinds=("crime",)) == {"analytics_h3monthtotal"}
+    assert _tables_read(analyst, categories=("robbery",)) == {"analytics_h3monthlycount"}
+    assert _tables_read(analyst, reported_only=True) == {"analytics_h3monthlycount"}
 
 
 def test_hexagon_totals_read_the_h3_table_with_and_without_a_category(cells, role_users):

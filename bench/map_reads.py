@@ -1,0 +1,84 @@
+"""The H3 map's read without a category: the cells summed from H3MonthlyCount (what it read before H3MonthTotal)
+against H3MonthTotal, the same requests, in the same run.
+
+    DATABASE_URL=postgres://... python -m bench.map_reads [--rows N] [--repeats R]
+
+On bench.pages' database (an empty one is filled the way bench.pages fills it, without forecasts). Each of --repeats
+requests draws filters at random over every dimension the filter bar offers but the category (a category reads
+H3MonthlyCount either way), fills in the page's default period as the pages do, and a user of a random role and unit;
+both reads run for it, in random order, each the map's query (the 300 busiest cells), and their answers must be
+equal (up to ties at the 300th cell). n, p50, p95, p99, max of each. The last line printed is the JSON summary, also
+written to bench/results/map_reads.json.
+"""
+
+import argparse
+import json
+import os
+import random
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crimedash.settings")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+django.setup()
+
+from django.http import QueryDict  # noqa: E402
+
+from analytics.models import H3MonthlyCount, H3MonthTotal  # noqa: E402
+from analytics.selectors import period_in_force, rollup_counts  # noqa: E402
+from bench import _cold, pages  # noqa: E402
+from dashboards.filters import filters_from_query  # noqa: E402
+from dashboards.maps import HEX_LIMIT  # noqa: E402
+
+RESULTS = Path(__file__).parent / "results" / "map_reads.json"
+TABLES = (H3MonthlyCount, H3MonthTotal)
+
+
+def map_read(model, *, user, filters) -> tuple[float, list]:
+    started = time.perf_counter()
+    rows = rollup_counts(user=user, filters=filters, by=("area_code",), level="h3", model=model, top=HEX_LIMIT)
+    duration = time.perf_counter() - started
+    # the answer up to ties at the 300th cell, which either read may cut differently
+    cut = min((row["total"] for row in rows), default=0)
+    return duration, (sorted(row["total"] for row in rows), {row["area_code"] for row in rows if row["total"] > cut})
+
+
+def compare(repeats: int, seed: int = 5) -> dict:
+    rng = random.Random(seed)
+    catalogue = _cold.Catalogue.build()
+    scoped = [user for members in pages.scoped_users(pages.users()).values() for user in members]
+    seconds = {model.__name__: [] for model in TABLES}
+    for _ in range(repeats):
+        query = catalogue.random_query(rng)
+        query.pop("category", None)
+        filters = period_in_force(filters_from_query(QueryDict(urlencode(query))))
+        user = rng.choice(scoped)
+        answers = []
+        for model in rng.sample(TABLES, len(TABLES)):
+            duration, rows = map_read(model, user=user, filters=filters)
+            seconds[model.__name__].append(duration)
+            answers.append(rows)
+        if answers[0] != answers[1]:
+            raise AssertionError(f"the two tables disagree for {user.username} {query}")
+    return {name: _cold.summary_ms(values) for name, values in seconds.items()}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=2_000_000, help="incidents to load into an empty database")
+    parser.add_argument("--repeats", type=int, default=200)
+    args = parser.parse_args(argv)
+    setup = pages.load_data(rows=args.rows, forecasts=False)
+    summary = {"incidents": setup["incidents"], "h3_rows": {m.__name__: m.objects.count() for m in TABLES}}
+    summary["map_read"] = compare(args.repeats)
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(summary, indent=2))
+    print(json.dumps(summary))
+    return summary
+
+
+if __name__ == "__main__":
+    main()

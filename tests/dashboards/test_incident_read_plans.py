@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dashboards.filters import DashboardFilters
-from dashboards.selectors import incident_page, incident_points, incidents_latest
+from dashboards.selectors import PAGE_SIZE, incident_page, incident_points, incidents_latest
 from ingestion.models import Area, Incident
 from tests.plans import relation_scans
 
@@ -107,3 +107,15 @@ def test_the_live_feed_without_a_filter_skips_monthly_rows_on_its_partial_index(
         cursor.execute("ANALYZE ingestion_incident")
     read = _incident_read_sql(READS["latest feed"], role_users["analyst"], DashboardFilters())
     assert _incident_scan(read) == ("incident_minute_time_id_idx", 20, 0)
+
+
+def test_a_period_of_many_pages_is_read_backwards_a_page_at_a_time(many_incidents, role_users):
+    """A fortnight's 800 rows hold many pages of the list: the read walks the time index from the period's end and stops
+    after a page, rather than fetch the period and sort it. The local day and the time were once estimated as
+    independent, which put the week at 3 rows, fewer than a page (at 1 M incidents the map's month of 17,000 rows
+    was estimated at 255, fewer than its 500 points: 22 ms instead of 0.4)."""
+    period = DashboardFilters(date_from=dt.date(2022, 6, 1), date_to=dt.date(2022, 6, 14))
+    index_used, returned, _dropped = _incident_scan(_incident_read_sql(READS["incident list"], role_users["analyst"],
+                                                                       period))  # fmt: skip
+    assert index_used == "incident_time_id_idx", (index_used, returned)
+    assert returned == PAGE_SIZE + 1  # a page and one more, not the fortnight's 800

@@ -1,7 +1,8 @@
 """Reads of the stored context effects (analytics.forecasting.context), scoped like every forecasting selector."""
 
 from accounts.scoping import area_codes_visible_to
-from analytics.models import ContextEffect, DemandBacktest
+from analytics.forecasting.selectors import newest_demand_backtest
+from analytics.models import ContextEffect
 from analytics.privacy import small_count_guard
 from ingestion.models import Area
 
@@ -33,7 +34,7 @@ def context_effect_list(*, user, kind: str = "call") -> dict | None:
     """The newest daily demand backtest's context effects in the user's scope (the force's rows for force-wide roles
     only) with each area's name, force first, then by area and factor; mean daily calls pass the small-count guard.
     None before the first daily backtest."""
-    backtest = DemandBacktest.objects.filter(granularity="day", kind=kind).first()
+    backtest = newest_demand_backtest(granularity="day", kind=kind)
     if backtest is None:
         return None
     rows = ContextEffect.objects.filter(backtest=backtest)

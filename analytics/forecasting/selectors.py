@@ -20,6 +20,7 @@ from analytics.models import (
 )
 from analytics.privacy import small_count_guard
 from crimedash.caching import cache_key, cached
+from crimedash.request_memo import per_request
 
 FORCE = "force"
 MAX_CELLS = 2000
@@ -200,11 +201,16 @@ def demand_forecast_list(*, user, granularity: str = "day", area_code: str = "",
     return cached(key, lambda: [_forecast_dict(f) for f in forecasts.order_by("area_code")])
 
 
+@per_request  # the backtest table and the context effects of one page ask it
+def newest_demand_backtest(*, granularity: str, kind: str) -> DemandBacktest | None:
+    return DemandBacktest.objects.filter(granularity=granularity, kind=kind).first()
+
+
 def demand_backtest_latest(*, user, granularity: str = "day", kind: str = "call") -> dict | None:
     """The newest demand backtest: the force's test-fold MAE/MAPE/MASE per model, baseline, chosen, the headline
     (force level and volume-weighted over areas), and per-area test scores in scope (`chosen` marks each area's
     choice)."""
-    backtest = DemandBacktest.objects.filter(granularity=granularity, kind=kind).first()
+    backtest = newest_demand_backtest(granularity=granularity, kind=kind)
     if backtest is None:
         return None
     scores = backtest.scores.filter(_scope_q(user, "area_code"))

@@ -50,3 +50,11 @@ def test_a_repeated_view_reads_only_the_sign_in_and_writes_only_the_audit(client
         assert client.get(url).status_code == 200
     tables = {re.search(r'(?:FROM|INTO) "(\w+)"', query["sql"]).group(1) for query in queries}
     assert tables <= SIGN_IN_AND_AUDIT and "accounts_auditevent" in tables, tables
+
+
+def test_the_analytical_page_reads_the_newest_demand_backtest_once(client_for, dashboard_data):
+    """The backtest table and the context effects show the same backtest: one read of it for both."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client_for("analyst").get(reverse("dashboards:analytical")).status_code == 200
+    reads = [query for query in queries if re.search(r'FROM "analytics_demandbacktest"\s', query["sql"])]
+    assert len(reads) == 1, [query["sql"][:120] for query in reads]

@@ -90,13 +90,13 @@ SPECS = (
 
 
 # Rollups summed from another rollup (not from Incident): (model, summed from, the columns kept).
+AREA_MONTH = ("level", "area_code", "borough_code", "month", "kind", "source")
 DERIVED = (
-    (AreaMonthTotal, MonthlyCount, ("level", "area_code", "borough_code", "month", "kind", "source")),
-    (H3MonthTotal, H3MonthlyCount, ("level", "area_code", "borough_code", "month", "kind", "source")),
-    (PriorityMonthTotal, DailyCount, ("level", "area_code", "borough_code", "month", "kind", "source", "priority")),
-    (HourWeekdayTotal, HourWeekdayCount, ("level", "area_code", "borough_code", "month", "kind", "source", "weekday",
-                                          "hour")),
-)  # fmt: skip
+    (AreaMonthTotal, MonthlyCount, AREA_MONTH),
+    (H3MonthTotal, H3MonthlyCount, AREA_MONTH),
+    (PriorityMonthTotal, DailyCount, (*AREA_MONTH, "priority")),
+    (HourWeekdayTotal, HourWeekdayCount, (*AREA_MONTH, "weekday", "hour")),
+)
 # Every table a rebuild rewrites.
 MODELS = (*(spec.model for spec in SPECS), *(model for model, *_ in DERIVED))
 TABLES = tuple(model._meta.db_table for model in MODELS)

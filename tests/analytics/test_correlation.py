@@ -5,7 +5,14 @@ import pytest
 from scipy import stats
 
 from analytics import selectors
-from analytics.correlation import category_matrix, deprivation_points, is_unstable, rate_per_1000, spearman_with_ci
+from analytics.correlation import (
+    category_matrix,
+    deprivation_points,
+    is_unstable,
+    rate_per_1000,
+    spearman,
+    spearman_with_ci,
+)
 from analytics.models import CorrelationResult
 from analytics.refresh import analytics_refresh
 from ingestion.models import Deprivation, Population
@@ -26,6 +33,33 @@ def test_spearman_matches_scipy_and_its_interval_contains_it():
     assert result["ci_low"] < result["rho"] < result["ci_high"]
     # Fisher z: the half-width in z units is 1.96 * 1.06 / sqrt(197)
     assert np.arctanh(result["ci_high"]) - np.arctanh(result["rho"]) == pytest.approx(1.96 * 1.06 / 197**0.5, rel=1e-2)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_spearman_and_its_p_value_are_scipys_with_ties_and_weak_relations(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(5, 400))
+    x = rng.integers(0, 12, size=n).astype(float)  # many ties, as IMD deciles and small counts have
+    y = 0.2 * x + rng.normal(size=n)
+    rho, p_value = spearman(x, y)
+    expected = stats.spearmanr(x, y)
+    assert rho == pytest.approx(expected.statistic, abs=1e-12)
+    assert p_value == pytest.approx(expected.pvalue, rel=1e-9, abs=1e-300)
+
+
+def test_spearman_of_a_constant_is_undefined_and_of_a_perfect_relation_certain():
+    rho, p_value = spearman([1, 1, 1, 1, 1], [1, 2, 3, 4, 5])
+    assert np.isnan(rho) and np.isnan(p_value)
+    rho, p_value = spearman([1, 2, 3, 4, 5], [5, 4, 3, 2, 1])
+    assert rho == pytest.approx(-1.0, abs=1e-12) and p_value < 1e-20
+
+
+def test_category_matrix_is_scipys_spearman_of_the_area_counts():
+    rng = np.random.default_rng(7)
+    counts = {(f"a{area}", "b", f"c{cat}"): int(rng.poisson(4 + cat)) for area in range(60) for cat in range(4)}
+    matrix = np.array(category_matrix(counts)["matrix"], dtype=float)
+    grid = np.array([[counts[f"a{area}", "b", f"c{cat}"] for cat in range(4)] for area in range(60)])
+    assert matrix == pytest.approx(np.round(stats.spearmanr(grid).statistic, 4), abs=1e-9)
 
 
 def test_spearman_needs_enough_points():

@@ -1,6 +1,6 @@
 """The pages' newest-first Incident reads (the tactical map's points, the live feed, the incident list's first page)
 with the local-day condition asked plainly (`ingestion.localtime.local_days`, which PostgreSQL estimates as
-independent of the occurred_at range it nearly repeats) against asked through COALESCE (`local_days_on_time_index`,
+independent of the occurred_at range it nearly repeats) against asked as one CASE (`local_days_on_time_index`,
 what the reads use), the same requests, in the same run.
 
     DATABASE_URL=postgres://... python -m bench.newest_reads [--rows N] [--repeats R]
@@ -35,7 +35,7 @@ from dashboards.filters import filters_from_query  # noqa: E402
 from ingestion.localtime import local_days, local_days_on_time_index  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results" / "newest_reads.json"
-CONDITIONS = {"plain": local_days, "coalesce": local_days_on_time_index}
+CONDITIONS = {"plain": local_days, "one case": local_days_on_time_index}
 READS = {
     "map points": lambda user, filters: [row["id"] for row in selectors.incident_points(user=user, filters=filters)],
     "live feed": lambda user, filters: [row.pk for row in selectors.incidents_latest(user=user, filters=filters)],

@@ -49,12 +49,7 @@ def local_fields(*, occurred_at: dt.datetime, zone: str, precision: str) -> dict
 def local_days(start: dt.date | None, end: dt.date | None) -> Q:
     """Incidents whose local day is in [start, end) (either bound may be None). The same range of occurred_at,
     widened by the widest UTC offset, is asked too, so the query runs on the occurred_at indexes."""
-    where = Q()
-    if start is not None:
-        where &= Q(occurred_at__gte=_utc_midnight(start) - _WIDEST_OFFSET, local_date__gte=start)
-    if end is not None:
-        where &= Q(occurred_at__lt=_utc_midnight(end) + _WIDEST_OFFSET, local_date__lt=end)
-    return where
+    return _utc_window(start, end) & _local_bounds(start, end)
 
 
 def local_days_on_time_index(start: dt.date | None, end: dt.date | None) -> Q:
@@ -66,19 +61,28 @@ def local_days_on_time_index(start: dt.date | None, end: dt.date | None) -> Q:
     index entries backwards (0.4 ms). Asked as one CASE (the same rows: a NULL local day is not in the range), the
     local day is an expression the planner cannot see into and estimates at one half, close to the truth here. (Two
     COALESCE bounds, at a third each, left real police.uk data on the edge between the two plans.)"""
-    bounds = Q()
-    if start is not None:
-        bounds &= Q(local_date__gte=start)
-    if end is not None:
-        bounds &= Q(local_date__lt=end)
+    bounds = _local_bounds(start, end)
+    if not bounds:
+        return Q()
+    in_range = Case(When(bounds, then=Value(True)), default=Value(False), output_field=BooleanField())
+    return _utc_window(start, end) & Q(in_range)
+
+
+def _utc_window(start: dt.date | None, end: dt.date | None) -> Q:
     where = Q()
     if start is not None:
         where &= Q(occurred_at__gte=_utc_midnight(start) - _WIDEST_OFFSET)
     if end is not None:
         where &= Q(occurred_at__lt=_utc_midnight(end) + _WIDEST_OFFSET)
-    if bounds:
-        in_range = Case(When(bounds, then=Value(True)), default=Value(False), output_field=BooleanField())
-        where &= Q(in_range)
+    return where
+
+
+def _local_bounds(start: dt.date | None, end: dt.date | None) -> Q:
+    where = Q()
+    if start is not None:
+        where &= Q(local_date__gte=start)
+    if end is not None:
+        where &= Q(local_date__lt=end)
     return where
 
 

@@ -15,7 +15,6 @@ The last line printed is the JSON summary, also written to bench/results/backtes
 
 import argparse
 import datetime as dt
-import json
 import os
 import time
 from pathlib import Path
@@ -35,6 +34,7 @@ from analytics.forecasting import backtest as demand_backtest  # noqa: E402
 from analytics.forecasting.demand import FORCE, area_series, demand_backtest_run, series_backtests  # noqa: E402
 from analytics.hotspots.grid import H3, SQUARE, boundaries_from_geojson  # noqa: E402
 from analytics.hotspots.runs import hotspot_backtest_run  # noqa: E402
+from bench._results import results_write  # noqa: E402
 from ingestion.models import Incident  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results" / "backtest.json"
@@ -164,9 +164,7 @@ def main() -> dict:
     finally:
         if inserted:
             Incident.objects.filter(source="bench", kind=Incident.Kind.CALL).delete()
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(summary, indent=2) + "\n")
-    print(json.dumps(summary))
+    results_write(RESULTS, summary)
     return summary
 
 

@@ -37,6 +37,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench._results import results_write  # noqa: E402
 from ingestion.demo.calls import HEADERS, calls_csv_write  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results" / "import_calls.json"
@@ -142,10 +143,7 @@ def main() -> dict:
         path = Path(folder) / "calls.csv"
         calls_csv_write(path=path, rows=args.rows, layout="arcgis")
         result = measure(path, args)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result))
-    return result
+    return results_write(RESULTS, result)
 
 
 def measure(path: Path, args) -> dict:

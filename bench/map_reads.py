@@ -12,7 +12,6 @@ written to bench/results/map_reads.json.
 """
 
 import argparse
-import json
 import os
 import random
 import time
@@ -30,6 +29,7 @@ from django.http import QueryDict  # noqa: E402
 from analytics.models import H3MonthlyCount, H3MonthTotal  # noqa: E402
 from analytics.selectors import period_in_force, rollup_counts  # noqa: E402
 from bench import _cold, pages  # noqa: E402
+from bench._results import results_write  # noqa: E402
 from dashboards.filters import filters_from_query  # noqa: E402
 from dashboards.maps import HEX_LIMIT  # noqa: E402
 
@@ -74,10 +74,7 @@ def main(argv: list[str] | None = None) -> dict:
     setup = pages.load_data(rows=args.rows, forecasts=False)
     summary = {"incidents": setup["incidents"], "h3_rows": {m.__name__: m.objects.count() for m in TABLES}}
     summary["map_read"] = compare(args.repeats)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(summary, indent=2))
-    print(json.dumps(summary))
-    return summary
+    return results_write(RESULTS, summary)
 
 
 if __name__ == "__main__":

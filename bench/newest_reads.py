@@ -13,7 +13,6 @@ p95, p99, max of each. The last line printed is the JSON summary, also written t
 """
 
 import argparse
-import json
 import os
 import random
 import time
@@ -30,6 +29,7 @@ django.setup()
 from django.http import QueryDict  # noqa: E402
 
 from bench import _cold, pages  # noqa: E402
+from bench._results import results_write  # noqa: E402
 from dashboards import selectors  # noqa: E402
 from dashboards.filters import filters_from_query  # noqa: E402
 from ingestion.localtime import local_days, local_days_on_time_index  # noqa: E402
@@ -96,10 +96,7 @@ def main(argv: list[str] | None = None) -> dict:
         "default_views": compare(defaults, memos, rng),
         "random_filters": compare(drawn, memos, rng),
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(summary, indent=2))
-    print(json.dumps(summary))
-    return summary
+    return results_write(RESULTS, summary)
 
 
 if __name__ == "__main__":

@@ -55,6 +55,7 @@ from analytics.models import SeasonalDecomposition  # noqa: E402
 from analytics.refresh import analytics_refresh  # noqa: E402
 from analytics.tasks import refresh_analytics  # noqa: E402
 from bench import _cold  # noqa: E402
+from bench._results import results_write  # noqa: E402
 from demo.writer import CALLS, CRIMES_PER_MONTH, MONTHS, STOPS_PER_MONTH, last_full_month  # noqa: E402
 from ingestion.demo.calls import calls_csv_write  # noqa: E402
 from ingestion.demo.places import (  # noqa: E402
@@ -558,10 +559,7 @@ def main(argv: list[str] | None = None) -> dict:
             "after_refresh_p95_under_150ms": result["first_view_after_refresh"]["p95_ms"] < 150,
             "during_refresh_p95_within_2x_idle": result["during_full_refresh"]["p95_vs_idle"] <= 2,
         }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    (RESULTS.with_name("pages-load.json") if args.load_only else RESULTS).write_text(json.dumps(result, indent=2))
-    print(json.dumps(result))
-    return result
+    return results_write(RESULTS.with_name("pages-load.json") if args.load_only else RESULTS, result)
 
 
 if __name__ == "__main__":

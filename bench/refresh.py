@@ -48,6 +48,7 @@ from analytics.models import (  # noqa: E402
 )
 from analytics.refresh import ROLLUP_MODELS, analytics_refresh  # noqa: E402
 from bench._cold import served_client, summary_ms  # noqa: E402
+from bench._results import results_write  # noqa: E402
 from dashboards.warm import PAGES  # noqa: E402
 from ingestion.models import ImportRun  # noqa: E402
 
@@ -239,8 +240,7 @@ def main(argv=None) -> dict:
     if not args.keep:
         _delete_bench_rows()
         analytics_refresh(full=True)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(summary, indent=2) + "\n")
+    results_write(RESULTS, summary, echo=False)
     views = summary["first_view_after_refresh"]
     print(
         f"n = {summary['incidents']:,} incidents: full {full} s, incremental {incremental} s ({summary['speedup']}x;"

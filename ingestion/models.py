@@ -213,6 +213,13 @@ class Incident(models.Model):
                 name="incident_minute_time_id_idx",
                 condition=models.Q(time_precision="minute"),
             ),
+            # ... and in an LSOA: only police.uk names LSOAs here, and its crimes are monthly, so the feed for an
+            # LSOA walked all of the LSOA's rows to find none (10 ms at 1 M incidents, 1.2 s when not in memory)
+            models.Index(
+                fields=["lsoa", "occurred_at", "id"],
+                name="incident_lsoa_minute_idx",
+                condition=models.Q(time_precision="minute", lsoa__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -197,10 +197,15 @@ def newest_window(*, user, filters: DashboardFilters, needed: int, before=None, 
     if last is None:
         return None
     end = min(filter(None, (filters.date_to, before and before + timedelta(days=1), _period_end(last, period))))
+    # the spans count back from the newest match, not from the rollups' end: a CAD export that stopped years before
+    # the police.uk months would otherwise find nothing in them and sum every day of its history
+    whole = _whole_period_table(use_days, filters)
+    newest = _newest_match(whole, user=user, filters=filters_with(filters, date_to=end), level=level)
+    end = min(end, _period_end(newest, _period_of(whole))) if newest else end
     held = 0
-    for span in DAY_SPANS if use_days else MONTH_SPANS:
+    for span in (DAY_SPANS if use_days else MONTH_SPANS) if newest else ():
         since = max(filter(None, (_span_start(end, span, period), filters.date_from)), default=None)
-        table = model if span else _whole_period_table(use_days, filters)
+        table = model if span else whole
         scoped = filters_with(filters, date_from=since, date_to=end)
         start, held, newest = _newest_periods(table, user=user, filters=scoped, level=level, needed=needed)
         if start:
@@ -210,6 +215,13 @@ def newest_window(*, user, filters: DashboardFilters, needed: int, before=None, 
     if filters.date_from and _period_end(last, period) < filters.date_from:
         return None
     return _period_end(last, period) + timedelta(days=1), 0, None
+
+
+def _newest_match(model, *, user, filters: DashboardFilters, level: str):
+    """The newest period holding a match for the filters (a walk back along an index to the first), None without
+    one."""
+    period = _period_of(model)
+    return visible_rollups(model, user=user, filters=filters, level=level).aggregate(newest=Max(period))["newest"]
 
 
 @per_request  # the live feed and the map's points ask it on the same page

@@ -117,7 +117,9 @@ def test_the_live_feed_in_an_lsoa_of_monthly_crimes_reads_none_of_them(many_inci
         cursor.execute("UPDATE ingestion_incident SET lsoa_id = 'plan-l8' WHERE kind = 'crime' AND id % 10 = 0")
         cursor.execute("ANALYZE ingestion_incident")
     read = _incident_read_sql(READS["latest feed"], role_users["analyst"], DashboardFilters(areas=("plan-l8",)))
-    assert _incident_scan(read) == ("incident_lsoa_minute_idx", 0, 0)
+    index_used, returned, dropped = _incident_scan(read)
+    assert index_used in ("incident_lsoa_minute_idx", ["incident_lsoa_minute_idx"])
+    assert (returned, dropped) == (0, 0)
 
 
 def test_a_period_of_many_pages_is_read_backwards_a_page_at_a_time(many_incidents, role_users):

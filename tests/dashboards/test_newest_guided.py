@@ -143,6 +143,21 @@ def test_after_a_refresh_the_read_stops_at_the_newest_month_holding_a_match(dash
     assert incident_page(user=user, filters=stops, size=9)["rows"][0].id == late.id
 
 
+def test_the_live_feed_counts_back_from_the_newest_match_not_from_the_rollups_end(dashboard_data, role_users):
+    """Stops only on 14 March 2023, the rollups running to the end of 2024 (as a CAD export may stop years before the
+    police.uk months): the feed's window is the days holding them, found without summing every day between."""
+    _stops_in_march_2023()
+    analytics_refresh(full=True)
+    user, stops = role_users["analyst"], DashboardFilters(kinds=("stop",))
+    with CaptureQueriesContext(connection) as captured:
+        window = newest_window(user=user, filters=stops, needed=5, timed=True)
+    assert window == (dt.date(2023, 3, 14), 5, dt.date(2023, 3, 14))
+    sums = [q["sql"] for q in captured if "SUM(" in q["sql"]]
+    assert sums and all("2023-02-" in sql or "2023-03-" in sql for sql in sums), sums
+    latest = [row.id for row in incidents_latest(user=user, filters=stops, limit=5)]
+    assert latest == _whole_period_ids(user, stops, 5, time_precision=Incident.Precision.MINUTE)
+
+
 @pytest.mark.parametrize("writer", ["import running", "import finished", "dispatch update"])
 def test_an_incident_write_since_the_refresh_makes_the_rollups_stale(dashboard_data, writer):
     analytics_refresh(full=True)

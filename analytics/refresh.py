@@ -19,7 +19,16 @@ from django.db.models.functions import Coalesce
 
 from analytics import correlation, metrics, response_rollups, temporal
 from analytics.models import RefreshRun
-from analytics.rollups import LANES, MODELS, Slice, month_bounds, month_start, rollups_rebuild
+from analytics.rollups import (
+    LANES,
+    MODELS,
+    YEARLY,
+    Slice,
+    month_bounds,
+    month_start,
+    rollups_rebuild,
+    yearly_rebuild,
+)
 from crimedash.caching import bump_generation
 from crimedash.dbstats import tables_analyze
 from crimedash.request_memo import per_request
@@ -29,6 +38,7 @@ from ingestion.models import Area, DispatchUpdate, ImportRun, Incident
 
 BOROUGH_KINDS = (Area.Kind.BOROUGH, Area.Kind.BCU, Area.Kind.DISTRICT)
 ROLLUP_MODELS = (*MODELS, *(spec.model for spec in response_rollups.SPECS))
+YEARLY_MODELS = tuple(model for model, _ in YEARLY)
 # pg_advisory_lock key every refresh takes (any constant no other lock in the project uses)
 REFRESH_LOCK = 0x43445246
 # Memory for each grouping of a refresh transaction: a 100,000-row month grouped by hashing stays in memory, where
@@ -120,19 +130,49 @@ def rollups_replace(*, where: Slice) -> dict[str, int]:
     parts = where.by_month()
     # a full refresh, or one that cannot run side by side: one lane, one copy of each month's slice
     lanes = LANES if where.months is not None and side_by_side_possible() else (MODELS,)
-    for part in parts:
+    for part, ends_year in zip(parts, _year_ends(parts), strict=True):
         tasks = [
-            partial(_in_refresh_transaction, partial(_lane_rebuild, part, models, histograms=models is lanes[-1]))
+            partial(
+                _in_refresh_transaction,
+                partial(_lane_rebuild, part, _of_part(models, ends_year), histograms=models is lanes[-1]),
+            )
             for models in lanes
         ]
         for rows in side_by_side(tasks):
             written.update(rows)
     if where.months is None:
-        kept = [month_start(part.months[0]) for part in parts]
-        with transaction.atomic():
-            for model in ROLLUP_MODELS:
-                model.objects.exclude(month__in=kept)._raw_delete(using="default")
+        _months_gone_delete(kept=[month_start(part.months[0]) for part in parts])
     return {model.__name__: written[model.__name__] for model in ROLLUP_MODELS}
+
+
+def _year_ends(parts: list[Slice]) -> list[bool]:
+    """Whether each month is the last of its year in the refresh: only then are that year's yearly rows rewritten
+    (a full refresh would otherwise sum every year twelve times)."""
+    years = [part.months[0][:4] for part in parts]
+    return [index + 1 == len(years) or years[index + 1] != year for index, year in enumerate(years)]
+
+
+def _of_part(models: tuple, ends_year: bool) -> tuple:
+    return models if ends_year else tuple(model for model in models if model not in YEARLY_MODELS)
+
+
+def _months_gone_delete(*, kept: list) -> None:
+    """After a full refresh, the rows of months that no longer hold incidents; their years' yearly rows are summed
+    again without them."""
+    sources = {source for _, source in YEARLY}
+    with transaction.atomic():
+        gone = {
+            month
+            for source in sources
+            for month in source.objects.exclude(month__in=kept).values_list("month", flat=True).order_by().distinct()
+        }
+        for model in ROLLUP_MODELS:
+            if model not in YEARLY_MODELS:
+                model.objects.exclude(month__in=kept)._raw_delete(using="default")
+        for model in YEARLY_MODELS:
+            model.objects.exclude(month__in={month.replace(month=1) for month in kept})._raw_delete(using="default")
+        if gone:
+            yearly_rebuild(where=Slice(months=tuple(sorted(f"{month:%Y-%m}" for month in gone))), models=YEARLY_MODELS)
 
 
 def results_refresh(*, where: Slice) -> None:

@@ -15,13 +15,15 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import CharField, Count, DateField, F, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth, TruncYear
 
 from analytics.models import (
     AreaMonthTotal,
     DailyCount,
     H3MonthlyCount,
     H3MonthTotal,
+    H3YearlyCount,
+    H3YearTotal,
     HourWeekdayCount,
     HourWeekdayTotal,
     Level,
@@ -97,13 +99,16 @@ DERIVED = (
     (PriorityMonthTotal, DailyCount, (*AREA_MONTH, "priority")),
     (HourWeekdayTotal, HourWeekdayCount, (*AREA_MONTH, "weekday", "hour")),
 )
+# Rollups summed over the months of each year (`month` holds the year's first day), for H3 maps of long periods:
+# (model, summed from). A month's refresh rewrites its year's rows from the year's monthly ones.
+YEARLY = ((H3YearlyCount, H3MonthlyCount), (H3YearTotal, H3MonthTotal))
 # Every table a rebuild rewrites.
-MODELS = (*(spec.model for spec in SPECS), *(model for model, *_ in DERIVED))
+MODELS = (*(spec.model for spec in SPECS), *(model for model, *_ in DERIVED), *(model for model, _ in YEARLY))
 TABLES = tuple(model._meta.db_table for model in MODELS)
 # The tables split in two lanes of about equal work, which a refresh may write side by side (analytics.refresh),
 # each derived table in the lane of the one it sums; the response-time histograms go with the second.
 LANES = (
-    (MonthlyCount, H3MonthlyCount, AreaMonthTotal, H3MonthTotal),
+    (MonthlyCount, H3MonthlyCount, AreaMonthTotal, H3MonthTotal, H3YearlyCount, H3YearTotal),
     (HourWeekdayCount, DailyCount, OutcomeCount, HourWeekdayTotal, PriorityMonthTotal),
 )
 
@@ -131,6 +136,19 @@ class Slice:
             where &= Q(borough_code__in=self.boroughs)
         return where
 
+    def year_filter(self) -> Q:
+        """The rows of a yearly rollup (YEARLY) that hold this slice's months."""
+        where = Q() if self.months is None else Q(month__in=[dt.date(year, 1, 1) for year in self.years()])
+        return where & Q(borough_code__in=self.boroughs) if self.boroughs is not None else where
+
+    def whole_years(self) -> Q:
+        """The monthly rows of the years this slice's months fall in (what their yearly rows sum)."""
+        if self.months is None:
+            where = Q()
+        else:
+            where = _any(Q(month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1)) for year in self.years())
+        return where & Q(borough_code__in=self.boroughs) if self.boroughs is not None else where
+
     def years(self) -> set[int] | None:
         return None if self.months is None else {int(month[:4]) for month in self.months}
 
@@ -150,6 +168,17 @@ def rollups_rebuild(*, where: Slice, models: tuple = MODELS) -> dict[str, int]:
     for model, source, keys in (derived for derived in DERIVED if derived[0] in models):
         model.objects.filter(where.rollup_filter())._raw_delete(using="default")
         written[model.__name__] = _insert_summed(model, source, keys, where)
+    written.update(yearly_rebuild(where=where, models=models))
+    return written
+
+
+def yearly_rebuild(*, where: Slice, models: tuple = MODELS) -> dict[str, int]:
+    """Rewrite the yearly rollups' rows (of these models) for the years the slice's months fall in, from the monthly
+    rows now there."""
+    written = {}
+    for model, source in (yearly for yearly in YEARLY if yearly[0] in models):
+        model.objects.filter(where.year_filter())._raw_delete(using="default")
+        written[model.__name__] = _insert_yearly(model, source, where)
     return written
 
 
@@ -253,4 +282,15 @@ def _insert_summed(model, source, keys: tuple[str, ...], where: Slice) -> int:
     select_sql, params = queryset.values_list(*keys, "r_count").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(keys)}, count) {select_sql}", params)
+        return max(cursor.rowcount, 0)
+
+
+def _insert_yearly(model, source, where: Slice) -> int:
+    """The years of the slice's months summed from `source`'s months into `model` (month = the year's first day)."""
+    keys = [field.attname for field in model._meta.concrete_fields if field.attname not in ("id", "month", "count")]
+    years = source.objects.filter(where.whole_years()).annotate(r_year=TruncYear("month", output_field=DateField()))
+    grouped = years.values(*keys, "r_year").annotate(r_count=Sum("count")).order_by("r_year", "borough_code")
+    select_sql, params = grouped.values_list(*keys, "r_year", "r_count").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(keys)}, month, count) {select_sql}", params)
         return max(cursor.rowcount, 0)

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import replace
 from functools import wraps
 
+from django.db import connection
 from django.db.models import Max, Min, Q, Sum
 from django.db.models.functions import ExtractIsoWeekDay
 
@@ -32,6 +33,8 @@ from analytics.models import (
     DailyCount,
     H3MonthlyCount,
     H3MonthTotal,
+    H3YearlyCount,
+    H3YearTotal,
     HourWeekdayCount,
     HourWeekdayTotal,
     Level,
@@ -169,10 +172,56 @@ def rollup_totals(*, user, filters: AnalyticsFilters, by: tuple[str, ...], level
 def rollup_counts(*, user, filters: AnalyticsFilters, by: tuple[str, ...], level: str = "borough", model=None,
                   top: int = 0, where: Q | None = None) -> list[dict]:  # fmt: skip
     """rollup_totals before suppression: for a caller that derives its own table from them and suppresses that."""
-    queryset = visible_rollups(model or monthly_rollup(filters, by=by), user=user, filters=filters, level=level)
-    queryset = queryset.filter(where or Q())
+    model = model or monthly_rollup(filters, by=by)
+    yearly = YEARLY_TABLES.get(rollup_table(model, level=level)) if "month" not in by else None
+    if yearly and (years := whole_years(filters)):
+        return _counts_by_years(model, yearly, years, user=user, filters=filters, by=by, level=level, top=top,
+                                where=where or Q())  # fmt: skip
+    queryset = visible_rollups(model, user=user, filters=filters, level=level).filter(where or Q())
     grouped = queryset.values(*by).annotate(total=Sum("count"))
-    return list(grouped.order_by("-total")[:top] if top else grouped.order_by(*by))
+    return list(grouped.order_by("-total", *by)[:top] if top else grouped.order_by(*by))
+
+
+# The yearly sums of a monthly table (analytics.rollups.YEARLY; `month` holds the year's first day).
+YEARLY_TABLES = {H3MonthlyCount: H3YearlyCount, H3MonthTotal: H3YearTotal}
+
+
+def _months_of(filters) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last months a monthly table reads for the filters (None where the period is open)."""
+    return filters.date_from and filters.date_from.replace(day=1), filters.date_to and filters.date_to.replace(day=1)
+
+
+def whole_years(filters) -> tuple[dt.date | None, dt.date | None] | None:
+    """The first and last months of the whole calendar years within the filters' months (open where the period
+    is); None when they hold no whole year."""
+    first, last = _months_of(filters)
+    start = first and (first if first.month == 1 else dt.date(first.year + 1, 1, 1))
+    end = last and (last if last.month == 12 else dt.date(last.year - 1, 12, 1))
+    return None if start and end and start > end else (start, end)
+
+
+def _counts_by_years(model, yearly, years, *, user, filters, by, level, top, where) -> list[dict]:
+    """rollup_counts over a period holding whole years: those years from their yearly rows (a fraction of their
+    months' rows), the months either side from the monthly table, summed together in one query."""
+    start, end = years
+    in_years = replace(filters, date_from=start, date_to=end)
+    parts = [visible_rollups(yearly, user=user, filters=in_years, level=level).filter(where)]
+    if (start, end) != _months_of(filters):  # the months outside the whole years
+        outside = ~Q(**{name: bound for name, bound in (("month__gte", start), ("month__lte", end)) if bound})
+        parts.append(visible_rollups(model, user=user, filters=filters, level=level).filter(where & outside))
+    return _summed_together(parts, by=by, top=top)
+
+
+def _summed_together(querysets, *, by: tuple[str, ...], top: int) -> list[dict]:
+    """The querysets' counts summed by `by` as one table: largest first when top=N keeps the N largest."""
+    selects = [qs.values(*by).annotate(total=Sum("count")).order_by().query.sql_with_params() for qs in querysets]
+    union = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS part{n}" for n, (sql, _) in enumerate(selects))
+    columns = ", ".join(connection.ops.quote_name(column) for column in by)
+    order = f"total DESC, {columns} LIMIT {int(top)}" if top else columns
+    sql = f"SELECT {columns}, CAST(SUM(total) AS BIGINT) AS total FROM ({union}) AS parts GROUP BY {columns}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} ORDER BY {order}", [param for _, params in selects for param in params])
+        return [dict(zip((*by, "total"), row, strict=True)) for row in cursor.fetchall()]
 
 
 def daily_totals(*, user, filters: AnalyticsFilters, by: tuple[str, ...], level: str = "borough") -> list[dict]:

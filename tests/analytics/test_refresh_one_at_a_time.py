@@ -7,17 +7,20 @@ import threading
 import pytest
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
 
 from analytics.models import (
     CalendarEffect,
     CorrelationResult,
+    H3MonthTotal,
+    H3YearTotal,
     MonthlyCount,
     RefreshRun,
     SeasonalDecomposition,
     StrategicMetric,
 )
-from analytics.refresh import ROLLUP_MODELS, analytics_refresh
-from analytics.rollups import MODELS, Slice, months_present
+from analytics.refresh import ROLLUP_MODELS, YEARLY_MODELS, analytics_refresh
+from analytics.rollups import MODELS, YEARLY, Slice, months_present
 from ingestion.models import ImportRun, Incident
 from tests.analytics.factories import CAMDEN, LSOA_C1, incidents, local, london_areas
 
@@ -128,8 +131,11 @@ def test_an_incremental_refresh_writes_its_two_lanes_side_by_side_and_leaves_wha
     seen.clear()
     analytics_refresh(full=True)
     assert {pid for _name, pid, _tables in seen} == {_own_pid()}  # a full refresh writes here, serially,
-    assert {tables for _name, _pid, tables in seen} == {len(MODELS)}  # every table of a month from one copy
-    assert len(seen) == len(Slice().by_month())  # once per month
+    # every table of a month from one copy (the yearly sums after the last month of each year only), once per month
+    months = [part.months[0] for part in Slice().by_month()]
+    last_of_year = [month == max(m for m in months if m[:4] == month[:4]) for month in months]
+    assert [tables for _name, _pid, tables in seen] == [len(MODELS) - (0 if last else len(YEARLY))
+                                                        for last in last_of_year]  # fmt: skip
     assert _snapshot() == incremental
 
 
@@ -149,9 +155,13 @@ def test_a_full_refresh_drops_the_months_whose_incidents_are_gone():
     analytics_refresh(full=True)
     Incident.objects.filter(occurred_at__lt=local(2024, 2, 1)).delete()
     analytics_refresh(full=True)
-    for model in ROLLUP_MODELS:
+    for model in (model for model in ROLLUP_MODELS if model not in YEARLY_MODELS):
         assert not model.objects.filter(month=dt.date(2024, 1, 1)).exists(), model.__name__
     assert MonthlyCount.objects.filter(month=dt.date(2024, 2, 1)).exists()
+    # 2024's yearly rows hold the months left (February and March), not January's gone ones
+    months_left = H3MonthTotal.objects.filter(month__year=2024).aggregate(total=Sum("count"))["total"]
+    year = H3YearTotal.objects.filter(month=dt.date(2024, 1, 1)).aggregate(total=Sum("count"))["total"]
+    assert year == months_left > 0
     Incident.objects.all().delete()
     analytics_refresh(full=True)
     assert not any(model.objects.exists() for model in ROLLUP_MODELS)

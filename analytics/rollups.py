@@ -129,24 +129,22 @@ class Slice:
         return where
 
     def rollup_filter(self) -> Q:
-        where = Q()
-        if self.months is not None:
-            where &= Q(month__in=[month_start(month) for month in self.months])
-        if self.boroughs is not None:
-            where &= Q(borough_code__in=self.boroughs)
-        return where
+        months = Q() if self.months is None else Q(month__in=[month_start(month) for month in self.months])
+        return self._in_boroughs(months)
 
     def year_filter(self) -> Q:
         """The rows of a yearly rollup (YEARLY) that hold this slice's months."""
-        where = Q() if self.months is None else Q(month__in=[dt.date(year, 1, 1) for year in self.years()])
-        return where & Q(borough_code__in=self.boroughs) if self.boroughs is not None else where
+        years = Q() if self.months is None else Q(month__in=[dt.date(year, 1, 1) for year in self.years()])
+        return self._in_boroughs(years)
 
-    def whole_years(self) -> Q:
+    def months_of_its_years(self) -> Q:
         """The monthly rows of the years this slice's months fall in (what their yearly rows sum)."""
         if self.months is None:
-            where = Q()
-        else:
-            where = _any(Q(month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1)) for year in self.years())
+            return self._in_boroughs(Q())
+        years = self.years()
+        return self._in_boroughs(_any(Q(month__gte=dt.date(y, 1, 1), month__lte=dt.date(y, 12, 1)) for y in years))
+
+    def _in_boroughs(self, where: Q) -> Q:
         return where & Q(borough_code__in=self.boroughs) if self.boroughs is not None else where
 
     def years(self) -> set[int] | None:
@@ -288,7 +286,9 @@ def _insert_summed(model, source, keys: tuple[str, ...], where: Slice) -> int:
 def _insert_yearly(model, source, where: Slice) -> int:
     """The years of the slice's months summed from `source`'s months into `model` (month = the year's first day)."""
     keys = [field.attname for field in model._meta.concrete_fields if field.attname not in ("id", "month", "count")]
-    years = source.objects.filter(where.whole_years()).annotate(r_year=TruncYear("month", output_field=DateField()))
+    years = source.objects.filter(where.months_of_its_years()).annotate(
+        r_year=TruncYear("month", output_field=DateField())
+    )
     grouped = years.values(*keys, "r_year").annotate(r_count=Sum("count")).order_by("r_year", "borough_code")
     select_sql, params = grouped.values_list(*keys, "r_year", "r_count").query.sql_with_params()
     with connection.cursor() as cursor:

@@ -200,10 +200,10 @@ def newest_window(*, user, filters: DashboardFilters, needed: int, before=None, 
     # the spans count back from the newest match, not from the rollups' end: a CAD export that stopped years before
     # the police.uk months would otherwise find nothing in them and sum every day of its history
     whole = _whole_period_table(use_days, filters)
-    newest = _newest_match(whole, user=user, filters=filters_with(filters, date_to=end), level=level)
-    end = min(end, _period_end(newest, _period_of(whole))) if newest else end
+    latest_match = _newest_match(whole, user=user, filters=filters_with(filters, date_to=end), level=level)
+    end = min(end, _period_end(latest_match, _period_of(whole))) if latest_match else end
     held = 0
-    for span in (DAY_SPANS if use_days else MONTH_SPANS) if newest else ():
+    for span in (DAY_SPANS if use_days else MONTH_SPANS) if latest_match else ():
         since = max(filter(None, (_span_start(end, span, period), filters.date_from)), default=None)
         table = model if span else whole
         scoped = filters_with(filters, date_from=since, date_to=end)

@@ -374,10 +374,17 @@ def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
-def client_loop(port: int, cookie: str, urls: list[str], until: float, out: list, errors: list) -> None:
+def client_loop(
+    port: int, cookie: str, urls: list[str], until: float, out: list, errors: list, think: float = 0.0, seed: int = 0
+) -> None:
+    """One user: a request, its answer read, then (when `think` > 0) a pause drawn from an exponential distribution of
+    mean `think` seconds, as a person reads the page before changing a filter; the first request after a pause drawn
+    the same way, so the users do not all start together."""
+    rng = random.Random(seed)
     connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"}
     index = 0
+    _pause(rng, think, until)
     while time.time() < until:
         url = urls[index % len(urls)]
         index += 1
@@ -393,6 +400,12 @@ def client_loop(port: int, cookie: str, urls: list[str], until: float, out: list
             connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             continue
         out.append(time.perf_counter() - started)
+        _pause(rng, think, until)
+
+
+def _pause(rng: random.Random, think: float, until: float) -> None:
+    if think > 0:
+        time.sleep(max(0.0, min(rng.expovariate(1 / think), until - time.time())))
 
 
 WRK_SCRIPT = """
@@ -453,22 +466,26 @@ def _seasonal_categories(url: str) -> frozenset[str]:
     return frozenset(SeasonalDecomposition.objects.filter(area_code=area).values_list("category", flat=True))
 
 
-def load_test(*, visitors: list, seconds: int, workers: int, threads: int, port: int = 8765) -> dict:
+def load_test(*, visitors: list, seconds: int, workers: int, threads: int, think: float = 0.0, port: int = 8765):
     """The dashboards' mix with never-seen filters, after the same number of clients on the health check (a plain
     Django view with one query): the baseline says what the server, the database and the machine cost before any
-    page is drawn."""
+    page is drawn. With `think` = 0 every client sends its next request as soon as the last is answered (the most
+    the machine can be asked); with `think` > 0 each pauses a mean of `think` seconds between requests, as people
+    reading their pages do (python-thread clients: wrk has no per-request pause drawn at random)."""
     process = start_gunicorn(port, workers, threads)
     try:
-        runner = load_wrk if shutil.which("wrk") else load_threads
-        health = runner(port, [("", ["/health/"])] * len(visitors), seconds=max(seconds // 4, 5))
+        runner = load_wrk if shutil.which("wrk") and not think else functools.partial(load_threads, think=think)
+        health_clients = [("", ["/health/"])] * len(visitors)
+        load_threads(port, health_clients, seconds=3)  # untimed: every worker has answered before the clock starts
+        health = runner(port, health_clients, seconds=seconds if think else max(seconds // 4, 5))
         result = runner(port, visitors, seconds=seconds)
     finally:
         process.terminate()
         process.wait(timeout=30)
     config = {"gunicorn_workers": workers or os.cpu_count() * 2 + 1, "gunicorn_threads": threads or 1}
     ratio = round(result["p95_ms"] / health["p95_ms"], 2) if health["p95_ms"] else None
-    return {"clients": len(visitors), "seconds": seconds, **config, **result, "health_baseline": health,
-            "p95_vs_health": ratio}  # fmt: skip
+    return {"clients": len(visitors), "seconds": seconds, "think_seconds": think, **config, **result,
+            "health_baseline": health, "p95_vs_health": ratio}  # fmt: skip
 
 
 def load_wrk(port: int, visitors: list, *, seconds: int) -> dict:
@@ -501,14 +518,14 @@ def _lua_visitor(cookie: str, urls: list[str]) -> str:
     return "{cookie = " + json.dumps(cookie) + ", paths = {" + paths + "}}"
 
 
-def load_threads(port: int, visitors: list, *, seconds: int) -> dict:
+def load_threads(port: int, visitors: list, *, seconds: int, think: float = 0.0) -> dict:
     """Without wrk: one Python keep-alive client per visitor, in threads (they share the machine's cores with the
     server)."""
     latencies, errors = [], []
     until = time.time() + seconds
     threads = [
-        threading.Thread(target=client_loop, args=(port, cookie, urls, until, latencies, errors))
-        for cookie, urls in visitors
+        threading.Thread(target=client_loop, args=(port, cookie, urls, until, latencies, errors, think, seed))
+        for seed, (cookie, urls) in enumerate(visitors)
     ]
     for thread in threads:
         thread.start()
@@ -535,6 +552,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--threads", type=int, default=0, help="threads per worker (default: gunicorn.conf.py's)")
     parser.add_argument("--during-requests", type=int, default=200, help="cold requests drawn for the refresh test")
     parser.add_argument("--load-only", action="store_true", help="skip the per-page server times")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=5.0,
+        help="a second load run whose users pause a mean of THINK s between requests (0: none)",
+    )
     args = parser.parse_args(argv if argv is not None else sys.argv[1:] if __name__ == "__main__" else [])
     if not settings.USING_POSTGRES:
         raise SystemExit("bench.pages measures PostgreSQL: set DATABASE_URL")
@@ -549,8 +572,14 @@ def main(argv: list[str] | None = None) -> dict:
         result["during_full_refresh"] = during_full_refresh(accounts, args.during_requests)
     visitors = visitors_create(accounts, args.clients)
     result["load"] = load_test(visitors=visitors, seconds=args.seconds, workers=args.workers, threads=args.threads)
+    if args.think:  # other users, so their filters were not sent in the run without pauses either
+        visitors = visitors_create(accounts, args.clients, seed=31)
+        result["load_with_pauses"] = load_test(visitors=visitors, seconds=args.seconds, workers=args.workers,
+                                               threads=args.threads, think=args.think)  # fmt: skip
     result["targets"] = {
-        "load_no_errors_p95_under_300ms": result["load"]["errors"] == 0 and result["load"]["p95_ms"] < 300
+        f"load_{name}_no_errors_p95_under_300ms": result[key]["errors"] == 0 and result[key]["p95_ms"] < 300
+        for name, key in (("no_pauses", "load"), ("with_pauses", "load_with_pauses"))
+        if key in result
     }
     if not args.load_only:
         result["targets"] |= {

@@ -27,7 +27,7 @@ from crimedash.distinct import distinct_values
 from crimedash.request_memo import per_request
 from dashboards.efficiency import AreaFigures, financial_year, period_resources
 from dashboards.filters import AREA_FIELD, DashboardFilters, filters_with
-from ingestion.localtime import local_days_on_time_index, source_zones
+from ingestion.localtime import local_days_on_time_index, source_zones, zone_of_sources
 from ingestion.models import Area, BoroughResources, Incident
 from ingestion.selectors import area_kinds
 
@@ -56,7 +56,8 @@ def _area_condition(codes: tuple[str, ...]) -> Q:
 def incidents_filtered(queryset: QuerySet, *, filters: DashboardFilters) -> QuerySet:
     # dates are calendar days where each incident happened, in its source's zone
     end = filters.date_to + timedelta(days=1) if filters.date_to else None
-    queryset = queryset.filter(local_days_on_time_index(filters.date_from, end))
+    zone = zone_of_sources(tuple(sorted(filters.sources))) if filters.date_from or end else ""
+    queryset = queryset.filter(local_days_on_time_index(filters.date_from, end, zone=zone))
     if filters.areas:
         queryset = queryset.filter(_area_condition(filters.areas))
     for column, values in (("category", filters.categories), ("source", filters.sources), ("kind", filters.kinds)):

@@ -132,3 +132,27 @@ def test_a_period_of_many_pages_is_read_backwards_a_page_at_a_time(many_incident
                                                                        period))  # fmt: skip
     assert index_used == "incident_time_id_idx", (index_used, returned)
     assert returned == PAGE_SIZE + 1  # a page and one more, not the fortnight's 800
+
+
+def test_a_month_of_a_source_is_read_from_its_own_zone_s_midnights(many_incidents, role_users):
+    """A police.uk month sits at one instant, its 1st's midnight in London. A read of June walks back from July's
+    first moment there, not from a day later (the widening that serves any zone), which held all of July's rows ahead
+    of June's: 123,000 rows at 10 M incidents, 44-87 ms of a tactical page."""
+    with connection.cursor() as cursor:  # every crime in June 2022 (a third) or July (the rest), as police.uk has them
+        cursor.execute(
+            "UPDATE ingestion_incident SET time_zone = 'Europe/London', occurred_at = CASE WHEN occurred_at < "
+            "'2022-01-01' THEN timestamptz '2022-05-31 23:00+00' ELSE timestamptz '2022-06-30 23:00+00' END, "
+            "local_date = CASE WHEN occurred_at < '2022-01-01' THEN date '2022-06-01' ELSE date '2022-07-01' END "
+            "WHERE kind = 'crime'"
+        )
+        cursor.execute("UPDATE ingestion_incident SET time_zone = 'Europe/London' WHERE source = 'police_uk'")
+        cursor.execute("ANALYZE ingestion_incident")
+    june = DashboardFilters(
+        date_from=dt.date(2022, 6, 1), date_to=dt.date(2022, 6, 30), sources=("police_uk",), kinds=("crime",)
+    )
+    points = incident_points(user=role_users["analyst"], filters=june)
+    assert len(points) == 500
+    assert {point["occurred_at"] for point in points} == {dt.datetime(2022, 5, 31, 23, tzinfo=dt.UTC)}
+    _index, returned, dropped = _incident_scan(_incident_read_sql(READS["map points"], role_users["analyst"], june))
+    assert returned == 500
+    assert dropped < 2_000  # July's 20,000 crimes are not among them

@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from ingestion.dispatch import dispatch_update_record
+from ingestion.localtime import zone_of_sources
 from ingestion.models import Incident
 from ingestion.services import calls_import, police_uk_archive_import
 
@@ -117,3 +118,13 @@ def test_a_dispatch_call_is_read_in_the_forces_zone():
     assert (incident.time_zone, incident.local_date, incident.local_hour, incident.local_weekday) == (
         "America/Chicago", local.date(), local.hour, local.isoweekday(),
     )  # fmt: skip
+
+
+def test_the_zone_of_sources_is_named_only_when_they_all_share_one(tmp_path):
+    calls_import(paths=[_baltimore_file(tmp_path, {"1": "01/15/2024 10:00:00 AM"})])
+    Incident.objects.create(source="london", source_key="a", kind="crime", category="burglary",
+                            occurred_at=timezone.now(), time_zone="Europe/London")  # fmt: skip
+    assert zone_of_sources(("baltimore_911",)) == "America/New_York"
+    assert zone_of_sources(("baltimore_911", "london")) == ""  # two zones: no one set of local midnights
+    assert zone_of_sources(("baltimore_911", "never-imported")) == ""  # a zone unknown
+    assert zone_of_sources(()) == ""

@@ -13,7 +13,8 @@
    role's default pages right after a full refresh run by the refresh task (which warms the default dashboards);
    cold requests drawn the same way during a full refresh against the same requests on the idle machine.
 4. Load: gunicorn on loopback, --clients signed-in users for --seconds, each URL carrying filters no one sent before;
-   errors and latency percentiles, after the same clients on /health/ as the run's baseline.
+   errors and latency percentiles, after the same clients on /health/ as the run's baseline. Twice: users who send
+   their next request as soon as the last is answered, then other users who pause a mean of --think seconds.
 The last line printed is the JSON summary, also written to bench/results/pages.json.
 """
 

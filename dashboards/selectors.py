@@ -178,7 +178,20 @@ def _newest_guided(read, *, user, filters: DashboardFilters, needed: int, before
         # no row newer than the newest period with a match can match: the read need not walk past them
         bounds["date_to"] = min(filter(None, (last, filters.date_to)))
     rows = read(filters_with(filters, **bounds))
-    return rows if len(rows) >= min(expected, needed) else read(filters)
+    if len(rows) >= min(expected, needed):
+        return rows
+    if "date_to" in bounds and bounds["date_from"] and bounds["date_from"] != filters.date_from:
+        # the rollups hold every incident, so the window's rows are all its matches (the rollups also count rows the
+        # read drops, such as those without a location): the rest are older, read from where the window starts, not
+        # from the period's end again past every newer row of the index the read walks
+        older = read(filters_with(filters, date_to=bounds["date_from"] - timedelta(days=1)))
+        return sorted(rows + older, key=_newest_first_key, reverse=True)[:needed]
+    return read(filters)
+
+
+def _newest_first_key(row) -> tuple:
+    """(occurred_at, id) of a read's row (a dict of values or an Incident): two parts' rows merged in its order."""
+    return (row["occurred_at"], row["id"]) if isinstance(row, dict) else (row.occurred_at, row.pk)
 
 
 # How far back each try looks: the newest week (month), then six weeks (four months), then the whole period.

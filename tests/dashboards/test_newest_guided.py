@@ -183,3 +183,23 @@ def test_an_import_refreshed_on_its_own_leaves_the_rollups_whole(dashboard_data)
     assert not rollups_hold_every_incident()
     analytics_refresh(run_id=run.pk)
     assert rollups_hold_every_incident()
+
+
+def test_a_window_short_of_located_rows_reads_on_from_its_start(dashboard_data, role_users):
+    """The rollups count every incident, the map only located ones. March 2023 holds enough stops but none with a
+    location: the read goes on from March's start into older rows, never back over the whole period from its end."""
+    march = _stops_in_march_2023()
+    rng, when = random.Random(4), timezone.make_aware(dt.datetime(2022, 1, 10, 9, 0))
+    older = Incident.objects.bulk_create(
+        [_incident(rng, 950_000 + n, WESTMINSTER, when, "stop", "stop-and-search") for n in range(5)]
+    )
+    analytics_refresh(full=True)
+    Incident.objects.filter(pk__in=[stop.pk for stop in march]).update(latitude=None, longitude=None)
+    assert rollups_hold_every_incident()
+    user, stops = role_users["analyst"], DashboardFilters(kinds=("stop",))
+    with CaptureQueriesContext(connection) as captured:
+        points = incident_points(user=user, filters=stops, limit=3)
+    assert [row["id"] for row in points] == _whole_period_ids(user, stops, 3, latitude__isnull=False)
+    assert {row["id"] for row in points} <= {stop.pk for stop in older}
+    reads = [q["sql"] for q in captured if 'FROM "ingestion_incident"' in q["sql"] and "ORDER BY" in q["sql"]]
+    assert len(reads) == 2 and "\"local_date\" < '2023-03-01'" in reads[-1], reads

@@ -3,6 +3,7 @@ latest-incidents feed read Incident rows, always scoped, filtered and limited on
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from operator import attrgetter, itemgetter
 
 from django.db.models import Max, Q, QuerySet, Sum
 
@@ -155,7 +156,7 @@ def incident_points(*, user, filters: DashboardFilters, limit: int = 500) -> lis
         queryset = incidents_filtered(incidents_visible_to(user=user), filters=window)
         return list(queryset.filter(latitude__isnull=False).order_by("-occurred_at", "-id").values(*fields)[:limit])
 
-    return _newest_guided(newest, user=user, filters=filters, needed=limit)
+    return _newest_guided(newest, user=user, filters=filters, needed=limit, order=itemgetter("occurred_at", "id"))
 
 
 # --- newest-first reads guided by the rollups -----------------------------------------------------------------
@@ -168,7 +169,13 @@ def incident_points(*, user, filters: DashboardFilters, limit: int = 500) -> lis
 # period as before.
 
 
-def _newest_guided(read, *, user, filters: DashboardFilters, needed: int, before=None, timed: bool = False) -> list:
+# (occurred_at, id) of a newest-first read's row, to merge two parts of it: Incidents by default, dicts of values
+INCIDENT_ORDER = attrgetter("occurred_at", "pk")
+
+
+def _newest_guided(
+    read, *, user, filters: DashboardFilters, needed: int, before=None, timed: bool = False, order=INCIDENT_ORDER
+) -> list:
     window = newest_window(user=user, filters=filters, needed=needed, before=before, timed=timed)
     if window is None:
         return read(filters)
@@ -185,13 +192,8 @@ def _newest_guided(read, *, user, filters: DashboardFilters, needed: int, before
         # read drops, such as those without a location): the rest are older, read from where the window starts, not
         # from the period's end again past every newer row of the index the read walks
         older = read(filters_with(filters, date_to=bounds["date_from"] - timedelta(days=1)))
-        return sorted(rows + older, key=_newest_first_key, reverse=True)[:needed]
+        return sorted(rows + older, key=order, reverse=True)[:needed]
     return read(filters)
-
-
-def _newest_first_key(row) -> tuple:
-    """(occurred_at, id) of a read's row (a dict of values or an Incident): two parts' rows merged in its order."""
-    return (row["occurred_at"], row["id"]) if isinstance(row, dict) else (row.occurred_at, row.pk)
 
 
 # How far back each try looks: the newest week (month), then six weeks (four months), then the whole period.

@@ -50,7 +50,7 @@ def local_fields(*, occurred_at: dt.datetime, zone: str, precision: str) -> dict
 def local_days(start: dt.date | None, end: dt.date | None) -> Q:
     """Incidents whose local day is in [start, end) (either bound may be None). The same range of occurred_at,
     widened by the widest UTC offset, is asked too, so the query runs on the occurred_at indexes."""
-    return _utc_window(start, end) & _local_bounds(start, end)
+    return _time_window(start, end) & _local_bounds(start, end)
 
 
 def local_days_on_time_index(start: dt.date | None, end: dt.date | None, *, zone: str = "") -> Q:
@@ -70,25 +70,18 @@ def local_days_on_time_index(start: dt.date | None, end: dt.date | None, *, zone
     if not bounds:
         return Q()
     in_range = Case(When(bounds, then=Value(True)), default=Value(False), output_field=BooleanField())
-    return (_zone_window(start, end, zone) if zone else _utc_window(start, end)) & Q(in_range)
+    return _time_window(start, end, zone) & Q(in_range)
 
 
-def _utc_window(start: dt.date | None, end: dt.date | None) -> Q:
+def _time_window(start: dt.date | None, end: dt.date | None, zone: str = "") -> Q:
+    """The occurred_at range of the local days [start, end): in `zone`, its midnights exactly; with no zone named
+    (sources in several), UTC's midnights widened by the widest offset, which holds the local days of every zone."""
+    tzinfo, margin = (zone_info(zone), dt.timedelta()) if zone else (dt.UTC, _WIDEST_OFFSET)
     where = Q()
     if start is not None:
-        where &= Q(occurred_at__gte=_utc_midnight(start) - _WIDEST_OFFSET)
+        where &= Q(occurred_at__gte=dt.datetime.combine(start, dt.time(), tzinfo=tzinfo) - margin)
     if end is not None:
-        where &= Q(occurred_at__lt=_utc_midnight(end) + _WIDEST_OFFSET)
-    return where
-
-
-def _zone_window(start: dt.date | None, end: dt.date | None, zone: str) -> Q:
-    """The moments of the local days [start, end) in `zone`."""
-    where = Q()
-    if start is not None:
-        where &= Q(occurred_at__gte=dt.datetime.combine(start, dt.time(), tzinfo=zone_info(zone)))
-    if end is not None:
-        where &= Q(occurred_at__lt=dt.datetime.combine(end, dt.time(), tzinfo=zone_info(zone)))
+        where &= Q(occurred_at__lt=dt.datetime.combine(end, dt.time(), tzinfo=tzinfo) + margin)
     return where
 
 
@@ -103,8 +96,9 @@ def _local_bounds(start: dt.date | None, end: dt.date | None) -> Q:
 
 @per_request  # each newest-first read of a page asks it
 def zone_of_sources(sources: tuple[str, ...]) -> str:
-    """The one zone these sources all record in (a source records in the one zone it declares); '' when none are
-    given, their zones differ or one has no row."""
+    """The one zone these sources all record in ('' when none are given, their zones differ or one has no row). Each
+    source records in one zone (the CAD import refuses calls in another, the dispatch feed takes the source's), so
+    one row tells it."""
     zones = source_zones(sources)
     found = set(zones.values())
     return found.pop() if sources and len(zones) == len(set(sources)) and len(found) == 1 else ""
@@ -117,7 +111,3 @@ def source_zones(sources: Iterable[str]) -> dict[str, str]:
         found = Incident.objects.filter(source=source).exclude(time_zone="").values_list("time_zone", flat=True)[:1]
         zones.update((source, zone) for zone in found)
     return zones
-
-
-def _utc_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)

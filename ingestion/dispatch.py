@@ -19,7 +19,7 @@ from accounts.scoping import restrict_to_areas
 from ingestion import conf
 from ingestion.geo import BoundaryIndex
 from ingestion.lifecycle import STATUS_FIELDS, STEPS, lifecycle_problem
-from ingestion.localtime import local_fields
+from ingestion.localtime import local_fields, source_zones
 from ingestion.models import Area, DispatchUpdate, Incident
 from ingestion.taxonomy import categoriser
 
@@ -144,7 +144,7 @@ def _new_incident(data: dict) -> dict:
         "raw_category": data.get("raw_category") or data.get("category") or "",
         "occurred_at": occurred,
         # the feed sends offsets, not a zone: its calls are the force's own, read in the site's zone
-        **local_fields(occurred_at=occurred, zone=settings.TIME_ZONE, precision=Incident.Precision.MINUTE),
+        **local_fields(occurred_at=occurred, zone=_source_zone(), precision=Incident.Precision.MINUTE),
         "time_precision": Incident.Precision.MINUTE,
         "latitude": latitude,
         "longitude": longitude,
@@ -154,6 +154,11 @@ def _new_incident(data: dict) -> dict:
         "status": data["status"],
         "origin": Incident.Origin.PUBLIC_REPORT,
     }
+
+
+def _source_zone() -> str:
+    """The zone the CAD source records in (an export imported under it set it), else the site's: one per source."""
+    return source_zones([SOURCE]).get(SOURCE, settings.TIME_ZONE)
 
 
 def _borough_at(latitude: float | None, longitude: float | None) -> str | None:

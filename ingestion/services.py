@@ -9,8 +9,9 @@ from pathlib import Path
 from django.db import connection
 
 from ingestion.loader import AreaRecord, IncidentRecord, RowError, incident_import, outcome_apply
+from ingestion.localtime import source_zones, zone_info
 from ingestion.models import ImportRun
-from ingestion.readers import CsvInput, csv_inputs
+from ingestion.readers import CsvInput, InputError, csv_inputs
 from ingestion.selectors import run_unmapped
 from ingestion.sources import baltimore
 from ingestion.sources.cad import CallRows, CallSpec, spec_from_mapping
@@ -48,8 +49,8 @@ def calls_import(
     `vectorised`: read in blocks with pyarrow (None = on PostgreSQL, where the loader takes staged rows), or row by
     row; both give the same Incidents and rejections."""
     spec_for = _spec_chooser(layout, mapping)
-    for csv_input in csv_inputs(paths):  # every header checked before anything is imported
-        spec_for(csv_input)
+    for csv_input in csv_inputs(paths):  # every header (and the source's zone) checked before anything is imported
+        _zone_check(spec_for(csv_input))
     return [
         incident_import(
             source=spec.source,
@@ -87,6 +88,18 @@ def _call_rows(spec: CallSpec, csv_input: CsvInput, vectorised: bool | None):
         if vectorisable(spec):
             return CallBatches(spec, csv_input)
     return CallRows(spec, csv_input)
+
+
+def _zone_check(spec: CallSpec) -> None:
+    """A source records in one zone: the newest-first reads bound a period by that zone's local midnights, so calls
+    in another zone under the same source name would fall outside the days they are counted in."""
+    zone = zone_info(spec.time_zone).key
+    recorded = source_zones([spec.source]).get(spec.source, zone)
+    if recorded != zone:
+        raise InputError(
+            f"source {spec.source!r} already records in {recorded}, these calls in {zone}: give the mapping a "
+            'source of its own ("source": "...") so each source keeps one time zone'
+        )
 
 
 def _spec_chooser(layout: str, mapping: str | Path | None):

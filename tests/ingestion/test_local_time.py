@@ -11,6 +11,7 @@ from django.utils import timezone
 from ingestion.dispatch import dispatch_update_record
 from ingestion.localtime import zone_of_sources
 from ingestion.models import Incident
+from ingestion.readers import InputError
 from ingestion.services import calls_import, police_uk_archive_import
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +129,26 @@ def test_the_zone_of_sources_is_named_only_when_they_all_share_one(tmp_path):
     assert zone_of_sources(("baltimore_911", "london")) == ""  # two zones: no one set of local midnights
     assert zone_of_sources(("baltimore_911", "never-imported")) == ""  # a zone unknown
     assert zone_of_sources(()) == ""
+
+
+def test_calls_in_another_zone_under_a_source_already_imported_are_refused_whole(tmp_path):
+    calls_import(paths=[tmp_path / "c.csv"], mapping=_mapping(tmp_path, zone="America/Chicago"))
+    (tmp_path / "london").mkdir()
+    london, chicago = _mapping(tmp_path / "london", zone="Europe/London"), tmp_path / "m.json"
+    (tmp_path / "c.csv").write_text("id,t,what\nB,2018-05-02 03:30,BATTERY\n")
+    with pytest.raises(InputError, match="'force' already records in America/Chicago, these calls in Europe/London"):
+        calls_import(paths=[tmp_path / "c.csv"], mapping=london)
+    assert not Incident.objects.filter(source_key="B").exists()
+    calls_import(paths=[tmp_path / "c.csv"], mapping=chicago)  # the same zone: imported
+    assert Incident.objects.filter(source="force").count() == 2
+
+
+@override_settings(TIME_ZONE="Europe/London")
+def test_a_dispatch_call_takes_the_zone_its_source_records_in(tmp_path):
+    mapping = _mapping(tmp_path, zone="America/Chicago")
+    mapping.write_text(mapping.read_text().replace('"force"', '"cad"'))
+    calls_import(paths=[tmp_path / "c.csv"], mapping=mapping)
+    when = (timezone.now() - dt.timedelta(minutes=10)).replace(second=0, microsecond=0)
+    update, _created = dispatch_update_record(data={"incident_id": "D-2", "updated_at": when, "status": "received"})
+    assert update.incident.time_zone == "America/Chicago"
+    assert zone_of_sources(("cad",)) == "America/Chicago"

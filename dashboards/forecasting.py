@@ -188,9 +188,10 @@ def analytical_forecasting(*, user) -> dict:
 def deployment_panel(*, user, areas: tuple[str, ...] = ()) -> dict | None:
     """The newest proposed plan in scope (else the newest plan), as rows of units per area and shift; with areas
     chosen in the filter bar, only a plan for a BCU that holds one of them, lies in one, or is one."""
-    plans = _plans_for_areas(forecasting.deployment_plan_list(user=user, limit=50 if areas else 10), areas)
-    plan = next((p for p in plans if p["state"] == "proposed"), plans[0] if plans else None)
-    if plan is None:
+    plans = _plans_for_areas(forecasting.deployment_plan_heads(user=user, limit=50 if areas else 10), areas)
+    chosen = next((p for p in plans if p["state"] == "proposed"), plans[0] if plans else None)
+    plan = chosen and forecasting.deployment_plan_detail(user=user, plan_id=chosen["id"])
+    if not plan:
         return None
     names = analytics_selectors.area_names(plan["areas"] + [plan["borough_code"]])
     rows = [

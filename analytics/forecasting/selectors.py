@@ -262,6 +262,13 @@ def deployment_plan_list(*, user, state: str = "", limit: int = 50) -> list[dict
     return [_plan_dict(plan) for plan in plans[:limit]]
 
 
+def deployment_plan_heads(*, user, limit: int = 50) -> list[dict]:
+    """Plans in scope, newest first, as their id, BCU, areas and state only: enough to choose one to show without
+    decoding every plan's demand, allocation and metrics."""
+    fields = ("id", "borough_code", "areas", "state")
+    return list(DeploymentPlan.objects.filter(_scope_q(user)).values(*fields)[:limit])
+
+
 def deployment_plan_detail(*, user, plan_id: int) -> dict | None:
     """One plan, or None when it does not exist or lies outside the user's scope (answer 404)."""
     plan = deployment_plan_queryset(user=user).filter(pk=plan_id).first()

@@ -79,6 +79,20 @@ class MonthlyCount(AreaRollup):
         ]
 
 
+# The grain of the H3 tables by category and origin, and of their sums over both
+CELL_COUNT_GRAIN = ["area_code", "month", "borough_code", "category", "kind", "origin", "source"]
+CELL_TOTAL_GRAIN = ["area_code", "month", "borough_code", "kind", "source"]
+
+
+def _cell_table_meta(prefix: str, grain: list[str]) -> tuple[list, list]:
+    """(indexes, constraints) of an H3 table, monthly or yearly, named by `prefix`: a month's (year's) slice, a
+    category's months where the table has categories, and the unique grain."""
+    indexes = [models.Index(fields=["month", "borough_code"], name=f"{prefix}_month_borough_idx")]
+    if "category" in grain:
+        indexes.append(models.Index(fields=["category", "month"], name=f"{prefix}_category_month_idx"))
+    return indexes, [models.UniqueConstraint(fields=grain, name=f"{prefix}_grain_unique")]
+
+
 class H3MonthlyCount(AreaRollup):
     """MonthlyCount's H3-cell level, in a table of its own. At resolution 9 nearly every incident is a cell, month and
     category of its own, so this level holds about one row per incident: apart from MonthlyCount, a refresh writes
@@ -91,16 +105,7 @@ class H3MonthlyCount(AreaRollup):
 
     class Meta:
         app_label = "analytics"
-        indexes = [
-            models.Index(fields=["month", "borough_code"], name="h3mc_month_borough_idx"),
-            models.Index(fields=["category", "month"], name="h3mc_category_month_idx"),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["area_code", "month", "borough_code", "category", "kind", "origin", "source"],
-                name="h3mc_grain_unique",
-            )
-        ]
+        indexes, constraints = _cell_table_meta("h3mc", CELL_COUNT_GRAIN)
 
 
 class H3MonthTotal(AreaMonthRollup):
@@ -111,12 +116,7 @@ class H3MonthTotal(AreaMonthRollup):
 
     class Meta:
         app_label = "analytics"
-        indexes = [models.Index(fields=["month", "borough_code"], name="h3mt_month_borough_idx")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["area_code", "month", "borough_code", "kind", "source"], name="h3mt_grain_unique"
-            )
-        ]
+        indexes, constraints = _cell_table_meta("h3mt", CELL_TOTAL_GRAIN)
 
 
 class H3YearlyCount(AreaRollup):
@@ -129,16 +129,7 @@ class H3YearlyCount(AreaRollup):
 
     class Meta:
         app_label = "analytics"
-        indexes = [
-            models.Index(fields=["month", "borough_code"], name="h3yc_month_borough_idx"),
-            models.Index(fields=["category", "month"], name="h3yc_category_month_idx"),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["area_code", "month", "borough_code", "category", "kind", "origin", "source"],
-                name="h3yc_grain_unique",
-            )
-        ]
+        indexes, constraints = _cell_table_meta("h3yc", CELL_COUNT_GRAIN)
 
 
 class H3YearTotal(AreaMonthRollup):
@@ -149,12 +140,7 @@ class H3YearTotal(AreaMonthRollup):
 
     class Meta:
         app_label = "analytics"
-        indexes = [models.Index(fields=["month", "borough_code"], name="h3yt_month_borough_idx")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["area_code", "month", "borough_code", "kind", "source"], name="h3yt_grain_unique"
-            )
-        ]
+        indexes, constraints = _cell_table_meta("h3yt", CELL_TOTAL_GRAIN)
 
 
 class RefreshSlice(models.Model):

@@ -75,7 +75,7 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict:
         if not parsed.path.strip("/"):
             raise _invalid(name, _without_password(url), "a database name, as in postgres://user@host:5432/crimedash")
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": "crimedash.postgresql",  # Django's, reading timestamps faster (crimedash/postgresql/base.py)
             "NAME": unquote(parsed.path.lstrip("/")),
             "USER": unquote(parsed.username or ""),
             "PASSWORD": unquote(parsed.password or ""),

@@ -13,6 +13,7 @@ p95, p99, max of each. The last line printed is the JSON summary, also written t
 """
 
 import argparse
+import functools
 import os
 import random
 import time
@@ -54,28 +55,32 @@ def day_condition(name: str):
         selectors.local_days_on_time_index = chosen
 
 
-def timed_read(read, condition: str, *, user, filters, memos) -> tuple[float, list]:
-    with _cold.nothing_kept(), day_condition(condition):
+def timed_read(read, variant, *, user, filters, memos) -> tuple[float, list]:
+    """One read's time in `variant` (a context manager: how the read is made), after an untimed read in it."""
+    with _cold.nothing_kept(), variant():
         _cold.forget(memos)
-        read(user, filters)  # untimed: both conditions meet the same pages in memory
+        read(user, filters)  # untimed: both variants meet the same pages in memory
         _cold.forget(memos)
         started = time.perf_counter()
         answer = read(user, filters)
         return time.perf_counter() - started, answer
 
 
-def compare(requests: list, memos: list, rng) -> dict:
-    seconds = {(read, name): [] for read in READS for name in CONDITIONS}
+def compare(requests: list, memos: list, rng, variants: dict | None = None, reads: dict = READS) -> dict:
+    """Each read of each request in every variant ({name: context manager}; by default the two day conditions), in
+    random order; the variants must give equal answers."""
+    variants = variants or {name: functools.partial(day_condition, name) for name in CONDITIONS}
+    seconds = {(read, name): [] for read in reads for name in variants}
     for user, query in requests:
         filters = filters_from_query(QueryDict(urlencode(query)))
-        for read_name, read in READS.items():
+        for read_name, read in reads.items():
             answers = []
-            for name in rng.sample(list(CONDITIONS), len(CONDITIONS)):
-                duration, answer = timed_read(read, name, user=user, filters=filters, memos=memos)
+            for name in rng.sample(list(variants), len(variants)):
+                duration, answer = timed_read(read, variants[name], user=user, filters=filters, memos=memos)
                 seconds[read_name, name].append(duration)
                 answers.append(answer)
-            if answers[0] != answers[1]:
-                raise AssertionError(f"the two conditions disagree on the {read_name} for {user.username} {query}")
+            if any(answer != answers[0] for answer in answers):
+                raise AssertionError(f"the variants disagree on the {read_name} for {user.username} {query}")
     return {f"{read} / {name}": _cold.summary_ms(values) for (read, name), values in seconds.items()}
 
 

@@ -11,11 +11,9 @@ newest_reads.compare), and their answers, every row's id and time, must be equal
 last line printed is the JSON summary, also written to bench/results/timestamps.json.
 """
 
-import argparse
 import contextlib
 import datetime as dt
 import os
-import random
 from pathlib import Path
 
 import django
@@ -27,9 +25,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.db.backends.postgresql.psycopg_any import register_tzloader  # noqa: E402
 
-from bench import _cold, pages  # noqa: E402
-from bench._results import results_write  # noqa: E402
-from bench.newest_reads import compare  # noqa: E402
+from bench import newest_reads  # noqa: E402
 from crimedash.postgresql.base import TIMESTAMPTZ_OID, compiled_utc_loader  # noqa: E402
 from dashboards import selectors  # noqa: E402
 
@@ -62,23 +58,7 @@ VARIANTS = {"django's loader": djangos_loader, "compiled loader": contextlib.nul
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=2_000_000, help="incidents to load into an empty database")
-    parser.add_argument("--repeats", type=int, default=200)
-    args = parser.parse_args(argv)
-    setup = pages.load_data(rows=args.rows, forecasts=False)
-    rng, memos = random.Random(7), _cold.project_memos()
-    catalogue = _cold.Catalogue.build()
-    accounts = pages.users()
-    scoped = [user for members in pages.scoped_users(accounts).values() for user in members]
-    defaults = [(user, {}) for user in accounts.values()] * 10
-    drawn = [(rng.choice(scoped), catalogue.random_query(rng)) for _ in range(args.repeats)]
-    summary = {
-        "incidents": setup["incidents"],
-        "default_views": compare(defaults, memos, rng, VARIANTS, READS),
-        "random_filters": compare(drawn, memos, rng, VARIANTS, READS),
-    }
-    return results_write(RESULTS, summary)
+    return newest_reads.main(argv, variants=VARIANTS, reads=READS, results=RESULTS, seed=7)
 
 
 if __name__ == "__main__":

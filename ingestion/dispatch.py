@@ -143,7 +143,8 @@ def _new_incident(data: dict) -> dict:
         "category": data.get("category") or categoriser(source=SOURCE)(data.get("raw_category") or ""),
         "raw_category": data.get("raw_category") or data.get("category") or "",
         "occurred_at": occurred,
-        # the feed sends offsets, not a zone: its calls are the force's own, read in the site's zone
+        # the feed sends offsets, not a zone: its calls are read in the zone its source records in (the site's, until
+        # a CAD export imported under the same source set another)
         **local_fields(occurred_at=occurred, zone=_source_zone(), precision=Incident.Precision.MINUTE),
         "time_precision": Incident.Precision.MINUTE,
         "latitude": latitude,

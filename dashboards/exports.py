@@ -6,6 +6,8 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 
 from crimedash.spreadsheet import FormulaSafeWriter
+from dashboards import pages
+from dashboards.filters import DashboardFilters
 
 EXPORTABLE_PAGES = ("strategic", "tactical", "analytical")
 FORMATS = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json"}
@@ -37,7 +39,10 @@ def layers_geojson(layers: list[dict]) -> str:
     return json.dumps({"type": "FeatureCollection", "features": features}, cls=DjangoJSONEncoder)
 
 
-def render_export(*, context: dict, fmt: str) -> tuple[str, str]:
+def export_body(*, page: str, user, filters: DashboardFilters, fmt: str) -> tuple[str, str]:
+    """(body, content type) of a page's export: its charts' tables from the page built without its map, or its map
+    layers built alone. Each is what the page shows for the same filters."""
     if fmt == "csv":
+        context = pages.BUILDERS[page](user=user, filters=filters, with_map=False)
         return charts_csv(page_charts(context)), FORMATS[fmt]
-    return layers_geojson(context.get("map_layers", [])), FORMATS[fmt]
+    return layers_geojson(pages.page_map_layers(page=page, user=user, filters=filters)), FORMATS[fmt]

@@ -305,7 +305,7 @@ def strategic_summary(*, user, filters: DashboardFilters) -> dict:
     }
 
 
-def strategic(*, user, filters: DashboardFilters) -> dict:
+def strategic(*, user, filters: DashboardFilters, with_map: bool = True) -> dict:
     filters = strategic_filters(filters)
     period = period_label(filters)
     charts = [
@@ -317,7 +317,7 @@ def strategic(*, user, filters: DashboardFilters) -> dict:
         **summary,
         "period": period,
         "charts": charts,
-        "map_layers": maps.choropleth_layers(user=user, filters=filters),
+        "map_layers": page_map_layers(page="strategic", user=user, filters=filters) if with_map else [],
         "map_title": f"Recorded crime by borough, {period}",
         **forecasting.analytical_forecasting(user=user),
         "has_data": any(not chart["empty"] for chart in charts) or bool(summary["efficiency"]),
@@ -327,11 +327,11 @@ def strategic(*, user, filters: DashboardFilters) -> dict:
 # --- tactical ----------------------------------------------------------------------------------------------------
 
 
-def tactical(*, user, filters: DashboardFilters) -> dict:
+def tactical(*, user, filters: DashboardFilters, with_map: bool = True) -> dict:
     calls = calls_panels(user=user, filters=filters)
     filters = analytics_selectors.period_in_force(filters)
     charts = [hour_weekday_chart(user=user, filters=filters)]
-    layers = maps.tactical_layers(user=user, filters=filters)
+    layers = page_map_layers(page="tactical", user=user, filters=filters) if with_map else []
     return {
         "charts": charts,
         "calls": calls,
@@ -576,7 +576,7 @@ def decomposition_chart(*, user, filters: DashboardFilters) -> dict:
     return _with_help(chart, "stl")
 
 
-def analytical(*, user, filters: DashboardFilters) -> dict:
+def analytical(*, user, filters: DashboardFilters, with_map: bool = True) -> dict:
     calls = calls_panels(user=user, filters=filters)
     filters = analytics_selectors.period_in_force(filters)
     period, scope = period_label(filters), scope_label(filters)
@@ -593,11 +593,19 @@ def analytical(*, user, filters: DashboardFilters) -> dict:
         "calls": calls,
         "response_times": response_times_panels(user=user, filters=filters),
         "period": f"{period}, {scope}",
-        "map_layers": maps.choropleth_layers(user=user, filters=filters),
+        "map_layers": page_map_layers(page="analytical", user=user, filters=filters) if with_map else [],
         "map_title": f"Incidents by area, {period}, {scope}",
         **forecasting.analytical_forecasting(user=user),
         "has_data": any(not chart["empty"] for chart in charts + _section_charts(calls)),
     }
 
 
+# Each page's context; with_map=False leaves its map layers out (the CSV export has no use for them).
 BUILDERS = {"strategic": strategic, "tactical": tactical, "analytical": analytical}
+
+
+def page_map_layers(*, page: str, user, filters: DashboardFilters) -> list[dict]:
+    """A page's map layers for the filters it is asked with (its period in force filled in): what the page draws,
+    and the GeoJSON export gives without building the rest of the page."""
+    layers = maps.tactical_layers if page == "tactical" else maps.choropleth_layers
+    return layers(user=user, filters=page_filters(page=page, filters=filters))

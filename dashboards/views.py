@@ -188,9 +188,7 @@ def export(request, page: str, fmt: str):
     audit_event(action="export", request=request, target=f"{page}.{fmt}", params=filters_as_params(filters))
     body, content_type = cached(
         response_key(request, part="export", live=False),
-        lambda: exports.render_export(
-            context=pages.page_context(page=page, user=request.user, filters=filters), fmt=fmt
-        ),
+        lambda: exports.export_body(page=page, user=request.user, filters=filters, fmt=fmt),
     )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="crimedash-{page}.{fmt}"'

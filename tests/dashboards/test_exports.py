@@ -1,11 +1,17 @@
 import csv
 import io
 import json
+from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AuditEvent
+from dashboards import exports, pages
+from dashboards.filters import filters_from_query
 
 
 def test_csv_export_holds_every_chart_table_and_is_audited(client_for, dashboard_data):
@@ -25,6 +31,32 @@ def test_geojson_export_holds_the_map_layers(client_for, dashboard_data):
     collection = json.loads(response.content)
     assert collection["type"] == "FeatureCollection"
     assert {"incidents", "hotspots"} <= {f["properties"]["layer"] for f in collection["features"]}
+
+
+@pytest.mark.parametrize("page", ["strategic", "tactical", "analytical"])
+def test_each_export_is_what_its_page_shows_for_the_same_filters(client_for, role_users, dashboard_data, page):
+    # the exports build only what they give (the map alone, the charts without the map): the same as the whole page
+    query = {"kind": "call", "date_from": "2024-03-01", "date_to": "2024-11-30"}
+    context = pages.page_context(
+        page=page, user=role_users["analyst"], filters=filters_from_query(QueryDict(urlencode(query)))
+    )
+    url = lambda fmt: reverse("dashboards:export", args=[page, fmt])  # noqa: E731
+    collection = json.loads(client_for("analyst").get(url("geojson"), query).content)
+    assert collection == json.loads(exports.layers_geojson(context["map_layers"]))
+    assert collection["features"] or page == "strategic"  # the strategic map is of crimes: none among calls
+    body = client_for("analyst").get(url("csv"), query).content.decode()
+    assert body == exports.charts_csv(exports.page_charts(context)) and body
+
+
+def test_the_map_export_reads_no_chart_and_the_table_export_no_map(client_for, dashboard_data):
+    client = client_for("analyst")
+    with CaptureQueriesContext(connection) as geojson:
+        client.get(reverse("dashboards:export", args=["tactical", "geojson"]))
+    with CaptureQueriesContext(connection) as csv_export:
+        client.get(reverse("dashboards:export", args=["tactical", "csv"]))
+    read = lambda queries, table: any(table in query["sql"] for query in queries)  # noqa: E731
+    assert read(geojson, "ingestion_incident") and not read(geojson, "analytics_hourweekday")
+    assert read(csv_export, "analytics_hourweekday") and not read(csv_export, "analytics_hotspotcell")
 
 
 @pytest.mark.parametrize("role", ["executive", "commander", "supervisor"])

@@ -108,9 +108,13 @@ def _dispatch_update_store(data: dict) -> tuple[DispatchUpdate, bool]:
 
 
 def _incident_upsert(data: dict) -> Incident:
-    incident, created = Incident.objects.select_for_update().get_or_create(
-        source=SOURCE, source_key=data["incident_id"], defaults=_new_incident(data)
-    )
+    incidents = Incident.objects.select_for_update()
+    incident = incidents.filter(source=SOURCE, source_key=data["incident_id"]).first()
+    created = False
+    if incident is None:  # a new call's fields (its category, its source's zone) are read only for a new call
+        incident, created = incidents.get_or_create(
+            source=SOURCE, source_key=data["incident_id"], defaults=_new_incident(data)
+        )
     latest = incident.dispatch_updates.order_by("-updated_at").values_list("updated_at", flat=True).first()
     changed = _lifecycle_set(incident, data)  # a late-arriving older update still gives its step's time
     if not created and (latest is None or data["updated_at"] >= latest):

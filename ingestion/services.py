@@ -61,7 +61,7 @@ def calls_import(
             progress=progress,
         )
         for csv_input in csv_inputs(paths)
-        for spec in [spec_for(csv_input)]
+        for spec in [spec_for(csv_input)]  # again: choosing the spec adopts its column names on this opening
     ]
 
 

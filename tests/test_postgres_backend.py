@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.backends.postgresql.psycopg_any import register_tzloader
 from psycopg.pq import Format
 
-from crimedash.postgresql.base import TIMESTAMPTZ_OID
+from crimedash.postgresql.base import TIMESTAMPTZ_OID, compiled_utc_loader
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL backend")
 
@@ -30,6 +30,10 @@ def test_each_cursor_reads_timestamps_with_the_compiled_loader():
         assert loader.timezone is dt.UTC  # what Django compares: it registers no loader of its own on the cursor
         assert type(loader(TIMESTAMPTZ_OID, cursor.cursor)) is compiled
         assert compiled.__module__.startswith("psycopg_binary")  # the C implementation, not the Python one
+
+
+def test_every_connection_registers_one_loader_class():
+    assert compiled_utc_loader() is compiled_utc_loader()
 
 
 @pytest.mark.django_db

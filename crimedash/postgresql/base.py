@@ -10,6 +10,7 @@ Django's own loader stays.
 """
 
 import datetime as dt
+from functools import cache
 
 import psycopg
 from django.db.backends.postgresql import base
@@ -27,9 +28,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return connection
 
 
+@cache
 def compiled_utc_loader() -> type[Loader]:
     """A loader class whose instances are psycopg's compiled timestamptz loader (a compiled class cannot be
-    subclassed). It carries the `timezone` Django compares before it registers its own loader on each cursor."""
+    subclassed). It carries the `timezone` Django compares before it registers its own loader on each cursor. Built
+    once: every connection registers the same class."""
     compiled = psycopg.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
 
     class CompiledUtcLoader(Loader):

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -54,6 +56,17 @@ def test_status_changes_build_a_history_and_an_older_late_update_does_not_overwr
     assert list(incident.dispatch_updates.values_list("status", flat=True)) == [
         "received", "dispatched", "en_route", "on_scene"
     ]  # fmt: skip
+
+
+def test_an_update_to_a_known_call_reads_no_new_call_fields(cad):
+    start = timezone.now() - timedelta(minutes=30)
+    cad.post(URL, update(updated_at=start.isoformat()), format="json")
+    with CaptureQueriesContext(connection) as queries:
+        later = update(updated_at=(start + timedelta(minutes=5)).isoformat(), status="dispatched")
+        assert cad.post(URL, later, format="json").status_code == 201
+    zone_reads = [q["sql"] for q in queries if 'NOT ("ingestion_incident"."time_zone" =' in q["sql"]]
+    assert zone_reads == []  # the source's zone is asked only when a call is new
+    assert Incident.objects.get(source_key="CAD-1001").status == "dispatched"
 
 
 @pytest.mark.parametrize(

@@ -105,9 +105,13 @@ def zone_of_sources(sources: tuple[str, ...]) -> str:
 
 
 def source_zones(sources: Iterable[str]) -> dict[str, str]:
-    """{source: the zone it records in}, from one stored incident of each (by the (source, source_key) index)."""
-    zones = {}
-    for source in set(sources):
-        found = Incident.objects.filter(source=source).exclude(time_zone="").values_list("time_zone", flat=True)[:1]
-        zones.update((source, zone) for zone in found)
-    return zones
+    """{source: the zone it records in}, for those sources that hold an incident."""
+    return {source: zone for source in set(sources) if (zone := source_zone(source))}
+
+
+@per_request  # a page's charts, sections and newest-first reads each ask it of the same sources
+def source_zone(source: str) -> str:
+    """The zone `source` records in, from one stored incident of it (by the (source, source_key) index); '' when
+    it holds none."""
+    found = Incident.objects.filter(source=source).exclude(time_zone="").values_list("time_zone", flat=True)[:1]
+    return next(iter(found), "")

@@ -72,3 +72,31 @@ def test_a_page_builds_its_navigation_once_however_many_fragments_it_renders(cli
     response = client_for("analyst").get(reverse("dashboards:tactical"))
     assert response.status_code == 200 and response.context["nav_items"]
     assert len(reversed_names) == len(response.context["nav_items"])  # each link once, not once per fragment
+
+
+@pytest.mark.django_db
+def test_each_sources_zone_is_read_once_per_request_however_the_sources_are_grouped():
+    from django.utils import timezone
+
+    from ingestion.localtime import source_zones, zone_of_sources
+    from ingestion.models import Incident
+
+    for source, zone in (("baltimore_911", "America/New_York"), ("milwaukee_cfs", "America/Chicago")):
+        Incident.objects.create(source=source, source_key="1", kind="call", category="assault",
+                                occurred_at=timezone.now(), time_zone=zone)  # fmt: skip
+    with CaptureQueriesContext(connection) as queries:
+        answers = _within_a_request(
+            lambda: [
+                source_zones(["baltimore_911"]),
+                zone_of_sources(("baltimore_911",)),
+                source_zones(["milwaukee_cfs", "baltimore_911", "never-imported"]),
+            ]
+        )
+    assert answers == [
+        {"baltimore_911": "America/New_York"},
+        "America/New_York",
+        {"baltimore_911": "America/New_York", "milwaukee_cfs": "America/Chicago"},
+    ]
+    assert len(queries) == 3  # one per source, the one never imported included
+    Incident.objects.filter(source="baltimore_911").update(time_zone="America/Denver")
+    assert _within_a_request(lambda: source_zones(["baltimore_911"])) == {"baltimore_911": "America/Denver"}

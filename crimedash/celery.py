@@ -2,11 +2,22 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, Task
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crimedash.settings")
 
-app = Celery("crimedash")
+
+class OutsideRequestTask(Task):
+    """A task runs outside any request's memo, also when run eagerly inside a request."""
+
+    def __call__(self, *args, **kwargs):
+        from crimedash.request_memo import outside_request
+
+        with outside_request():
+            return super().__call__(*args, **kwargs)
+
+
+app = Celery("crimedash", task_cls=OutsideRequestTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -2,9 +2,12 @@
 is every incident in the rollups, the rollups' last month) and should ask the database each once.
 
 Nothing is kept from one request to the next, so a request is as cold as one without the memo; outside a request
-(a task, a command, warming) a memoized function simply runs each time.
+(a task, a command, warming) a memoized function simply runs each time. A task run inside a request (Celery's eager
+mode, where an upload imports and refreshes before it answers) runs outside its memo: it writes what the request's
+memo may already hold.
 """
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 
@@ -23,6 +26,16 @@ class RequestMemoMiddleware:
             return self.get_response(request)
         finally:
             _memo.reset(token)
+
+
+@contextmanager
+def outside_request():
+    """Inside: no memo, as in a task or a command."""
+    token = _memo.set(None)
+    try:
+        yield
+    finally:
+        _memo.reset(token)
 
 
 def per_request(function):

@@ -36,6 +36,18 @@ def test_nothing_is_kept_from_one_request_to_the_next_nor_outside_one():
     assert calls == [5, 5, 5, 5]
 
 
+def test_a_task_run_eagerly_inside_a_request_asks_afresh():
+    from crimedash.celery import app
+
+    @app.task(name="tests.memo_probe")
+    def probe():
+        return [_counted(7), _counted(7)]
+
+    calls.clear()
+    assert _within_a_request(lambda: [_counted(7), probe.apply().get(), _counted(7)]) == [14, [14, 14], 14]
+    assert calls == [7, 7, 7]  # the task wrote what the request's memo held: it reads outside it
+
+
 def test_an_unhashable_argument_is_answered_each_time():
     calls.clear()
     assert _within_a_request(lambda: [_counted([1]), _counted([1])]) == [[1, 1], [1, 1]]

@@ -32,7 +32,7 @@ from dashboards.filters import DashboardFilters, drill_query, filters_to_query, 
 from dashboards.glossary import definition
 from dashboards.labels import category_label, domain_label, source_label
 from dashboards.response_times import response_times_panels
-from ingestion.localtime import source_zones
+from ingestion.localtime import source_zone
 from ingestion.models import Incident
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -363,7 +363,7 @@ def _calls_section_charts(section: dict) -> dict:
     calls = DashboardFilters(date_from=period["from"], date_to=period["to"], kinds=("call",), sources=(source,))
     charts = [_category_trend(section["by_type"], chart_id="calls-type", title="Calls by type per month")]
     charts += [_areas_bar(section["by_area"][level], level=level, label=label) for level, label in CALL_LEVELS]
-    charts += overdose_charts(section["overdose"], zone=f"{source_zones([source]).get(source, 'local')} time")
+    charts += overdose_charts(section["overdose"], zone=f"{source_zone(source) or 'local'} time")
     charts += [year_shift_chart(section["year_shift"]), _with_help(priority_chart(section["priority_mix"]), "priority")]
     title = f"{source_label(source)}, {period_label(calls)}"
     scope = {"source": source, "kind": "call", "date_from": period["from"], "date_to": period["to"]}

@@ -19,7 +19,7 @@ from accounts.scoping import restrict_to_areas
 from ingestion import conf
 from ingestion.geo import BoundaryIndex
 from ingestion.lifecycle import STATUS_FIELDS, STEPS, lifecycle_problem
-from ingestion.localtime import local_fields, source_zones
+from ingestion.localtime import local_fields, source_zone
 from ingestion.models import Area, DispatchUpdate, Incident
 from ingestion.taxonomy import categoriser
 
@@ -163,7 +163,7 @@ def _new_incident(data: dict) -> dict:
 
 def _source_zone() -> str:
     """The zone the CAD source records in (an export imported under it set it), else the site's: one per source."""
-    return source_zones([SOURCE]).get(SOURCE, settings.TIME_ZONE)
+    return source_zone(SOURCE) or settings.TIME_ZONE
 
 
 def _borough_at(latitude: float | None, longitude: float | None) -> str | None:

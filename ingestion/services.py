@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db import connection
 
 from ingestion.loader import AreaRecord, IncidentRecord, RowError, incident_import, outcome_apply
-from ingestion.localtime import source_zones, zone_info
+from ingestion.localtime import source_zone, zone_info
 from ingestion.models import ImportRun
 from ingestion.readers import CsvInput, InputError, csv_inputs
 from ingestion.selectors import run_unmapped
@@ -94,7 +94,7 @@ def _zone_check(spec: CallSpec) -> None:
     """A source records in one zone: the newest-first reads bound a period by that zone's local midnights, so calls
     in another zone under the same source name would fall outside the days they are counted in."""
     zone = zone_info(spec.time_zone).key
-    recorded = source_zones([spec.source]).get(spec.source, zone)
+    recorded = source_zone(spec.source) or zone
     if recorded != zone:
         raise InputError(
             f"source {spec.source!r} already records in {recorded}, these calls in {zone}: give the mapping a "

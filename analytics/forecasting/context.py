@@ -25,7 +25,7 @@ from analytics.forecasting import backtest as demand_backtest
 from analytics.forecasting import methods as forecasting
 from analytics.models import ContextEffect, ContextSeries, DailyCount, Level
 from analytics.temporal import holiday_calendar
-from ingestion.localtime import source_zones
+from ingestion.localtime import source_zone
 from ingestion.models import Incident
 
 CONTEXT = "context-regression"
@@ -151,7 +151,7 @@ def series_zone(*, kind: str) -> str:
     days = DailyCount.objects.filter(level=Level.FORCE, kind=kind).order_by("-day")
     source = days.values_list("source", flat=True).first()
     if source:
-        return source_zones([source]).get(source, "")
+        return source_zone(source)
     rows = Incident.objects.filter(kind=kind, time_precision=Incident.Precision.MINUTE).order_by("-occurred_at")
     return rows.values_list("time_zone", flat=True).first() or ""
 

@@ -36,7 +36,10 @@ class CacheVersion:
     """A version number kept in the cache. Pages ask for a version several times per request, so each process
     remembers it for `memo_seconds`: another process's bump shows within that time, this process's at once."""
 
+    instances: list["CacheVersion"] = []  # every version this process made, for forget_all()
+
     def __init__(self, key: str, *, memo_seconds: float = 1.0):
+        CacheVersion.instances.append(self)
         self.key = key
         self.memo_seconds = memo_seconds
         self._value = 0
@@ -62,8 +65,18 @@ class CacheVersion:
         finally:
             self._ahead.reset(token)
 
-    def bump(self) -> int:
+    def forget(self) -> None:
+        """Ask the cache on the next read, not this process's memo (after the cache was emptied, a number remembered
+        from before it would build the next keys on a number the cache no longer holds)."""
         self._until = 0.0
+
+    @classmethod
+    def forget_all(cls) -> None:
+        for version in cls.instances:
+            version.forget()
+
+    def bump(self) -> int:
+        self.forget()
         try:
             value = cache.incr(self.key)
         except ValueError:  # expired or never set

@@ -42,9 +42,13 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from crimedash.caching import CacheVersion
+
     cache.clear()
+    CacheVersion.forget_all()  # a generation remembered from the last test would outlive the emptied cache
     yield
     cache.clear()
+    CacheVersion.forget_all()
 
 
 @pytest.fixture

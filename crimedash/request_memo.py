@@ -21,17 +21,18 @@ class RequestMemoMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _memo.set({})
-        try:
+        with _memo_set_to({}):
             return self.get_response(request)
-        finally:
-            _memo.reset(token)
+
+
+def outside_request():
+    """Inside: no memo, as in a task or a command."""
+    return _memo_set_to(None)
 
 
 @contextmanager
-def outside_request():
-    """Inside: no memo, as in a task or a command."""
-    token = _memo.set(None)
+def _memo_set_to(memo: dict | None):
+    token = _memo.set(memo)
     try:
         yield
     finally:

@@ -147,9 +147,13 @@ def _new_incident(data: dict) -> dict:
         "category": data.get("category") or categoriser(source=SOURCE)(data.get("raw_category") or ""),
         "raw_category": data.get("raw_category") or data.get("category") or "",
         "occurred_at": occurred,
-        # the feed sends offsets, not a zone: its calls are read in the zone its source records in (the site's, until
-        # a CAD export imported under the same source set another)
-        **local_fields(occurred_at=occurred, zone=_source_zone(), precision=Incident.Precision.MINUTE),
+        # the feed sends offsets, not a zone: its calls are read in the zone its source records in (an export imported
+        # under the same source set it; the site's until one did)
+        **local_fields(
+            occurred_at=occurred,
+            zone=source_zone(SOURCE) or settings.TIME_ZONE,
+            precision=Incident.Precision.MINUTE,
+        ),
         "time_precision": Incident.Precision.MINUTE,
         "latitude": latitude,
         "longitude": longitude,
@@ -159,11 +163,6 @@ def _new_incident(data: dict) -> dict:
         "status": data["status"],
         "origin": Incident.Origin.PUBLIC_REPORT,
     }
-
-
-def _source_zone() -> str:
-    """The zone the CAD source records in (an export imported under it set it), else the site's: one per source."""
-    return source_zone(SOURCE) or settings.TIME_ZONE
 
 
 def _borough_at(latitude: float | None, longitude: float | None) -> str | None:

@@ -39,6 +39,13 @@ def _memo_set_to(memo: dict | None):
         _memo.reset(token)
 
 
+def request_dict(name) -> dict:
+    """A dict kept for the request under `name`, for a memo finer than a function's arguments (one entry per code
+    of the sets callers ask about); outside a request a new, empty one each time."""
+    memo = _memo.get()
+    return {} if memo is None else memo.setdefault(("dict", name), {})
+
+
 def per_request(function):
     """Memoize `function` (hashable arguments, a result that is a value, not a lazy queryset) for the request."""
 

@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from crimedash.request_memo import per_request
+from crimedash.request_memo import request_dict
 from ingestion.models import Area, ImportRun
 
 UNMAPPED_SHOWN = 10
@@ -23,11 +23,13 @@ def area_kinds(codes) -> dict[str, str]:
 
 
 def area_column(codes, column: str) -> dict[str, str]:
-    """{code: column} of those of these area codes that are stored areas, asked once per request (every rollup read of
-    a page with a chosen area asks the kinds; the filter bar, the charts and the panels name the same areas)."""
-    return dict(_area_column(tuple(sorted(set(codes))), column))  # a copy: the caller may add to it
-
-
-@per_request
-def _area_column(codes: tuple[str, ...], column: str) -> dict[str, str]:
-    return dict(Area.objects.filter(code__in=codes).values_list("code", column)) if codes else {}
+    """{code: column} of those of these area codes that are stored areas, each code asked once per request (every
+    rollup read of a page with a chosen area asks the kinds; the filter bar, the charts and the panels name the same
+    areas, in sets that overlap): only codes the request has not asked about are read."""
+    codes = set(codes)
+    known = request_dict(("area_column", column))  # code -> value, or None for a code that is no stored area
+    unknown = codes - known.keys()
+    if unknown:
+        found = dict(Area.objects.filter(code__in=unknown).values_list("code", column))
+        known.update({code: found.get(code) for code in unknown})
+    return {code: known[code] for code in codes if known[code] is not None}

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from crimedash.request_memo import RequestMemoMiddleware, per_request
 from ingestion.models import Area
-from ingestion.selectors import area_kinds
+from ingestion.selectors import area_column, area_kinds
 
 calls = []
 
@@ -65,6 +65,25 @@ def test_area_kinds_reads_the_areas_once_per_request_and_again_in_the_next():
     assert len(queries) == 1
     Area.objects.filter(code="met").update(kind=Area.Kind.BOROUGH)
     assert _within_a_request(lambda: area_kinds(["met"])) == {"met": "borough"}
+
+
+@pytest.mark.django_db
+def test_overlapping_sets_of_codes_read_only_the_codes_not_asked_before_in_the_request():
+    Area.objects.create(code="met", name="Met", kind=Area.Kind.FORCE)
+    Area.objects.create(code="E09000033", name="Westminster", kind=Area.Kind.BOROUGH)
+    Area.objects.create(code="E09000007", name="Camden", kind=Area.Kind.BOROUGH)
+
+    def asked():
+        return [area_kinds(["met", "nowhere"]), area_kinds(["met", "E09000033"]), area_kinds(["nowhere", "met"]),
+                area_kinds(["E09000033", "E09000007", "met"]), area_column(["met"], "name")]  # fmt: skip
+
+    with CaptureQueriesContext(connection) as queries:
+        answers = _within_a_request(asked)
+    assert answers == [{"met": "force"}, {"met": "force", "E09000033": "borough"}, {"met": "force"},
+                       {"met": "force", "E09000033": "borough", "E09000007": "borough"}, {"met": "Met"}]  # fmt: skip
+    reads = [q["sql"] for q in queries]
+    assert len(reads) == 4  # met and nowhere; E09000033; E09000007; the names, another column
+    assert "'E09000007'" in reads[2] and "'met'" not in reads[2] and "'E09000033'" not in reads[2]
 
 
 def test_a_page_with_a_chosen_area_asks_the_kinds_of_its_areas_once(client_for):
